@@ -1,0 +1,30 @@
+//! `tsunagu check`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tsunagu::load::Overrides;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// サイトのフォルダ（site.toml のある所） / the site's folder
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+pub fn run(a: Args, color: bool) -> ExitCode {
+    let root = super::root_arg(&a.root);
+    match tsunagu::build::check(&root, &Overrides::default()) {
+        Ok((site, diags)) => {
+            super::report(&root, &diags, color);
+            eprintln!(
+                "問題ありません: ページ {}、事業所 {} 件。警告 {} 件",
+                site.pages.len() + site.sections.len(),
+                site.providers.len(),
+                diags.warning_count()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => super::fail(&root, &d, color),
+    }
+}

@@ -1,0 +1,76 @@
+//! Command-line interface: one file per subcommand, each a thin layer over the library.
+
+mod build;
+mod check;
+mod init;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tsunagu::diagnostics::Diagnostics;
+
+/// tsunagu（つなぐ）: 在宅医療・介護の情報サイトを、Markdown の原稿と事業所データから作ります。
+///
+/// Builds a municipality's home medical and nursing care website from Markdown pages
+/// and provider records in YAML. Run it in the site's folder (where site.toml is).
+#[derive(Debug, Parser)]
+#[command(name = "tsunagu", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// 色付きで表示するか / when to colour messages
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// サイトを生成して出力フォルダに書き出します / build the site
+    Build(build::Args),
+    /// 原稿とデータを検査します（何も書き出しません） / check everything, write nothing
+    Check(check::Args),
+    /// 新しいサイトのひな形を作ります / create a new site
+    Init(init::Args),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match cli.command {
+        Command::Build(a) => build::run(a, color),
+        Command::Check(a) => check::run(a, color),
+        Command::Init(a) => init::run(a, color),
+    }
+}
+
+/// Prints diagnostics and a closing count; used by every command.
+fn report(root: &Path, diags: &Diagnostics, color: bool) {
+    let _ = diags.emit(root, color);
+}
+
+fn fail(root: &Path, diags: &Diagnostics, color: bool) -> ExitCode {
+    report(root, diags, color);
+    eprintln!(
+        "\n中止しました: エラー {} 件、警告 {} 件。上の指摘を直してから、もう一度実行してください。",
+        diags.error_count(),
+        diags.warning_count()
+    );
+    ExitCode::from(1)
+}
+
+fn root_arg(root: &Option<PathBuf>) -> PathBuf {
+    root.clone().unwrap_or_else(|| PathBuf::from("."))
+}

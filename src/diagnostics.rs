@@ -1,0 +1,268 @@
+//! Problems found in a site's sources, with the file, line and column they point at.
+//!
+//! Loading never stops at the first problem: every step pushes into a [`Diagnostics`]
+//! list so that staff see all of them in one run, rustc-style, quoting the line.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub fn new(line: usize, col: usize) -> Self {
+        Pos { line, col }
+    }
+}
+
+/// One problem: what is wrong, where, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as the user would type it (relative to the site root when possible).
+    pub file: PathBuf,
+    pub pos: Option<Pos>,
+    /// Number of characters to underline from `pos` (at least one).
+    pub len: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            pos,
+            len: 1,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, pos, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, the form editors and terminals turn into links.
+    pub fn location(&self) -> String {
+        match self.pos {
+            Some(p) => format!("{}:{}:{}", self.file.display(), p.line, p.col),
+            None => self.file.display().to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {}: {}", self.location(), label, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything found so far, errors and warnings, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file and position so output does not depend on thread scheduling.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    /// Prints every diagnostic, quoting the offending source line when it can be read.
+    /// `root` is where relative paths in diagnostics are resolved to read the source.
+    pub fn emit(&self, root: &Path, color: bool) -> io::Result<()> {
+        let choice = if color {
+            termcolor::ColorChoice::Always
+        } else {
+            termcolor::ColorChoice::Never
+        };
+        let mut out = termcolor::StandardStream::stderr(choice);
+        let config = term::Config::default();
+        for d in &self.items {
+            let source = std::fs::read_to_string(root.join(&d.file)).ok();
+            match (d.pos, source) {
+                (Some(pos), Some(src)) => {
+                    let file = SimpleFile::new(d.file.display().to_string(), src);
+                    let start = byte_offset(file.source(), pos);
+                    let end = char_end(file.source(), start, d.len);
+                    let mut diag = match d.severity {
+                        Severity::Error => CsDiagnostic::error(),
+                        Severity::Warning => CsDiagnostic::warning(),
+                    }
+                    .with_message(&d.message)
+                    .with_labels(vec![Label::primary((), start..end)]);
+                    if let Some(help) = &d.help {
+                        diag = diag.with_notes(vec![format!("help: {help}")]);
+                    }
+                    if term::emit_to_write_style(&mut out, &config, &file, &diag).is_err() {
+                        writeln!(out, "{d}")?;
+                    }
+                }
+                _ => {
+                    writeln!(out, "{d}")?;
+                }
+            }
+        }
+        out.flush()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Byte offset of a 1-based line/column (in characters) within `src`, clamped to its end.
+pub fn byte_offset(src: &str, pos: Pos) -> usize {
+    let mut offset = 0;
+    for (i, line) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == pos.line {
+            let col = pos.col.saturating_sub(1);
+            let within = line
+                .char_indices()
+                .nth(col)
+                .map(|(b, _)| b)
+                .unwrap_or(line.trim_end_matches(['\n', '\r']).len());
+            return offset + within;
+        }
+        offset += line.len();
+    }
+    src.len()
+}
+
+/// 1-based line/column of a byte offset within `src`.
+pub fn pos_of_offset(src: &str, offset: usize) -> Pos {
+    let offset = offset.min(src.len());
+    let before = &src[..floor_char_boundary(src, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    Pos::new(line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// End of a `len`-character run starting at `start`, not crossing a line end.
+fn char_end(src: &str, start: usize, len: usize) -> usize {
+    let rest = &src[start..];
+    let mut end = start;
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        if n == len || c == '\n' || c == '\r' {
+            break;
+        }
+        end = start + i + c.len_utf8();
+    }
+    end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_round_trip_through_positions_in_japanese_text() {
+        let src = "id: a\nname: みどり病院\nphone: x\n";
+        let pos = Pos::new(2, 7);
+        let off = byte_offset(src, pos);
+        assert_eq!(&src[off..off + "みどり".len()], "みどり");
+        assert_eq!(pos_of_offset(src, off), pos);
+    }
+
+    #[test]
+    fn display_names_file_line_and_column() {
+        let d = Diagnostic::error("content/a.yaml", Some(Pos::new(3, 5)), "bad")
+            .with_help("fix it");
+        assert_eq!(d.to_string(), "content/a.yaml:3:5: error: bad (fix it)");
+    }
+}

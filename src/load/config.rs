@@ -1,0 +1,363 @@
+//! `site.toml`: the site's settings and its own vocabularies (categories, areas, services).
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use url::Url;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, pos_of_offset};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: Spanned<String>,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_stale")]
+    stale_after_days: u32,
+    #[serde(default = "default_true")]
+    minify: bool,
+    #[serde(default = "default_feed_section")]
+    feed_section: String,
+    municipality: RawMunicipality,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    map: MapConfig,
+    categories: IndexMap<String, Category>,
+    areas: IndexMap<String, Area>,
+    #[serde(default)]
+    services: IndexMap<String, Service>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMunicipality {
+    name: String,
+    code: Spanned<String>,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+}
+
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "ja".into())
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_stale() -> u32 {
+    365
+}
+fn default_true() -> bool {
+    true
+}
+fn default_feed_section() -> String {
+    "news".into()
+}
+
+/// Checked settings; everything in here has been validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, e.g. `/kenko/zaitaku/`; every link starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub stale_after_days: u32,
+    pub minify: bool,
+    pub feed_section: String,
+    pub municipality: Municipality,
+    pub markdown: MarkdownConfig,
+    pub map: MapConfig,
+    pub categories: IndexMap<String, Category>,
+    pub areas: IndexMap<String, Area>,
+    pub services: IndexMap<String, Service>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Municipality {
+    pub name: String,
+    /// 全国地方公共団体コード, six digits with its check digit.
+    pub code: String,
+    pub department: String,
+    pub phone: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Raw HTML in Markdown is shown as text unless the site opts in.
+    #[serde(default)]
+    pub allow_html: bool,
+}
+
+/// Third-party maps are opt-in: without `link`, pages link to no map service.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// URL template with `{lat}` and `{lon}`, e.g. an OpenStreetMap link.
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
+pub enum Group {
+    #[serde(rename = "医療")]
+    Medical,
+    #[serde(rename = "介護")]
+    Care,
+    #[serde(rename = "相談窓口")]
+    Consultation,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Medical, Group::Care, Group::Consultation];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Medical => "医療",
+            Group::Care => "介護",
+            Group::Consultation => "相談窓口",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Medical => "medical",
+            Group::Care => "care",
+            Group::Consultation => "consultation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub label: String,
+    pub group: Group,
+    #[serde(default)]
+    pub description: String,
+    /// schema.org type for JSON-LD (Hospital, MedicalClinic, Dentist, Pharmacy…).
+    #[serde(default = "default_schema_type")]
+    pub schema_type: String,
+}
+
+fn default_schema_type() -> String {
+    "LocalBusiness".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub label: String,
+    /// One line for residents saying what the service is.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Settings given on the command line that win over `site.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let src = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(CONFIG_FILE, None, format!("site.toml を読めません: {e}")).with_help(
+            "サイトのフォルダで実行するか、--root でサイトのフォルダを指定してください",
+        )
+    })?;
+    parse(&src, overrides)
+}
+
+pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let raw: RawConfig = toml::from_str(src).map_err(|e| {
+        let pos = e.span().map(|s| pos_of_offset(src, s.start));
+        let len = e.span().map(|s| src[s.clone()].chars().count()).unwrap_or(1);
+        Diagnostic::error(
+            CONFIG_FILE,
+            pos,
+            format!("site.toml の設定に誤りがあります: {}", e.message().trim()),
+        )
+        .with_len(len)
+        .with_help("項目名のつづりと値の形を README の「site.toml」の説明と見比べてください")
+    })?;
+    let mut diags = Diagnostics::new();
+    let at = |s: &std::ops::Range<usize>| Some(pos_of_offset(src, s.start));
+
+    let (base_url, base_path) = match &overrides.base_url {
+        Some(u) => check_base_url(u).map_err(|m| {
+            Diagnostics::from(Diagnostic::error("--base-url", None, m))
+        })?,
+        None => match check_base_url(raw.base_url.get_ref()) {
+            Ok(v) => v,
+            Err(m) => {
+                diags.push(Diagnostic::error(CONFIG_FILE, at(&raw.base_url.span()), m));
+                (String::new(), "/".into())
+            }
+        },
+    };
+
+    if raw.language.get_ref() != "ja" {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                at(&raw.language.span()),
+                format!("language = \"{}\" には対応していません", raw.language.get_ref()),
+            )
+            .with_help("language = \"ja\" と書いてください"),
+        );
+    }
+    if !valid_municipality_code(raw.municipality.code.get_ref()) {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                at(&raw.municipality.code.span()),
+                format!(
+                    "全国地方公共団体コード「{}」が正しくありません",
+                    raw.municipality.code.get_ref()
+                ),
+            )
+            .with_help("検査数字を含む6桁の数字で書いてください（例: 千代田区は \"131016\"）"),
+        );
+    }
+    let key_ok = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    for (what, keys) in [
+        ("categories", raw.categories.keys().collect::<Vec<_>>()),
+        ("areas", raw.areas.keys().collect()),
+        ("services", raw.services.keys().collect()),
+    ] {
+        for k in keys.into_iter().filter(|k| !key_ok(k)) {
+            let offset = src.find(&format!("{what}.{k}")).or_else(|| src.find(k.as_str()));
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    offset.map(|o| pos_of_offset(src, o)),
+                    format!("[{what}] の名前「{k}」には英小文字・数字・「-」だけが使えます"),
+                )
+                .with_help("名前は URL に使われます。表示名は label に書いてください"),
+            );
+        }
+    }
+    if raw.categories.is_empty() || raw.areas.is_empty() {
+        diags.push(
+            Diagnostic::error(CONFIG_FILE, None, "categories と areas を1つ以上定義してください")
+                .with_help("README の「site.toml」の例を参考にしてください"),
+        );
+    }
+    if let Some(link) = &raw.map.link
+        && (!link.starts_with("https://") || !link.contains("{lat}") || !link.contains("{lon}"))
+    {
+        diags.push(
+            Diagnostic::error(CONFIG_FILE, None, "[map] link の形が正しくありません").with_help(
+                "https:// で始まり {lat} と {lon} を含む URL を書いてください",
+            ),
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    Ok(Config {
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        base_path,
+        language: raw.language.into_inner(),
+        theme: raw.theme,
+        stale_after_days: raw.stale_after_days,
+        minify: raw.minify,
+        feed_section: raw.feed_section,
+        municipality: Municipality {
+            name: raw.municipality.name,
+            code: raw.municipality.code.into_inner(),
+            department: raw.municipality.department,
+            phone: raw.municipality.phone,
+            address: raw.municipality.address,
+        },
+        markdown: raw.markdown,
+        map: raw.map,
+        categories: raw.categories,
+        areas: raw.areas,
+        services: raw.services,
+    })
+}
+
+/// Returns the URL with a trailing slash and its path part.
+fn check_base_url(s: &str) -> Result<(String, String), String> {
+    let mut s = s.trim().to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    match Url::parse(&s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            if u.query().is_some() || u.fragment().is_some() {
+                return Err(format!("base_url「{s}」に ? や # は使えません"));
+            }
+            Ok((u.as_str().to_string(), u.path().to_string()))
+        }
+        _ => Err(format!(
+            "base_url「{s}」は公開先の URL として正しくありません。\
+             https://www.city.example.lg.jp/kenko/zaitaku/ のように書いてください"
+        )),
+    }
+}
+
+/// The check digit rule of 全国地方公共団体コード (総務省).
+pub fn valid_municipality_code(code: &str) -> bool {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if code.len() != 6 || digits.len() != 6 {
+        return false;
+    }
+    let sum: u32 = digits[..5].iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    (11 - sum % 11) % 10 == digits[5]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn municipality_check_digits_match_real_codes() {
+        assert!(valid_municipality_code("131016")); // 千代田区
+        assert!(valid_municipality_code("011002")); // 札幌市
+        assert!(!valid_municipality_code("131017"));
+        assert!(!valid_municipality_code("13101"));
+    }
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        let (url, path) = check_base_url("https://www.city.example.lg.jp/kenko/zaitaku").unwrap();
+        assert_eq!(url, "https://www.city.example.lg.jp/kenko/zaitaku/");
+        assert_eq!(path, "/kenko/zaitaku/");
+        assert!(check_base_url("zaitaku/").is_err());
+    }
+}

@@ -1,0 +1,367 @@
+//! Markdown pages and sections under `content/`: front matter, URLs, order, rendering.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::read_text;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, pos_of_offset};
+use crate::load::config::Config;
+use crate::markdown;
+use crate::model::{FrontMatter, Page, Section, SortBy};
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    date: Option<serde_yaml::Value>,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    template: Option<String>,
+    #[serde(default)]
+    extra: Option<serde_yaml::Value>,
+    #[serde(default)]
+    sort_by: Option<SortBy>,
+}
+
+/// A Markdown file read and split, before links can be resolved.
+struct Doc {
+    rel: PathBuf,
+    /// Path under `content/` with `/` separators, as written in `@/` links.
+    key: String,
+    src: String,
+    body_offset: usize,
+    meta: FrontMatter,
+    is_section: bool,
+}
+
+/// Reads all Markdown files (given relative to the site root) into sections and pages.
+pub fn load(root: &Path, files: &[PathBuf], config: &Config) -> (Vec<Section>, Vec<Page>, Diagnostics) {
+    let results: Vec<Result<Doc, Diagnostics>> =
+        files.par_iter().map(|rel| read_doc(root, rel)).collect();
+    let mut diags = Diagnostics::new();
+    let mut docs = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) if !d.meta.draft => docs.push(d),
+            Ok(_) => {}
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    // Sections first (home at index 0), so pages can find their parent.
+    docs.sort_by(|a, b| (!a.is_section, a.key.matches('/').count(), &a.key).cmp(&(!b.is_section, b.key.matches('/').count(), &b.key)));
+    let mut links: HashMap<String, String> = HashMap::new();
+    for d in &docs {
+        links.insert(d.key.clone(), url_path(&d.key, d.is_section));
+    }
+    if !docs.first().is_some_and(|d| d.key == "_index.md") {
+        docs.insert(0, home_placeholder(config));
+        links.insert("_index.md".into(), String::new());
+    }
+
+    let cx = markdown::Context {
+        pages: &links,
+        base_path: &config.base_path,
+        allow_html: config.markdown.allow_html,
+    };
+    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = docs
+        .par_iter()
+        .map(|d| {
+            let r = markdown::render(&d.src[d.body_offset..], &cx);
+            let errs = r
+                .broken_links
+                .iter()
+                .map(|(off, target)| {
+                    Diagnostic::error(
+                        &d.rel,
+                        Some(pos_of_offset(&d.src, d.body_offset + off)),
+                        format!("リンク先のページ「{target}」がありません"),
+                    )
+                    .with_len(target.chars().count() + 2)
+                    .with_help(
+                        "@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）",
+                    )
+                })
+                .collect();
+            (r, errs)
+        })
+        .collect();
+
+    let mut sections: Vec<Section> = Vec::new();
+    let mut section_of_dir: HashMap<String, usize> = HashMap::new();
+    let mut pages: Vec<Page> = Vec::new();
+    for (d, (r, errs)) in docs.into_iter().zip(rendered) {
+        for e in errs {
+            diags.push(e);
+        }
+        let summary = summarize(d.meta.description.as_deref().unwrap_or(&r.summary));
+        let dir = parent_dir(&d.key);
+        if d.is_section {
+            let parent = nearest_section(&section_of_dir, &dir, true);
+            let idx = sections.len();
+            section_of_dir.insert(dir.clone(), idx);
+            if let Some(p) = parent {
+                sections[p].subsections.push(idx);
+            }
+            sections.push(Section {
+                source: (!d.rel.as_os_str().is_empty()).then(|| d.rel.clone()),
+                path: url_path(&d.key, true),
+                meta: d.meta,
+                content: r.html,
+                summary,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent,
+            });
+        } else {
+            let section = nearest_section(&section_of_dir, &dir, false).unwrap_or(0);
+            sections[section].pages.push(pages.len());
+            pages.push(Page {
+                source: d.rel,
+                path: url_path(&d.key, false),
+                meta: d.meta,
+                content: r.html,
+                summary,
+                section,
+            });
+        }
+    }
+    for s in &mut sections {
+        let key = |i: &usize| {
+            let m = &pages[*i].meta;
+            (m.weight.unwrap_or(i64::MAX), m.title.clone(), pages[*i].path.clone())
+        };
+        match s.meta.sort_by {
+            SortBy::Weight => s.pages.sort_by_key(key),
+            SortBy::Title => s.pages.sort_by_key(|i| (pages[*i].meta.title.clone(), pages[*i].path.clone())),
+            // Newest first, as news readers expect.
+            SortBy::Date => s.pages.sort_by(|a, b| {
+                (pages[*b].meta.date, &pages[*a].path).cmp(&(pages[*a].meta.date, &pages[*b].path))
+            }),
+        }
+    }
+    (sections, pages, diags)
+}
+
+fn home_placeholder(config: &Config) -> Doc {
+    Doc {
+        rel: PathBuf::new(),
+        key: "_index.md".into(),
+        src: String::new(),
+        body_offset: 0,
+        meta: FrontMatter {
+            title: config.title.clone(),
+            description: Some(config.description.clone()).filter(|d| !d.is_empty()),
+            date: None,
+            weight: None,
+            draft: false,
+            template: None,
+            extra: serde_json::Value::Null,
+            sort_by: SortBy::Weight,
+        },
+        is_section: true,
+    }
+}
+
+fn parent_dir(key: &str) -> String {
+    key.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+}
+
+/// The section a file in `dir` belongs to: the closest folder above it with an `_index.md`.
+fn nearest_section(map: &HashMap<String, usize>, dir: &str, skip_self: bool) -> Option<usize> {
+    if dir.is_empty() && skip_self {
+        return None;
+    }
+    let mut d = if skip_self { parent_dir(dir) } else { dir.to_string() };
+    loop {
+        if let Some(i) = map.get(&d) {
+            return Some(*i);
+        }
+        if d.is_empty() {
+            return None;
+        }
+        d = parent_dir(&d);
+    }
+}
+
+/// `guide/kaigo-hoken.md` → `guide/kaigo-hoken/`; `guide/_index.md` → `guide/`.
+fn url_path(key: &str, is_section: bool) -> String {
+    if is_section {
+        let dir = parent_dir(key);
+        if dir.is_empty() { String::new() } else { format!("{dir}/") }
+    } else {
+        format!("{}/", key.trim_end_matches(".md"))
+    }
+}
+
+fn summarize(text: &str) -> String {
+    const MAX: usize = 120;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let mut s: String = text.chars().take(MAX - 1).collect();
+    s.push('…');
+    s
+}
+
+fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
+    let src = read_text(root, rel).map_err(Diagnostics::from)?;
+    let key = content_key(rel);
+    check_file_name(rel, &key)?;
+    let is_section = rel.file_name().is_some_and(|n| n == "_index.md");
+    let (yaml, yaml_offset, body_offset) = split_front_matter(&src).ok_or_else(|| {
+        Diagnostic::error(rel, Some(Pos::new(1, 1)), "ファイルの先頭に front matter（「---」で囲んだ設定）がありません")
+            .with_help("1行目に「---」、次に「title: ページの題名」、その次の行に「---」を書いてください")
+    })?;
+    let yaml_line = pos_of_offset(&src, yaml_offset).line;
+    let raw: RawFront = serde_yaml::from_str(yaml).map_err(|e| {
+        let pos = e.location().map(|l| Pos::new(l.line() + yaml_line - 1, l.column()));
+        Diagnostic::error(rel, pos.or(Some(Pos::new(1, 1))), front_matter_message(&e.to_string()))
+            .with_help("front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も）")
+    })?;
+    let line_of = |field: &str| {
+        yaml.lines()
+            .position(|l| l.starts_with(&format!("{field}:")))
+            .map(|i| Pos::new(yaml_line + i, 1))
+    };
+    let date = match raw.date {
+        None | Some(serde_yaml::Value::Null) => None,
+        Some(v) => {
+            let s = match &v {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+            };
+            Some(s.parse::<Date>().ok().filter(|_| s.len() == 10).ok_or_else(|| {
+                Diagnostic::error(rel, line_of("date"), format!("日付「{s}」が正しくありません"))
+                    .with_help("西暦で「2026-04-01」の形に書いてください")
+            })?)
+        }
+    };
+    if raw.title.trim().is_empty() {
+        return Err(Diagnostic::error(rel, line_of("title"), "title が空です")
+            .with_help("ページの題名を書いてください")
+            .into());
+    }
+    if raw.sort_by.is_some() && !is_section {
+        return Err(Diagnostic::error(rel, line_of("sort_by"), "sort_by は _index.md にだけ書けます")
+            .with_help("この行を消すか、フォルダの _index.md に移してください")
+            .into());
+    }
+    let extra = match raw.extra {
+        None => serde_json::Value::Null,
+        Some(v) => serde_json::to_value(&v).map_err(|e| {
+            Diagnostic::error(rel, line_of("extra"), format!("extra を読めません: {e}"))
+                .with_help("extra の項目名は文字列にしてください")
+        })?,
+    };
+    Ok(Doc {
+        rel: rel.to_path_buf(),
+        key,
+        body_offset,
+        meta: FrontMatter {
+            title: raw.title.trim().to_string(),
+            description: raw.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+            date,
+            weight: raw.weight,
+            draft: raw.draft,
+            template: raw.template,
+            extra,
+            sort_by: raw.sort_by.unwrap_or_default(),
+        },
+        is_section,
+        src,
+    })
+}
+
+/// Turns serde's English into the words staff need.
+fn front_matter_message(e: &str) -> String {
+    let e = e.split(" at line ").next().unwrap_or(e);
+    if let Some(rest) = e.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return format!("front matter に知らない項目「{name}」があります");
+    }
+    if let Some(rest) = e.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return format!("front matter に必須の項目「{name}」がありません");
+    }
+    format!("front matter の書き方に誤りがあります（{e}）")
+}
+
+/// Splits `---\nyaml\n---\nbody`; returns the YAML, its byte offset and the body's.
+fn split_front_matter(src: &str) -> Option<(&str, usize, usize)> {
+    let first_end = src.find('\n')?;
+    if src[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut offset = yaml_start;
+    for line in src[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&src[yaml_start..offset], yaml_start, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn content_key(rel: &Path) -> String {
+    rel.strip_prefix(CONTENT_DIR)
+        .unwrap_or(rel)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// File and folder names become URLs, so they are kept to safe ASCII.
+fn check_file_name(rel: &Path, key: &str) -> Result<(), Diagnostic> {
+    let ok = key
+        .trim_end_matches(".md")
+        .split('/')
+        .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(rel, None, "ファイル名やフォルダ名に使えない文字があります")
+            .with_help("名前はページの URL になります。半角の英数字と「-」で付けてください（例: kaigo-hoken.md）"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let src = "---\ntitle: a\n---\nbody\n";
+        let (yaml, y, b) = split_front_matter(src).unwrap();
+        assert_eq!(yaml, "title: a\n");
+        assert_eq!(&src[y..y + 5], "title");
+        assert_eq!(&src[b..], "body\n");
+        assert!(split_front_matter("title: a\n").is_none());
+        assert!(split_front_matter("---\r\ntitle: a\r\n---\r\nbody").is_some());
+    }
+
+    #[test]
+    fn urls_are_pretty() {
+        assert_eq!(url_path("guide/kaigo-hoken.md", false), "guide/kaigo-hoken/");
+        assert_eq!(url_path("guide/_index.md", true), "guide/");
+        assert_eq!(url_path("_index.md", true), "");
+    }
+}

@@ -1,0 +1,171 @@
+//! Step 1 of a build: read `site.toml`, walk `content/`, read provider data, validate
+//! everything, and hand back one [`Site`] or the full list of problems.
+
+pub mod config;
+pub mod content;
+pub mod providers;
+pub mod theme;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::model::{Asset, Site};
+pub use config::Overrides;
+
+/// Loads and checks the site at `root`. On success the diagnostics hold only warnings.
+pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), Diagnostics> {
+    let config = config::load(root, overrides)?;
+    let mut diags = Diagnostics::new();
+
+    let files = walk_files(root, Path::new(content::CONTENT_DIR), &mut diags);
+    let mut markdown = Vec::new();
+    let mut data = Vec::new();
+    let mut assets = Vec::new();
+    for rel in files {
+        let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let in_providers = rel.starts_with(providers::PROVIDERS_DIR);
+        match ext.as_str() {
+            "md" => markdown.push(rel),
+            "yaml" | "yml" if in_providers => data.push(rel),
+            "yaml" | "yml" => diags.push(
+                Diagnostic::warning(&rel, None, "content/providers/ の外にある YAML ファイルは使われません")
+                    .with_help("事業所のデータなら content/providers/ に移してください"),
+            ),
+            _ => {
+                let output = rel.strip_prefix(content::CONTENT_DIR).unwrap_or(&rel).to_path_buf();
+                assets.push(Asset { source: rel, output, embedded: None });
+            }
+        }
+    }
+
+    let (sections, pages, content_diags) = content::load(root, &markdown, &config);
+    diags.extend(content_diags);
+    let (providers, provider_diags) = providers::load(root, &data, &config);
+    diags.extend(provider_diags);
+    let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            (Vec::new(), Vec::new())
+        }
+    };
+    theme_assets.extend(assets);
+
+    let today = today();
+    for p in &providers {
+        if p.is_stale(today, config.stale_after_days) {
+            diags.push(
+                Diagnostic::warning(
+                    &p.source,
+                    Some(Pos::new(p.line, 1)),
+                    format!(
+                        "「{}」の情報は {} に確認したきりです（{}日以上前）",
+                        p.name, p.updated, config.stale_after_days
+                    ),
+                )
+                .with_help("事業所に内容を確かめ、updated を確認した日付に直してください"),
+            );
+        }
+    }
+
+    diags.sort();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let site = Site {
+        config,
+        today,
+        sections,
+        pages,
+        providers,
+        assets: theme_assets,
+        templates,
+    };
+    Ok((site, diags))
+}
+
+/// Today in Japan, or the day of `SOURCE_DATE_EPOCH` when set (reproducible builds).
+pub fn today() -> Date {
+    let jst = TimeZone::fixed(Offset::constant(9));
+    let ts = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    ts.to_zoned(jst).date()
+}
+
+/// Reads a UTF-8 text file given relative to the root; a BOM is dropped.
+pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::error(rel, None, format!("ファイルを読めません: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        Diagnostic::error(rel, Some(Pos::new(line, 1)), "文字コードが UTF-8 ではありません")
+            .with_help("エディタで「UTF-8」を選んで保存し直してください（Shift_JIS のままでは読めません）")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// Files under `root/dir`, relative to `root`, sorted, skipping hidden and editor files.
+/// A link that leads outside the site is reported and skipped.
+pub fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(&base)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~') || name.starts_with('#'))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| dir.to_path_buf());
+                diags.push(Diagnostic::error(path, None, format!("フォルダを読めません: {e}")));
+                continue;
+            }
+        };
+        let rel = rel_to(root, entry.path());
+        if entry.path_is_symlink() {
+            let inside = entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|t| t.starts_with(&canonical_root));
+            if !inside {
+                diags.push(
+                    Diagnostic::error(&rel, None, "サイトのフォルダの外を指すリンク（シンボリックリンク）です")
+                        .with_help("リンクではなく、ファイルそのものをサイトのフォルダに置いてください"),
+                );
+                continue;
+            }
+            if entry.path().is_file() {
+                out.push(rel);
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+fn rel_to(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}

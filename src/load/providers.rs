@@ -1,0 +1,684 @@
+//! Provider records from `content/providers/*.yaml`, checked field by field.
+//!
+//! A file holds one record or a list of them. Every problem is reported with the line and
+//! column of the value at fault, and checking goes on so one run shows them all.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use super::read_text;
+use super::yaml::{self, Node};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::load::config::Config;
+use crate::model::{Accepting, Coords, Day, Hours, Kana, Phone, Provider};
+
+pub const PROVIDERS_DIR: &str = "content/providers";
+
+const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "kana",
+    "category",
+    "area",
+    "postal_code",
+    "address",
+    "phone",
+    "fax",
+    "email",
+    "url",
+    "lat",
+    "lon",
+    "hours",
+    "hours_note",
+    "closed_days",
+    "services",
+    "accepting",
+    "corporation",
+    "office_code",
+    "updated",
+    "notes",
+];
+
+/// Ids that would collide with the directory's own list pages.
+const RESERVED_IDS: &[&str] = &["category", "area", "service", "index"];
+
+/// Longest text accepted in one field; beyond it the value is surely a mistake.
+const MAX_TEXT: usize = 2_000;
+
+/// Reads every provider file; returns the valid records and all problems found.
+pub fn load(root: &Path, files: &[PathBuf], config: &Config) -> (Vec<Provider>, Diagnostics) {
+    let per_file: Vec<(Vec<Provider>, Diagnostics)> = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, config))
+        .collect();
+    let mut providers = Vec::new();
+    let mut diags = Diagnostics::new();
+    for (p, d) in per_file {
+        providers.extend(p);
+        diags.extend(d);
+    }
+    check_unique_ids(&providers, &mut diags);
+    providers.sort_by(|a, b| {
+        (a.kana.sort_key(), &a.name, &a.id).cmp(&(b.kana.sort_key(), &b.name, &b.id))
+    });
+    (providers, diags)
+}
+
+fn check_unique_ids(providers: &[Provider], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Provider> = HashMap::new();
+    for p in providers {
+        if let Some(first) = seen.get(p.id.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    Some(Pos::new(p.line, 1)),
+                    format!(
+                        "id「{}」が重複しています（最初は {}:{}）",
+                        p.id,
+                        first.source.display(),
+                        first.line
+                    ),
+                )
+                .with_help("id は事業所ごとに別のものにしてください（ページの URL になります）"),
+            );
+        } else {
+            seen.insert(&p.id, p);
+        }
+    }
+}
+
+fn load_file(root: &Path, rel: &Path, config: &Config) -> (Vec<Provider>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let src = match read_text(root, rel) {
+        Ok(s) => s,
+        Err(d) => return (Vec::new(), d.into()),
+    };
+    let tree = match yaml::parse(&src) {
+        Ok(Some(t)) => t,
+        Ok(None) => return (Vec::new(), diags),
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, Some(e.pos), e.message).with_help(e.help));
+            return (Vec::new(), diags);
+        }
+    };
+    let records: Vec<&Node> = match (&tree.as_seq(), tree.as_map()) {
+        (Some(items), _) => items.iter().collect(),
+        (None, Some(_)) => vec![&tree],
+        _ => {
+            diags.push(
+                Diagnostic::error(rel, Some(tree.pos), "事業所の記録として読めません")
+                    .with_help("「- id: …」で始まる記録のリストか、1件の記録を書いてください"),
+            );
+            return (Vec::new(), diags);
+        }
+    };
+    let mut out = Vec::with_capacity(records.len());
+    for node in records {
+        let mut r = Record {
+            file: rel,
+            node,
+            config,
+            diags: &mut diags,
+        };
+        if let Some(p) = r.provider() {
+            out.push(p);
+        }
+    }
+    (out, diags)
+}
+
+/// One record being read; pushes a diagnostic for each bad field and carries on.
+struct Record<'a> {
+    file: &'a Path,
+    node: &'a Node,
+    config: &'a Config,
+    diags: &'a mut Diagnostics,
+}
+
+impl Record<'_> {
+    fn error(&mut self, node: &Node, message: String, help: &str) {
+        self.diags.push(
+            Diagnostic::error(self.file, Some(node.pos), message)
+                .with_len(node.len)
+                .with_help(help),
+        );
+    }
+
+    fn field(&self, key: &str) -> Option<&Node> {
+        self.node
+            .as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    /// A text field; `None` when absent (reported if required) or not text.
+    fn text(&mut self, key: &str, required: bool) -> Option<String> {
+        let Some(node) = self.field(key).cloned() else {
+            if required {
+                let node = self.node.clone();
+                self.error(
+                    &node,
+                    format!("必須の項目「{key}」がありません"),
+                    &format!("この記録に「{key}: 値」の行を加えてください"),
+                );
+            }
+            return None;
+        };
+        match node.as_str() {
+            Some(s) if s.chars().count() > MAX_TEXT => {
+                self.error(
+                    &node,
+                    format!("「{key}」が長すぎます（{MAX_TEXT}文字まで）"),
+                    "内容を見直して短くしてください",
+                );
+                None
+            }
+            Some(s) if s.trim().is_empty() => None,
+            Some(s) => Some(s.trim().to_string()),
+            None => {
+                self.error(
+                    &node,
+                    format!("「{key}」には文字列を書いてください（{}が書かれています）", node.kind_name()),
+                    "値が「-」や「{」で始まる場合は \"…\" で囲んでください",
+                );
+                None
+            }
+        }
+    }
+
+    fn provider(&mut self) -> Option<Provider> {
+        let Some(pairs) = self.node.as_map() else {
+            let node = self.node.clone();
+            self.error(
+                &node,
+                format!("事業所の記録は「項目名: 値」の集まりで書いてください（{}が書かれています）", node.kind_name()),
+                "各記録は「- id: …」で始め、続く項目は字下げをそろえて書きます",
+            );
+            return None;
+        };
+        for (key, _) in pairs {
+            let k = key.as_str().unwrap_or_default();
+            if !FIELDS.contains(&k) {
+                let suggestion = closest(k, FIELDS)
+                    .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+                    .unwrap_or_default();
+                let key = key.clone();
+                self.error(
+                    &key,
+                    format!("知らない項目「{k}」があります"),
+                    &format!("{suggestion}使える項目は README の「事業所データの項目」にあります"),
+                );
+            }
+        }
+        let errors_before = self.diags.error_count();
+
+        let id = self.text("id", true).and_then(|id| self.check_id(id));
+        let name = self.text("name", true);
+        let kana = self.kana();
+        let category = self.vocab("category", |c, k| c.categories.contains_key(k), "categories");
+        let area = self.vocab("area", |c, k| c.areas.contains_key(k), "areas");
+        let postal_code = self.postal_code();
+        let address = self.text("address", true);
+        let phone = self.phone("phone", true);
+        let fax = self.phone("fax", false);
+        let email = self.email();
+        let url = self.url();
+        let coords = self.coords();
+        let hours = self.hours();
+        let hours_note = self.text("hours_note", false);
+        let closed_days = self.text("closed_days", false);
+        let services = self.services();
+        let (accepting, accepting_note) = self.accepting();
+        let corporation = self.text("corporation", false);
+        let office_code = self.office_code();
+        let updated = self.date("updated", true);
+        let notes = self.text("notes", false);
+
+        if self.diags.error_count() > errors_before {
+            return None;
+        }
+        Some(Provider {
+            id: id?,
+            name: name?,
+            kana: kana?,
+            category: category?,
+            area: area?,
+            postal_code: postal_code.unwrap_or_default(),
+            address: address?,
+            phone: phone?,
+            fax,
+            email,
+            url,
+            coords,
+            hours,
+            hours_note,
+            closed_days,
+            services,
+            accepting,
+            accepting_note,
+            corporation,
+            office_code,
+            updated: updated?,
+            notes,
+            source: self.file.to_path_buf(),
+            line: self.node.pos.line,
+        })
+    }
+
+    fn check_id(&mut self, id: String) -> Option<String> {
+        let ok = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !id.starts_with('-')
+            && id.len() <= 100;
+        let node = self.field("id")?.clone();
+        if !ok {
+            self.error(
+                &node,
+                format!("id「{id}」に使えない文字があります"),
+                "id には英小文字・数字・「-」だけを使ってください（例: midori-naika）。ページの URL になります",
+            );
+            return None;
+        }
+        if RESERVED_IDS.contains(&id.as_str()) {
+            self.error(
+                &node,
+                format!("id「{id}」は一覧ページの名前と重なるため使えません"),
+                "別の id にしてください",
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    fn kana(&mut self) -> Option<Kana> {
+        let s = self.text("kana", true)?;
+        match Kana::parse(&s) {
+            Ok(k) => Some(k),
+            Err(c) => {
+                let node = self.field("kana")?.clone();
+                self.error(
+                    &node,
+                    format!("よみがな「{s}」にかな以外の文字「{c}」があります"),
+                    "kana には名称の読みをひらがなで書いてください（五十音順の並べ替えに使います）",
+                );
+                None
+            }
+        }
+    }
+
+    fn vocab(&mut self, key: &str, known: impl Fn(&Config, &str) -> bool, table: &str) -> Option<String> {
+        let v = self.text(key, true)?;
+        if known(self.config, &v) {
+            return Some(v);
+        }
+        let options: Vec<&str> = match table {
+            "categories" => self.config.categories.keys().map(String::as_str).collect(),
+            _ => self.config.areas.keys().map(String::as_str).collect(),
+        };
+        let node = self.field(key)?.clone();
+        let hint = closest(&v, &options)
+            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+            .unwrap_or_default();
+        self.error(
+            &node,
+            format!("{key}「{v}」は site.toml の [{table}] にありません"),
+            &format!("{hint}次のどれかを書いてください: {}", options.join(", ")),
+        );
+        None
+    }
+
+    fn postal_code(&mut self) -> Option<String> {
+        let s = self.text("postal_code", false)?;
+        let b = s.as_bytes();
+        let ok = b.len() == 8
+            && b[3] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 3 || c.is_ascii_digit());
+        if ok {
+            return Some(s);
+        }
+        let node = self.field("postal_code")?.clone();
+        self.error(
+            &node,
+            format!("郵便番号「{s}」の形が正しくありません"),
+            "半角で「123-4567」の形に書いてください（「〒」は不要です）",
+        );
+        None
+    }
+
+    fn phone(&mut self, key: &str, required: bool) -> Option<Phone> {
+        let s = self.text(key, required)?;
+        if let Some(p) = Phone::parse(&s) {
+            return Some(p);
+        }
+        let node = self.field(key)?.clone();
+        self.error(
+            &node,
+            format!("{}「{s}」の形が正しくありません", if key == "fax" { "FAX番号" } else { "電話番号" }),
+            "半角の数字とハイフンで、市外局番から書いてください（例: 0990-12-3456）",
+        );
+        None
+    }
+
+    fn email(&mut self) -> Option<String> {
+        let s = self.text("email", false)?;
+        let ok = match s.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && s.chars().all(|c| c.is_ascii_graphic() && !"<>\"'(),;:[]\\".contains(c) || c == '@')
+                    && s.matches('@').count() == 1
+            }
+            None => false,
+        };
+        if ok {
+            return Some(s);
+        }
+        let node = self.field("email")?.clone();
+        self.error(
+            &node,
+            format!("メールアドレス「{s}」の形が正しくありません"),
+            "半角で「info@example.jp」の形に書いてください",
+        );
+        None
+    }
+
+    fn url(&mut self) -> Option<String> {
+        let s = self.text("url", false)?;
+        match url::Url::parse(&s) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                Some(u.to_string())
+            }
+            _ => {
+                let node = self.field("url")?.clone();
+                self.error(
+                    &node,
+                    format!("ホームページの URL「{s}」が正しくありません"),
+                    "https:// または http:// で始まる URL を書いてください",
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, key: &str) -> Option<f64> {
+        let node = self.field(key)?.clone();
+        match node.as_str().map(str::trim).and_then(|s| s.parse::<f64>().ok()) {
+            Some(v) if v.is_finite() => Some(v),
+            _ => {
+                self.error(
+                    &node,
+                    format!("「{key}」には数値を書いてください"),
+                    "地図アプリで調べた緯度・経度を、35.6812 のような小数で書いてください",
+                );
+                None
+            }
+        }
+    }
+
+    fn coords(&mut self) -> Option<Coords> {
+        let (has_lat, has_lon) = (self.field("lat").is_some(), self.field("lon").is_some());
+        if has_lat != has_lon {
+            let node = self.field(if has_lat { "lat" } else { "lon" })?.clone();
+            self.error(
+                &node,
+                "緯度（lat）と経度（lon）は両方書くか、両方とも省いてください".into(),
+                "片方だけでは地図に表示できません",
+            );
+            return None;
+        }
+        let (lat, lon) = (self.number("lat")?, self.number("lon")?);
+        // Japan's extremes: 沖ノ鳥島 20.4°N, 択捉島 45.6°N, 与那国島 122.9°E, 南鳥島 154.0°E.
+        if !(20.0..=46.0).contains(&lat) || !(122.0..=154.0).contains(&lon) {
+            let node = self.field("lat")?.clone();
+            self.error(
+                &node,
+                format!("座標（緯度 {lat}, 経度 {lon}）が日本の範囲外です"),
+                "緯度と経度が入れ替わっていないか確かめてください（日本は緯度 20〜46、経度 122〜154）",
+            );
+            return None;
+        }
+        Some(Coords { lat, lon })
+    }
+
+    fn hours(&mut self) -> Vec<Hours> {
+        let Some(node) = self.field("hours").cloned() else {
+            return Vec::new();
+        };
+        let Some(items) = node.as_seq() else {
+            self.error(
+                &node,
+                "「hours」は時間帯のリストで書いてください".into(),
+                "「- days: [mon, tue]」「open: \"09:00\"」「close: \"12:00\"」の組を並べます",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let mut slot = Record {
+                file: self.file,
+                node: item,
+                config: self.config,
+                diags: self.diags,
+            };
+            if let Some(h) = slot.slot() {
+                out.push(h);
+            }
+        }
+        out
+    }
+
+    /// One entry of `hours`: `{days, open, close}`.
+    fn slot(&mut self) -> Option<Hours> {
+        let Some(pairs) = self.node.as_map() else {
+            let node = self.node.clone();
+            self.error(
+                &node,
+                "時間帯は「days」「open」「close」の組で書いてください".into(),
+                "例: - { days: [mon, tue], open: \"09:00\", close: \"12:00\" }",
+            );
+            return None;
+        };
+        for (key, _) in pairs {
+            if !matches!(key.as_str(), Some("days" | "open" | "close")) {
+                let key = key.clone();
+                self.error(
+                    &key,
+                    format!("時間帯に知らない項目「{}」があります", key.as_str().unwrap_or_default()),
+                    "時間帯に書けるのは days, open, close だけです",
+                );
+            }
+        }
+        let mut days = Vec::new();
+        match self.field("days").cloned() {
+            Some(n) if n.as_seq().is_some() => {
+                for d in n.as_seq().unwrap_or_default() {
+                    match d.as_str().and_then(Day::parse) {
+                        Some(day) => days.push(day),
+                        None => self.error(
+                            d,
+                            format!("曜日「{}」がわかりません", d.as_str().unwrap_or_default()),
+                            "mon tue wed thu fri sat sun hol（祝日）のどれかを書いてください",
+                        ),
+                    }
+                }
+            }
+            Some(n) => self.error(&n, "「days」は曜日のリストで書いてください".into(), "例: days: [mon, tue, wed]"),
+            None => {
+                let node = self.node.clone();
+                self.error(&node, "時間帯に「days」がありません".into(), "例: days: [mon, tue, wed]");
+            }
+        }
+        let open = self.time("open");
+        let close = self.time("close");
+        if let (Some(o), Some(c)) = (&open, &close)
+            && o >= c
+        {
+            let node = self.field("close")?.clone();
+            self.error(
+                &node,
+                format!("終わりの時刻 {c} が始まりの時刻 {o} より前です"),
+                "24時間表記で書いてください（例: 午後6時は \"18:00\"）",
+            );
+            return None;
+        }
+        Some(Hours {
+            days,
+            open: open?,
+            close: close?,
+        })
+    }
+
+    fn time(&mut self, key: &str) -> Option<String> {
+        let Some(s) = self.text(key, false) else {
+            let node = self.node.clone();
+            self.error(&node, format!("時間帯に「{key}」がありません"), "例: open: \"09:00\"");
+            return None;
+        };
+        let parsed = s.split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (h <= 24 && m < 60 && (h < 24 || m == 0) && s.len() >= 4).then(|| format!("{h:02}:{m:02}"))
+        });
+        if parsed.is_none() {
+            let node = self.field(key)?.clone();
+            self.error(
+                &node,
+                format!("時刻「{s}」の形が正しくありません"),
+                "\"09:00\" のように24時間表記で、引用符で囲んで書いてください",
+            );
+        }
+        parsed
+    }
+
+    fn services(&mut self) -> Vec<String> {
+        let Some(node) = self.field("services").cloned() else {
+            return Vec::new();
+        };
+        let Some(items) = node.as_seq() else {
+            self.error(
+                &node,
+                "「services」はリストで書いてください".into(),
+                "例: services: [houmon-shinryo, mitori]",
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            match item.as_str() {
+                Some(s) if self.config.services.contains_key(s) => {
+                    if !out.iter().any(|o| o == s) {
+                        out.push(s.to_string());
+                    }
+                }
+                _ => {
+                    let known: Vec<&str> = self.config.services.keys().map(String::as_str).collect();
+                    self.error(
+                        item,
+                        format!(
+                            "対応サービス「{}」は site.toml の [services] にありません",
+                            item.as_str().unwrap_or_default()
+                        ),
+                        &format!("次のどれかを書いてください: {}", known.join(", ")),
+                    );
+                }
+            }
+        }
+        // Listed in the site's own order so every page shows services alike.
+        out.sort_by_key(|s| self.config.services.get_index_of(s));
+        out
+    }
+
+    fn accepting(&mut self) -> (Accepting, Option<String>) {
+        let Some(node) = self.field("accepting").cloned() else {
+            return (Accepting::Unknown, None);
+        };
+        let help = "accepting, limited, full, unknown のどれかを書いてください";
+        let (status_node, note) = match (node.as_str(), node.as_map()) {
+            (Some(_), _) => (Some(node.clone()), None),
+            (None, Some(pairs)) => {
+                for (k, _) in pairs {
+                    if !matches!(k.as_str(), Some("status" | "note")) {
+                        self.error(k, format!("「accepting」に知らない項目「{}」があります", k.as_str().unwrap_or_default()), "書けるのは status と note だけです");
+                    }
+                }
+                let mut inner = Record { file: self.file, node: &node, config: self.config, diags: self.diags };
+                (inner.field("status").cloned(), inner.text("note", false))
+            }
+            _ => {
+                self.error(&node, "「accepting」の形が正しくありません".into(), help);
+                return (Accepting::Unknown, None);
+            }
+        };
+        let Some(status_node) = status_node else {
+            self.error(&node, "「accepting」に status がありません".into(), help);
+            return (Accepting::Unknown, note);
+        };
+        match status_node.as_str().and_then(Accepting::parse) {
+            Some(a) => (a, note),
+            None => {
+                self.error(
+                    &status_node,
+                    format!("受入状況「{}」がわかりません", status_node.as_str().unwrap_or_default()),
+                    help,
+                );
+                (Accepting::Unknown, note)
+            }
+        }
+    }
+
+    fn office_code(&mut self) -> Option<String> {
+        let s = self.text("office_code", false)?;
+        if s.bytes().all(|b| b.is_ascii_digit()) && matches!(s.len(), 7 | 10) {
+            return Some(s);
+        }
+        let node = self.field("office_code")?.clone();
+        self.error(
+            &node,
+            format!("事業所番号「{s}」の形が正しくありません"),
+            "医療機関コードは7桁、介護保険事業所番号は10桁の半角数字で、\"0123456\" のように引用符で囲んで書いてください",
+        );
+        None
+    }
+
+    fn date(&mut self, key: &str, required: bool) -> Option<Date> {
+        let s = self.text(key, required)?;
+        let parsed = (s.len() == 10).then(|| s.parse::<Date>().ok()).flatten();
+        if parsed.is_none() {
+            let node = self.field(key)?.clone();
+            self.error(
+                &node,
+                format!("日付「{s}」が正しくありません"),
+                "西暦で「2026-04-01」の形に書いてください（年-月-日、半角）",
+            );
+        }
+        parsed
+    }
+}
+
+/// The known name nearest to a misspelt one, when it is close enough to be a typo.
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

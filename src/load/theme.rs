@@ -1,0 +1,95 @@
+//! Templates and static files: the theme's, with the site's own laid over them.
+//!
+//! The default theme is compiled into the binary so a site needs no `themes/` folder;
+//! a `themes/<name>/` folder at the site root wins over it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{read_text, walk_files};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Asset, TemplateSource};
+
+macro_rules! theme_files {
+    ($($path:literal),* $(,)?) => {
+        /// The default theme's files, relative to `themes/default/`.
+        pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+            $(($path, include_bytes!(concat!("../../themes/default/", $path)))),*
+        ];
+    };
+}
+
+theme_files!(
+    "templates/base.html",
+    "templates/index.html",
+    "templates/page.html",
+    "templates/section.html",
+    "templates/404.html",
+    "templates/partials/breadcrumbs.html",
+    "templates/partials/provider_list.html",
+    "templates/partials/provider_card.html",
+    "templates/providers/index.html",
+    "templates/providers/list.html",
+    "templates/providers/provider.html",
+    "static/css/style.css",
+    "static/js/textsize.js",
+    "static/favicon.svg",
+);
+
+pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>), Diagnostics> {
+    let mut templates: BTreeMap<String, TemplateSource> = BTreeMap::new();
+    let mut assets: BTreeMap<PathBuf, Asset> = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    let theme_dir = Path::new("themes").join(theme);
+
+    if root.join(&theme_dir).is_dir() {
+        add_dir(root, &theme_dir.join("templates"), &mut templates, &mut diags);
+        for rel in walk_files(root, &theme_dir.join("static"), &mut diags) {
+            let output = rel.strip_prefix(theme_dir.join("static")).unwrap_or(&rel).to_path_buf();
+            assets.insert(output.clone(), Asset { source: rel, output, embedded: None });
+        }
+    } else if theme == "default" {
+        for (path, bytes) in DEFAULT_THEME {
+            let file = Path::new("themes/default").join(path);
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                templates.insert(name.into(), TemplateSource { name: name.into(), text, file });
+            } else if let Some(out) = path.strip_prefix("static/") {
+                let output = PathBuf::from(out);
+                assets.insert(output.clone(), Asset { source: file, output, embedded: Some(bytes) });
+            }
+        }
+    } else {
+        return Err(Diagnostic::error(
+            super::config::CONFIG_FILE,
+            None,
+            format!("テーマ「{theme}」が見つかりません（{} がありません）", theme_dir.display()),
+        )
+        .with_help("site.toml の theme を \"default\" にするか、テーマのフォルダを置いてください")
+        .into());
+    }
+
+    // The site's own templates/ and static/ override the theme's files of the same name.
+    add_dir(root, Path::new("templates"), &mut templates, &mut diags);
+    for rel in walk_files(root, Path::new("static"), &mut diags) {
+        let output = rel.strip_prefix("static").unwrap_or(&rel).to_path_buf();
+        assets.insert(output.clone(), Asset { source: rel, output, embedded: None });
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((templates.into_values().collect(), assets.into_values().collect()))
+}
+
+fn add_dir(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>, diags: &mut Diagnostics) {
+    for rel in walk_files(root, dir, diags) {
+        let Ok(name) = rel.strip_prefix(dir) else { continue };
+        let name = name.to_string_lossy().replace('\\', "/");
+        match read_text(root, &rel) {
+            Ok(text) => {
+                out.insert(name.clone(), TemplateSource { name, text, file: rel });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+}

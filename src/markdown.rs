@@ -1,0 +1,419 @@
+//! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough and task lists,
+//! furigana (`{漢字|かんじ}`), `@/page.md` links and ids on headings.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Stands in for `\{` while parsing so escaped braces never start furigana. It is two
+/// bytes long in UTF-8, like `\{`, so byte offsets (and so error columns) stay right.
+const ESCAPED_BRACE: char = '\u{91}';
+
+pub struct Context<'a> {
+    /// `guide/kaigo-hoken.md` (relative to `content/`) → `guide/kaigo-hoken/`.
+    pub pages: &'a HashMap<String, String>,
+    /// Prefix of every site link, e.g. `/kenko/zaitaku/`.
+    pub base_path: &'a str,
+    pub allow_html: bool,
+}
+
+pub struct Rendered {
+    pub html: String,
+    /// Plain text of the first paragraph.
+    pub summary: String,
+    /// Byte offset in the source and the `@/` target that does not exist.
+    pub broken_links: Vec<(usize, String)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+pub fn render(src: &str, cx: &Context) -> Rendered {
+    let prepared = src.replace("\\{", &ESCAPED_BRACE.to_string());
+    let mut out: Vec<Event> = Vec::new();
+    let mut broken = Vec::new();
+    let mut text_buf = String::new();
+    let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut summary: Option<String> = None;
+    let mut in_first_para = false;
+    let mut para_text = String::new();
+    let mut in_code_block = false;
+
+    let parser = Parser::new_ext(&prepared, options()).into_offset_iter();
+    for (event, range) in parser {
+        if !matches!(event, Event::Text(_)) && !text_buf.is_empty() {
+            let html = furigana_html(&std::mem::take(&mut text_buf));
+            push(&mut out, &mut heading, Event::InlineHtml(html.into()));
+        }
+        let event = match event {
+            Event::Text(t) if in_code_block => Event::Text(restore_code(t)),
+            Event::Text(t) => {
+                if in_first_para {
+                    para_text.push_str(&strip_furigana(&t));
+                }
+                text_buf.push_str(&t);
+                continue;
+            }
+            Event::Code(c) => {
+                if in_first_para {
+                    para_text.push_str(&c);
+                }
+                Event::Code(restore_code(c))
+            }
+            Event::Start(Tag::Paragraph) if summary.is_none() && heading.is_none() => {
+                in_first_para = true;
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::Paragraph) if in_first_para => {
+                in_first_para = false;
+                summary = Some(std::mem::take(&mut para_text).replace(ESCAPED_BRACE, "{"));
+                Event::End(TagEnd::Paragraph)
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, inner)) = heading.take() {
+                    let text = plain_text(&inner);
+                    let id = unique_id(&mut ids, &slug(&text));
+                    out.push(Event::Html(format!("<{level} id=\"{}\">", escape(&id)).into()));
+                    out.extend(inner);
+                    out.push(Event::Html(format!("</{level}>\n").into()));
+                }
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_link(&dest_url, cx).unwrap_or_else(|| {
+                    broken.push((range.start, dest_url.to_string()));
+                    "#".into()
+                });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_link(&dest_url, cx).unwrap_or_else(|| {
+                    broken.push((range.start, dest_url.to_string()));
+                    "#".into()
+                });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                Event::Start(Tag::CodeBlock(kind))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Start(Tag::Table(al)) => {
+                // A focusable region lets keyboard users scroll a wide table on a phone.
+                out.push(Event::Html(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"表\" tabindex=\"0\">".into(),
+                ));
+                Event::Start(Tag::Table(al))
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                Event::Html("</div>\n".into())
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !cx.allow_html => Event::Text(h),
+            other => other,
+        };
+        push(&mut out, &mut heading, event);
+    }
+    if !text_buf.is_empty() {
+        let html = furigana_html(&text_buf);
+        push(&mut out, &mut heading, Event::InlineHtml(html.into()));
+    }
+
+    let mut html_out = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    Rendered {
+        html: html_out,
+        summary: summary.unwrap_or_default(),
+        broken_links: broken,
+    }
+}
+
+/// Inline Markdown for short fields (provider notes): no blocks, no raw HTML,
+/// and links only to web, mail and phone addresses.
+pub fn render_inline(src: &str) -> String {
+    let no_pages = HashMap::new();
+    let cx = Context {
+        pages: &no_pages,
+        base_path: "/",
+        allow_html: false,
+    };
+    let single_line = src.replace(['\r', '\n'], " ");
+    let r = render(&single_line, &cx);
+    let html = r.html.trim();
+    let html = html.strip_prefix("<p>").unwrap_or(html);
+    html.strip_suffix("</p>").unwrap_or(html).to_string()
+}
+
+fn push<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<(HeadingLevel, Vec<Event<'a>>)>, e: Event<'a>) {
+    match heading {
+        Some((_, inner)) => inner.push(e),
+        None => out.push(e),
+    }
+}
+
+fn restore_code(c: CowStr) -> CowStr {
+    if c.contains(ESCAPED_BRACE) {
+        c.replace(ESCAPED_BRACE, "\\{").into()
+    } else {
+        c
+    }
+}
+
+/// `@/guide/a.md#x` → `/base/guide/a/#x`; other links pass, unsafe schemes become `#`.
+/// `None` means an `@/` link to a page that does not exist.
+fn resolve_link(dest: &str, cx: &Context) -> Option<String> {
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (file, frag) = match target.split_once('#') {
+            Some((f, h)) => (f, format!("#{h}")),
+            None => (target, String::new()),
+        };
+        return cx.pages.get(file).map(|p| format!("{}{p}{frag}", cx.base_path));
+    }
+    let lower = dest.trim().to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let path_start = lower.find(['/', '?', '#']);
+    let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
+        || (scheme_end.is_some() && path_start.is_none());
+    if has_scheme && !["http:", "https:", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s)) {
+        return Some("#".into());
+    }
+    Some(dest.to_string())
+}
+
+/// Text with `{漢字|かんじ}` turned into ruby; everything else HTML-escaped.
+pub fn furigana_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&escape(&rest[..start]));
+        let after = &rest[start + 1..];
+        match parse_ruby(after) {
+            Some((base, reading, used)) => {
+                out.push_str("<ruby>");
+                out.push_str(&escape(base));
+                out.push_str("<rt>");
+                out.push_str(&escape(reading));
+                out.push_str("</rt></ruby>");
+                rest = &after[used..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    out.replace(ESCAPED_BRACE, "{")
+}
+
+/// Parses `漢字|かんじ}` (after the opening brace): base, reading and bytes consumed.
+fn parse_ruby(s: &str) -> Option<(&str, &str, usize)> {
+    let close = s.find('}')?;
+    let inner = &s[..close];
+    let (base, reading) = inner.split_once('|')?;
+    let bad = |t: &str| t.trim().is_empty() || t.contains(['{', '|', '\n', ESCAPED_BRACE]);
+    if bad(base) || bad(reading) {
+        return None;
+    }
+    Some((base, reading, close + 1))
+}
+
+/// The text a reader sees when ruby is ignored: `{漢字|かんじ}` → `漢字`.
+pub fn strip_furigana(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match parse_ruby(after) {
+            Some((base, _, used)) => {
+                out.push_str(base);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace(ESCAPED_BRACE, "{")
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::InlineHtml(h) => s.push_str(&strip_tags(h)),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Text content of our own generated ruby markup (base text only, readings dropped).
+fn strip_tags(h: &str) -> String {
+    let mut out = String::new();
+    let mut depth_rt = false;
+    let mut rest = h;
+    while let Some(lt) = rest.find('<') {
+        if !depth_rt {
+            out.push_str(&rest[..lt]);
+        }
+        let gt = rest[lt..].find('>').map(|g| lt + g).unwrap_or(rest.len() - 1);
+        let tag = &rest[lt..=gt];
+        if tag == "<rt>" {
+            depth_rt = true;
+        } else if tag == "</rt>" {
+            depth_rt = false;
+        }
+        rest = &rest[gt + 1..];
+    }
+    if !depth_rt {
+        out.push_str(rest);
+    }
+    unescape(&out)
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Heading ids keep Japanese text (browsers handle it) and drop punctuation.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "section".into() } else { out }
+}
+
+fn unique_id(seen: &mut HashMap<String, usize>, base: &str) -> String {
+    let n = seen.entry(base.to_string()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(src: &str) -> Rendered {
+        let mut pages = HashMap::new();
+        pages.insert("guide/a.md".to_string(), "guide/a/".to_string());
+        let cx = Context {
+            pages: &pages,
+            base_path: "/base/",
+            allow_html: false,
+        };
+        render(src, &cx)
+    }
+
+    #[test]
+    fn furigana_becomes_ruby_but_not_in_code_or_when_escaped() {
+        let r = md("{漢字|かんじ}と`{漢字|かんじ}`と\\{漢字|かんじ}\n\n```\n{x|y}\n```\n");
+        assert!(r.html.contains("<ruby>漢字<rt>かんじ</rt></ruby>と"), "{}", r.html);
+        assert!(r.html.contains("<code>{漢字|かんじ}</code>"), "{}", r.html);
+        assert!(r.html.contains("と{漢字|かんじ}</p>"), "{}", r.html);
+        assert!(r.html.contains("<pre><code>{x|y}\n</code></pre>"), "{}", r.html);
+        assert_eq!(r.summary, "漢字と{漢字|かんじ}と{漢字|かんじ}");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_missing_ones_are_reported() {
+        let r = md("[a](@/guide/a.md#x) [b](@/guide/nope.md)");
+        assert!(r.html.contains("href=\"/base/guide/a/#x\""), "{}", r.html);
+        assert_eq!(r.broken_links, vec![(20, "@/guide/nope.md".to_string())]);
+    }
+
+    #[test]
+    fn headings_get_ids_and_raw_html_is_escaped() {
+        let r = md("## 在宅{医療|いりょう}とは？\n\n## 在宅医療とは？\n\n<script>x</script>\n");
+        assert!(r.html.contains("<h2 id=\"在宅医療とは\">在宅<ruby>医療"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"在宅医療とは-2\">"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(!r.html.contains("<script>"));
+    }
+
+    #[test]
+    fn dangerous_link_schemes_are_neutralised() {
+        let r = md("[x](javascript:alert(1)) [y](https://example.jp/) [z](tel:0990-12-3456)");
+        assert!(r.html.contains("href=\"#\""));
+        assert!(r.html.contains("href=\"https://example.jp/\""));
+        assert!(r.html.contains("href=\"tel:0990-12-3456\""));
+        assert_eq!(render_inline("<b>x</b> **太字**"), "&lt;b&gt;x&lt;/b&gt; <strong>太字</strong>");
+    }
+
+    #[test]
+    fn gfm_extensions_are_on() {
+        let r = md("|a|b|\n|-|-|\n|1|2|\n\n~~x~~ y[^1]\n\n[^1]: note\n\n- [ ] task\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+}

@@ -1,0 +1,121 @@
+//! Readings (よみがな): validation, 五十音 sort keys and あ行・か行… row headings.
+
+/// A validated reading in hiragana (katakana is folded to hiragana on load).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Kana(String);
+
+impl Kana {
+    /// Accepts hiragana, katakana, the long-vowel mark, middle dots and spaces.
+    pub fn parse(s: &str) -> Result<Kana, char> {
+        let s = s.trim();
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                'ぁ'..='ゖ' | 'ー' | '・' | ' ' | '　' | 'ゝ' | 'ゞ' => out.push(c),
+                'ァ'..='ヶ' => out.push(to_hiragana(c)),
+                'ヽ' | 'ヾ' => out.push(to_hiragana(c)),
+                _ => return Err(c),
+            }
+        }
+        match out.chars().next() {
+            Some(first) if is_hiragana(first) => Ok(Kana(out)),
+            Some(first) => Err(first),
+            None => Err(' '),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Key for 五十音 order: voiced and small kana sort with their plain forms first,
+    /// then the exact reading breaks ties (はし < ばし < ぱし).
+    pub fn sort_key(&self) -> (String, String) {
+        let plain = self
+            .0
+            .chars()
+            .filter(|c| !matches!(c, '・' | ' ' | '　'))
+            .map(seion)
+            .collect();
+        (plain, self.0.clone())
+    }
+
+    /// The 行 a reading is listed under: "あ行", "か行", … "わ行".
+    pub fn row(&self) -> &'static str {
+        self.0.chars().next().map(row_of).unwrap_or("わ行")
+    }
+}
+
+fn is_hiragana(c: char) -> bool {
+    ('ぁ'..='ゖ').contains(&c)
+}
+
+fn to_hiragana(c: char) -> char {
+    char::from_u32(c as u32 - 0x60).unwrap_or(c)
+}
+
+/// The plain (清音, full-size) form of a kana: が→か, ぱ→は, ゃ→や, っ→つ.
+fn seion(c: char) -> char {
+    const VOICED: &str = "がぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゔ";
+    const PLAIN: &str = "かきくけこさしすせそたちつてとはひふへほはひふへほう";
+    const SMALL: &str = "ぁぃぅぇぉっゃゅょゎゕゖ";
+    const LARGE: &str = "あいうえおつやゆよわかけ";
+    if let Some(i) = VOICED.chars().position(|v| v == c) {
+        return PLAIN.chars().nth(i).unwrap_or(c);
+    }
+    if let Some(i) = SMALL.chars().position(|v| v == c) {
+        return LARGE.chars().nth(i).unwrap_or(c);
+    }
+    c
+}
+
+pub const ROWS: [&str; 10] = [
+    "あ行", "か行", "さ行", "た行", "な行", "は行", "ま行", "や行", "ら行", "わ行",
+];
+
+fn row_of(c: char) -> &'static str {
+    match seion(c) {
+        'あ'..='お' => "あ行",
+        'か'..='こ' => "か行",
+        'さ'..='そ' => "さ行",
+        'た'..='と' => "た行",
+        'な'..='の' => "な行",
+        'は'..='ほ' => "は行",
+        'ま'..='も' => "ま行",
+        'や'..='よ' => "や行",
+        'ら'..='ろ' => "ら行",
+        _ => "わ行",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn katakana_is_folded_and_rows_follow_the_first_sound() {
+        let k = Kana::parse("ガーデン").unwrap();
+        assert_eq!(k.as_str(), "がーでん");
+        assert_eq!(k.row(), "か行");
+        assert_eq!(Kana::parse("ぱんだ").unwrap().row(), "は行");
+        assert_eq!(Kana::parse("をかし").unwrap().row(), "わ行");
+    }
+
+    #[test]
+    fn kanji_and_latin_are_not_readings() {
+        assert_eq!(Kana::parse("東原"), Err('東'));
+        assert_eq!(Kana::parse("abc"), Err('a'));
+        assert!(Kana::parse("").is_err());
+    }
+
+    #[test]
+    fn voiced_sounds_sort_next_to_plain_ones() {
+        let mut v = ["ばら", "はな", "ひかり", "ぱん"]
+            .map(|s| Kana::parse(s).unwrap())
+            .to_vec();
+        v.sort_by_key(Kana::sort_key);
+        let got: Vec<&str> = v.iter().map(Kana::as_str).collect();
+        assert_eq!(got, ["はな", "ばら", "ぱん", "ひかり"]);
+    }
+}

@@ -1,0 +1,27 @@
+//! Files copied as they are: the theme's and the site's `static/`, and content assets.
+
+use super::{Content, OutputFile, RenderContext, Renderer};
+use crate::diagnostics::Diagnostics;
+
+pub struct Assets;
+
+impl Renderer for Assets {
+    fn name(&self) -> &'static str {
+        "assets"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        Ok(cx
+            .site
+            .assets
+            .iter()
+            .map(|a| OutputFile {
+                path: a.output.clone(),
+                content: match a.embedded {
+                    Some(bytes) => Content::Embedded(bytes),
+                    None => Content::Copy(a.source.clone()),
+                },
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,165 @@
+//! Step 3 of a build: each output is a [`Renderer`] over the same [`Site`], returning the
+//! files it wants written. None of them touches the disk; the writer decides that.
+
+mod assets;
+mod directory;
+mod feed;
+mod sitemap;
+mod web;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Site;
+use crate::templates::{Templates, views};
+
+/// One file of the finished site.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Relative to the output folder.
+    pub path: PathBuf,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// An HTML page (minified on write when the site asks for it).
+    Html(String),
+    /// Any other generated text or bytes (XML, JSON…).
+    Bytes(Vec<u8>),
+    /// A file copied from the site's sources (relative to the site root).
+    Copy(PathBuf),
+    /// A file of the built-in theme.
+    Embedded(&'static [u8]),
+}
+
+pub struct RenderContext<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    /// Advanced once per page; hidden unless the command line shows it.
+    pub progress: &'a indicatif::ProgressBar,
+}
+
+impl RenderContext<'_> {
+    /// Roughly how many pages the renderers will make, for the progress bar.
+    pub fn expected_pages(&self) -> u64 {
+        let c = &self.site.config;
+        (self.site.sections.len()
+            + self.site.pages.len()
+            + self.site.providers.len()
+            + c.categories.len()
+            + c.areas.len()
+            + c.services.len()
+            + 2) as u64
+    }
+}
+
+/// An output format, in the manner of mdBook's renderers.
+pub trait Renderer: Sync {
+    fn name(&self) -> &'static str;
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics>;
+}
+
+/// Every output this build produces, in a fixed order.
+pub fn renderers() -> Vec<Box<dyn Renderer>> {
+    vec![
+        Box::new(web::WebPages),
+        Box::new(directory::Directory),
+        Box::new(feed::AtomFeed),
+        Box::new(sitemap::Sitemap),
+        Box::new(assets::Assets),
+    ]
+}
+
+/// Runs all renderers; the files come back sorted by path.
+pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+    let mut files = Vec::new();
+    let mut diags = Diagnostics::new();
+    for r in renderers() {
+        match r.render(cx) {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in files.windows(2) {
+        if pair[0].path == pair[1].path {
+            diags.push(
+                crate::diagnostics::Diagnostic::error(
+                    &pair[0].path,
+                    None,
+                    "同じ場所に2つのページが書き出されようとしています",
+                )
+                .with_help("ページのファイル名か事業所の id を変えて、URL が重ならないようにしてください"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(files)
+}
+
+/// `guide/kaigo-hoken/` → `guide/kaigo-hoken/index.html`.
+pub fn index_file(url_path: &str) -> PathBuf {
+    Path::new(url_path).join("index.html")
+}
+
+/// Renders many pages in parallel, collecting every failure rather than the first.
+pub(crate) fn render_pages<T: Sync>(
+    cx: &RenderContext,
+    items: &[T],
+    f: impl Fn(&T) -> Result<OutputFile, crate::diagnostics::Diagnostic> + Sync,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let results: Vec<_> = items
+        .par_iter()
+        .map(|item| {
+            let r = f(item);
+            cx.progress.inc(1);
+            r
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(file) => out.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(out) }
+}
+
+/// Title and summary for `<title>`, the description and link previews (OGP).
+#[derive(serde::Serialize)]
+pub(crate) struct Meta<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub og_type: &'static str,
+}
+
+/// The context every page template gets: where the page is, how to get back up, and
+/// what link previews show.
+pub(crate) fn base_context(site: &Site, path: &str, meta: Meta, crumbs: Vec<views::Link>) -> Context {
+    let mut ctx = Context::new();
+    let description = if meta.description.is_empty() { site.config.description.as_str() } else { meta.description };
+    ctx.insert("meta", &Meta { description, ..meta });
+    ctx.insert("current_path", &format!("{}{path}", site.config.base_path));
+    ctx.insert("permalink", &format!("{}{path}", site.config.base_url));
+    ctx.insert("breadcrumbs", &crumbs);
+    ctx
+}
+
+pub(crate) fn crumb(site: &Site, title: &str, path: &str) -> views::Link {
+    views::Link {
+        title: title.to_string(),
+        path: format!("{}{path}", site.config.base_path),
+    }
+}

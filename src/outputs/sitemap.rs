@@ -1,0 +1,54 @@
+//! `sitemap.xml` listing every page and provider page with its full URL.
+
+use super::{Content, OutputFile, RenderContext, Renderer};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::escape;
+
+pub struct Sitemap;
+
+impl Renderer for Sitemap {
+    fn name(&self) -> &'static str {
+        "sitemap"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let site = cx.site;
+        let base = &site.config.base_url;
+        let mut entries: Vec<(String, Option<String>)> = Vec::new();
+        for s in &site.sections {
+            entries.push((s.path.clone(), s.meta.date.map(|d| d.to_string())));
+        }
+        for p in &site.pages {
+            entries.push((p.path.clone(), p.meta.date.map(|d| d.to_string())));
+        }
+        if !site.sections.iter().any(|s| s.path == "providers/") {
+            entries.push(("providers/".into(), None));
+        }
+        for p in &site.providers {
+            entries.push((p.path(), Some(p.updated.to_string())));
+        }
+        let c = &site.config;
+        for (kind, keys) in [
+            ("category", c.categories.keys().collect::<Vec<_>>()),
+            ("area", c.areas.keys().collect()),
+            ("service", c.services.keys().collect()),
+        ] {
+            for k in keys {
+                entries.push((format!("providers/{kind}/{k}/"), None));
+            }
+        }
+        entries.sort();
+        let mut x = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (path, lastmod) in entries {
+            x.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{path}"))));
+            if let Some(d) = lastmod {
+                x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+            }
+            x.push_str("  </url>\n");
+        }
+        x.push_str("</urlset>\n");
+        Ok(vec![OutputFile { path: "sitemap.xml".into(), content: Content::Bytes(x.into_bytes()) }])
+    }
+}

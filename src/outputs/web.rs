@@ -1,0 +1,82 @@
+//! Web pages from Markdown: the home page, sections, pages and the 404 page.
+
+use std::path::PathBuf;
+
+use super::{Meta, Content, OutputFile, RenderContext, Renderer, base_context, crumb, index_file, render_pages};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Section, Site};
+use crate::templates::views::{self, Link};
+
+pub struct WebPages;
+
+impl Renderer for WebPages {
+    fn name(&self) -> &'static str {
+        "web"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let site = cx.site;
+        // The directory renderer owns /providers/; its _index.md only gives the intro.
+        let sections: Vec<&Section> = site.sections.iter().filter(|s| s.path != "providers/").collect();
+        let mut out = render_pages(cx, &sections, |s| {
+            let default = if s.path.is_empty() { "index.html" } else { "section.html" };
+            let tpl = template_for(cx, s.meta.template.as_deref(), default, s.source.as_deref())?;
+            let meta = Meta { title: &s.meta.title, description: &s.summary, og_type: "website" };
+            let mut ctx = base_context(site, &s.path, meta, crumbs(site, s, None));
+            ctx.insert("section", &views::section_view(site, s));
+            let file = s.source.clone().unwrap_or_else(|| PathBuf::from("content/_index.md"));
+            let html = cx.templates.render(tpl, &ctx, &file)?;
+            Ok(OutputFile { path: index_file(&s.path), content: Content::Html(html) })
+        })?;
+        out.extend(render_pages(cx, &site.pages, |p| {
+            let tpl = template_for(cx, p.meta.template.as_deref(), "page.html", Some(&p.source))?;
+            let section = &site.sections[p.section];
+            let meta = Meta { title: &p.meta.title, description: &p.summary, og_type: "article" };
+            let mut ctx = base_context(site, &p.path, meta, crumbs(site, section, Some(&p.meta.title)));
+            ctx.insert("page", &views::page_view(site, p));
+            let html = cx.templates.render(tpl, &ctx, &p.source)?;
+            Ok(OutputFile { path: index_file(&p.path), content: Content::Html(html) })
+        })?);
+        let meta = Meta { title: "ページが見つかりません", description: "", og_type: "website" };
+        let ctx = base_context(site, "404.html", meta, Vec::new());
+        let html = cx.templates.render("404.html", &ctx, std::path::Path::new("404.html")).map_err(Diagnostics::from)?;
+        out.push(OutputFile { path: "404.html".into(), content: Content::Html(html) });
+        Ok(out)
+    }
+}
+
+fn template_for<'a>(
+    cx: &RenderContext,
+    wanted: Option<&'a str>,
+    default: &'a str,
+    file: Option<&std::path::Path>,
+) -> Result<&'a str, Diagnostic> {
+    match wanted {
+        Some(t) if !cx.templates.has(t) => Err(Diagnostic::error(
+            file.unwrap_or(std::path::Path::new("content")),
+            None,
+            format!("template に指定されたテンプレート「{t}」がありません"),
+        )
+        .with_help("templates/ にそのファイルを置くか、template の行を消してください")),
+        Some(t) => Ok(t),
+        None => Ok(default),
+    }
+}
+
+/// ホーム > parent sections > this section (> page title, not linked).
+fn crumbs(site: &Site, section: &Section, page_title: Option<&str>) -> Vec<Link> {
+    let mut chain = Vec::new();
+    let mut cur = Some(section);
+    while let Some(s) = cur {
+        let title = if s.path.is_empty() { "ホーム" } else { s.meta.title.as_str() };
+        chain.push(crumb(site, title, &s.path));
+        cur = s.parent.map(|i| &site.sections[i]);
+    }
+    chain.reverse();
+    if let Some(t) = page_title {
+        chain.push(Link { title: t.to_string(), path: String::new() });
+    } else if let Some(last) = chain.last_mut() {
+        last.path = String::new();
+    }
+    chain
+}

@@ -1,0 +1,395 @@
+//! What templates see: the model turned into plain values with labels, URLs and dates
+//! already worked out, so templates stay simple and every output shows data alike.
+
+use serde::Serialize;
+
+use crate::load::config::Group;
+use crate::markdown;
+use crate::model::{Page, Provider, Section, Site, wareki};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub municipality: &'a crate::load::config::Municipality,
+    /// Top-level sections, in their order, for the navigation bar.
+    pub nav: Vec<Link>,
+    pub groups: Vec<GroupView>,
+    pub areas: Vec<VocabView>,
+    pub services: Vec<VocabView>,
+    pub provider_count: usize,
+    pub today: String,
+    pub feed_path: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct GroupView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub categories: Vec<VocabView>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct VocabView {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub count: usize,
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub summary: &'a str,
+    pub date: Option<String>,
+    pub date_wareki: Option<String>,
+    pub content: &'a str,
+    pub path: String,
+    pub permalink: String,
+    pub extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    #[serde(flatten)]
+    pub page: PageView<'a>,
+    pub pages: Vec<PageView<'a>>,
+    pub subsections: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct ProviderView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub row: &'static str,
+    pub path: String,
+    pub permalink: String,
+    pub category: VocabRef<'a>,
+    pub group: &'static str,
+    pub area: VocabRef<'a>,
+    pub postal_code: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub tel: String,
+    pub fax: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub website: Option<&'a str>,
+    pub map_link: Option<String>,
+    pub hours: Vec<HoursView>,
+    pub hours_note: Option<&'a str>,
+    pub closed_days: Option<&'a str>,
+    pub services: Vec<VocabRef<'a>>,
+    pub accepting: AcceptingView<'a>,
+    pub corporation: Option<&'a str>,
+    pub office_code: Option<&'a str>,
+    pub updated: String,
+    pub updated_label: String,
+    pub stale: bool,
+    pub notes_html: Option<String>,
+    pub json_ld: String,
+}
+
+#[derive(Serialize)]
+pub struct VocabRef<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub description: &'a str,
+    pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct HoursView {
+    pub days: String,
+    pub open: String,
+    pub close: String,
+}
+
+#[derive(Serialize)]
+pub struct AcceptingView<'a> {
+    pub status: &'static str,
+    pub label: &'static str,
+    pub mark: &'static str,
+    pub note: Option<&'a str>,
+}
+
+pub fn site_view(site: &Site) -> SiteView<'_> {
+    let c = &site.config;
+    let bp = c.base_path.as_str();
+    let home = site.home();
+    let mut nav = vec![Link {
+        title: "ホーム".into(),
+        path: bp.to_string(),
+    }];
+    nav.extend(home.subsections.iter().map(|i| {
+        let s = &site.sections[*i];
+        Link {
+            title: s.meta.title.clone(),
+            path: format!("{bp}{}", s.path),
+        }
+    }));
+    nav.push(Link {
+        title: "医療・介護の事業所をさがす".into(),
+        path: format!("{bp}providers/"),
+    });
+    let count = |f: &dyn Fn(&Provider) -> bool| site.providers.iter().filter(|p| f(p)).count();
+    let groups = Group::ALL
+        .iter()
+        .map(|g| {
+            let categories: Vec<VocabView> = c
+                .categories
+                .iter()
+                .filter(|(_, cat)| cat.group == *g)
+                .map(|(k, cat)| VocabView {
+                    key: k.clone(),
+                    label: cat.label.clone(),
+                    description: cat.description.clone(),
+                    count: count(&|p| &p.category == k),
+                    path: format!("{bp}providers/category/{k}/"),
+                })
+                .collect();
+            GroupView {
+                key: g.key(),
+                label: g.label(),
+                count: categories.iter().map(|c| c.count).sum(),
+                categories,
+            }
+        })
+        .collect();
+    let areas = c
+        .areas
+        .iter()
+        .map(|(k, a)| VocabView {
+            key: k.clone(),
+            label: a.label.clone(),
+            description: a.description.clone(),
+            count: count(&|p| &p.area == k),
+            path: format!("{bp}providers/area/{k}/"),
+        })
+        .collect();
+    let services = c
+        .services
+        .iter()
+        .map(|(k, s)| VocabView {
+            key: k.clone(),
+            label: s.label.clone(),
+            description: s.description.clone(),
+            count: count(&|p| p.services.contains(k)),
+            path: format!("{bp}providers/service/{k}/"),
+        })
+        .collect();
+    let feed_path = site
+        .sections
+        .iter()
+        .any(|s| s.path == format!("{}/", c.feed_section))
+        .then(|| format!("{bp}{}/atom.xml", c.feed_section));
+    SiteView {
+        title: &c.title,
+        description: &c.description,
+        base_url: &c.base_url,
+        base_path: bp,
+        language: &c.language,
+        municipality: &c.municipality,
+        nav,
+        groups,
+        areas,
+        services,
+        provider_count: site.providers.len(),
+        today: site.today.to_string(),
+        feed_path,
+    }
+}
+
+pub fn page_view<'a>(site: &'a Site, p: &'a Page) -> PageView<'a> {
+    doc_view(site, &p.meta, &p.content, &p.summary, &p.path)
+}
+
+pub fn section_view<'a>(site: &'a Site, s: &'a Section) -> SectionView<'a> {
+    let bp = &site.config.base_path;
+    SectionView {
+        page: doc_view(site, &s.meta, &s.content, &s.summary, &s.path),
+        pages: s.pages.iter().map(|i| page_view(site, &site.pages[*i])).collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|i| Link {
+                title: site.sections[*i].meta.title.clone(),
+                path: format!("{bp}{}", site.sections[*i].path),
+            })
+            .collect(),
+    }
+}
+
+fn doc_view<'a>(
+    site: &'a Site,
+    meta: &'a crate::model::FrontMatter,
+    content: &'a str,
+    summary: &'a str,
+    path: &str,
+) -> PageView<'a> {
+    PageView {
+        title: &meta.title,
+        description: meta.description.as_deref(),
+        summary,
+        date: meta.date.map(|d| d.to_string()),
+        date_wareki: meta.date.map(wareki::both),
+        content,
+        path: format!("{}{path}", site.config.base_path),
+        permalink: format!("{}{path}", site.config.base_url),
+        extra: &meta.extra,
+    }
+}
+
+pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
+    let c = &site.config;
+    let bp = &c.base_path;
+    let vocab = |key: &'a str, label: &'a str, description: &'a str, kind: &str| VocabRef {
+        key,
+        label,
+        description,
+        path: format!("{bp}providers/{kind}/{key}/"),
+    };
+    let cat = c.categories.get(&p.category);
+    let area = c.areas.get(&p.area);
+    let map_link = match (&c.map.link, p.coords) {
+        (Some(tpl), Some(co)) => Some(
+            tpl.replace("{lat}", &co.lat.to_string())
+                .replace("{lon}", &co.lon.to_string()),
+        ),
+        _ => None,
+    };
+    ProviderView {
+        id: &p.id,
+        name: &p.name,
+        kana: p.kana.as_str(),
+        row: p.kana.row(),
+        path: format!("{bp}{}", p.path()),
+        permalink: format!("{}{}", c.base_url, p.path()),
+        category: vocab(
+            &p.category,
+            cat.map_or("", |x| x.label.as_str()),
+            cat.map_or("", |x| x.description.as_str()),
+            "category",
+        ),
+        group: site.group_of(p).map_or("", Group::label),
+        area: vocab(
+            &p.area,
+            area.map_or("", |x| x.label.as_str()),
+            area.map_or("", |x| x.description.as_str()),
+            "area",
+        ),
+        postal_code: &p.postal_code,
+        address: &p.address,
+        phone: p.phone.as_str(),
+        tel: p.phone.tel_uri(),
+        fax: p.fax.as_ref().map(|f| f.as_str()),
+        email: p.email.as_deref(),
+        website: p.url.as_deref(),
+        map_link,
+        hours: p
+            .hours
+            .iter()
+            .map(|h| HoursView {
+                days: h.days.iter().map(|d| d.label()).collect::<Vec<_>>().join("・"),
+                open: display_time(&h.open),
+                close: display_time(&h.close),
+            })
+            .collect(),
+        hours_note: p.hours_note.as_deref(),
+        closed_days: p.closed_days.as_deref(),
+        services: p
+            .services
+            .iter()
+            .filter_map(|k| {
+                let s = c.services.get(k)?;
+                Some(vocab(k, &s.label, &s.description, "service"))
+            })
+            .collect(),
+        accepting: AcceptingView {
+            status: match p.accepting {
+                crate::model::Accepting::Accepting => "accepting",
+                crate::model::Accepting::Limited => "limited",
+                crate::model::Accepting::Full => "full",
+                crate::model::Accepting::Unknown => "unknown",
+            },
+            label: p.accepting.label(),
+            mark: p.accepting.mark(),
+            note: p.accepting_note.as_deref(),
+        },
+        corporation: p.corporation.as_deref(),
+        office_code: p.office_code.as_deref(),
+        updated: p.updated.to_string(),
+        updated_label: wareki::both(p.updated),
+        stale: p.is_stale(site.today, c.stale_after_days),
+        notes_html: p.notes.as_deref().map(markdown::render_inline),
+        json_ld: json_ld(site, p),
+    }
+}
+
+/// `09:00` → `9:00`, as times are written for residents.
+fn display_time(t: &str) -> String {
+    t.strip_prefix('0').unwrap_or(t).to_string()
+}
+
+/// schema.org data for search engines; `<` is escaped so no value can close the script.
+fn json_ld(site: &Site, p: &Provider) -> String {
+    let c = &site.config;
+    let kind = c
+        .categories
+        .get(&p.category)
+        .map_or("LocalBusiness", |x| x.schema_type.as_str());
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": kind,
+        "@id": format!("{}{}", c.base_url, p.path()),
+        "name": p.name,
+        "telephone": p.phone.as_str(),
+        "address": {
+            "@type": "PostalAddress",
+            "postalCode": p.postal_code,
+            "streetAddress": p.address,
+            "addressCountry": "JP",
+        },
+    });
+    if let Some(url) = &p.url {
+        v["url"] = url.clone().into();
+    }
+    if let Some(fax) = &p.fax {
+        v["faxNumber"] = fax.as_str().into();
+    }
+    if let Some(co) = p.coords {
+        v["geo"] = serde_json::json!({"@type": "GeoCoordinates", "latitude": co.lat, "longitude": co.lon});
+    }
+    let hours: Vec<serde_json::Value> = p
+        .hours
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": h.days.iter().filter_map(|d| d.schema()).collect::<Vec<_>>(),
+                "opens": h.open,
+                "closes": h.close,
+            })
+        })
+        .collect();
+    if !hours.is_empty() {
+        v["openingHoursSpecification"] = hours.into();
+    }
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
