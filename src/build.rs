@@ -41,9 +41,16 @@ pub fn check(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), 
 }
 
 /// Renders every output of a loaded site into memory.
-pub fn render(site: &Site, progress: &indicatif::ProgressBar) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render(
+    site: &Site,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let templates = Templates::new(site)?;
-    let cx = RenderContext { site, templates: &templates, progress };
+    let cx = RenderContext {
+        site,
+        templates: &templates,
+        progress,
+    };
     progress.set_length(cx.expected_pages());
     outputs::render_all(&cx)
 }
@@ -58,8 +65,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .filter(|f| matches!(f.content, outputs::Content::Html(_)))
         .count();
     let minify = opts.minify.unwrap_or(site.config.minify);
-    let stats = write::publish(&opts.root, &opts.output, &files, WriteOptions { minify, force: opts.force })
-        .map_err(Diagnostics::from)?;
+    let stats = write::publish(
+        &opts.root,
+        &opts.output,
+        &files,
+        WriteOptions {
+            minify,
+            force: opts.force,
+        },
+    )
+    .map_err(Diagnostics::from)?;
     Ok(BuildReport {
         pages,
         providers: site.providers.len(),

@@ -157,7 +157,10 @@ impl Diagnostics {
         let mut out = termcolor::StandardStream::stderr(choice);
         let config = term::Config::default();
         for d in &self.items {
-            let source = std::fs::read_to_string(root.join(&d.file)).ok();
+            // Positions were computed without a byte-order mark, so quote the text without it.
+            let source = std::fs::read_to_string(root.join(&d.file))
+                .ok()
+                .map(|s| s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s));
             match (d.pos, source) {
                 (Some(pos), Some(src)) => {
                     let file = SimpleFile::new(d.file.display().to_string(), src);
@@ -261,8 +264,8 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_column() {
-        let d = Diagnostic::error("content/a.yaml", Some(Pos::new(3, 5)), "bad")
-            .with_help("fix it");
+        let d =
+            Diagnostic::error("content/a.yaml", Some(Pos::new(3, 5)), "bad").with_help("fix it");
         assert_eq!(d.to_string(), "content/a.yaml:3:5: error: bad (fix it)");
     }
 }

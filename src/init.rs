@@ -55,17 +55,24 @@ const PROVIDERS: &str = r#"# 事業所の記録。1件ごとに「- id:」から
 
 /// Creates the skeleton in `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
-    let has_files = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let has_files = fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if has_files {
-        return Err(Diagnostic::error(dir, None, "フォルダが空ではありません")
-            .with_help("新しいフォルダの名前を指定してください（既存のファイルを上書きしないため）"));
+        return Err(
+            Diagnostic::error(dir, None, "フォルダが空ではありません").with_help(
+                "新しいフォルダの名前を指定してください（既存のファイルを上書きしないため）",
+            ),
+        );
     }
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Diagnostic::error(parent, None, e.to_string()))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::error(parent, None, e.to_string()))?;
         }
-        fs::write(&path, bytes).map_err(|e| Diagnostic::error(&path, None, format!("書き込めません: {e}")))
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::error(&path, None, format!("書き込めません: {e}")))
     };
     write("site.toml", SITE_TOML.as_bytes())?;
     write("content/_index.md", HOME.as_bytes())?;

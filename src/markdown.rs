@@ -82,7 +82,9 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 if let Some((level, inner)) = heading.take() {
                     let text = plain_text(&inner);
                     let id = unique_id(&mut ids, &slug(&text));
-                    out.push(Event::Html(format!("<{level} id=\"{}\">", escape(&id)).into()));
+                    out.push(Event::Html(
+                        format!("<{level} id=\"{}\">", escape(&id)).into(),
+                    ));
                     out.extend(inner);
                     out.push(Event::Html(format!("</{level}>\n").into()));
                 }
@@ -133,7 +135,8 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
             Event::Start(Tag::Table(al)) => {
                 // A focusable region lets keyboard users scroll a wide table on a phone.
                 out.push(Event::Html(
-                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"表\" tabindex=\"0\">".into(),
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"表\" tabindex=\"0\">"
+                        .into(),
                 ));
                 Event::Start(Tag::Table(al))
             }
@@ -141,6 +144,15 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 out.push(Event::End(TagEnd::Table));
                 Event::Html("</div>\n".into())
             }
+            // pulldown-cmark's checkbox has no label, which screen readers announce badly.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                format!(
+                    "<input type=\"checkbox\" disabled aria-label=\"{}\"{}> ",
+                    if done { "済み" } else { "チェック欄" },
+                    if done { " checked" } else { "" }
+                )
+                .into(),
+            ),
             Event::Html(h) | Event::InlineHtml(h) if !cx.allow_html => Event::Text(h),
             other => other,
         };
@@ -176,7 +188,11 @@ pub fn render_inline(src: &str) -> String {
     html.strip_suffix("</p>").unwrap_or(html).to_string()
 }
 
-fn push<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<(HeadingLevel, Vec<Event<'a>>)>, e: Event<'a>) {
+fn push<'a>(
+    out: &mut Vec<Event<'a>>,
+    heading: &mut Option<(HeadingLevel, Vec<Event<'a>>)>,
+    e: Event<'a>,
+) {
     match heading {
         Some((_, inner)) => inner.push(e),
         None => out.push(e),
@@ -199,14 +215,21 @@ fn resolve_link(dest: &str, cx: &Context) -> Option<String> {
             Some((f, h)) => (f, format!("#{h}")),
             None => (target, String::new()),
         };
-        return cx.pages.get(file).map(|p| format!("{}{p}{frag}", cx.base_path));
+        return cx
+            .pages
+            .get(file)
+            .map(|p| format!("{}{p}{frag}", cx.base_path));
     }
     let lower = dest.trim().to_ascii_lowercase();
     let scheme_end = lower.find(':');
     let path_start = lower.find(['/', '?', '#']);
     let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
         || (scheme_end.is_some() && path_start.is_none());
-    if has_scheme && !["http:", "https:", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s)) {
+    if has_scheme
+        && !["http:", "https:", "mailto:", "tel:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+    {
         return Some("#".into());
     }
     Some(dest.to_string())
@@ -293,7 +316,10 @@ fn strip_tags(h: &str) -> String {
         if !depth_rt {
             out.push_str(&rest[..lt]);
         }
-        let gt = rest[lt..].find('>').map(|g| lt + g).unwrap_or(rest.len() - 1);
+        let gt = rest[lt..]
+            .find('>')
+            .map(|g| lt + g)
+            .unwrap_or(rest.len() - 1);
         let tag = &rest[lt..=gt];
         if tag == "<rt>" {
             depth_rt = true;
@@ -329,7 +355,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 fn unique_id(seen: &mut HashMap<String, usize>, base: &str) -> String {
@@ -376,10 +406,18 @@ mod tests {
     #[test]
     fn furigana_becomes_ruby_but_not_in_code_or_when_escaped() {
         let r = md("{漢字|かんじ}と`{漢字|かんじ}`と\\{漢字|かんじ}\n\n```\n{x|y}\n```\n");
-        assert!(r.html.contains("<ruby>漢字<rt>かんじ</rt></ruby>と"), "{}", r.html);
+        assert!(
+            r.html.contains("<ruby>漢字<rt>かんじ</rt></ruby>と"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<code>{漢字|かんじ}</code>"), "{}", r.html);
         assert!(r.html.contains("と{漢字|かんじ}</p>"), "{}", r.html);
-        assert!(r.html.contains("<pre><code>{x|y}\n</code></pre>"), "{}", r.html);
+        assert!(
+            r.html.contains("<pre><code>{x|y}\n</code></pre>"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.summary, "漢字と{漢字|かんじ}と{漢字|かんじ}");
     }
 
@@ -393,7 +431,11 @@ mod tests {
     #[test]
     fn headings_get_ids_and_raw_html_is_escaped() {
         let r = md("## 在宅{医療|いりょう}とは？\n\n## 在宅医療とは？\n\n<script>x</script>\n");
-        assert!(r.html.contains("<h2 id=\"在宅医療とは\">在宅<ruby>医療"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"在宅医療とは\">在宅<ruby>医療"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"在宅医療とは-2\">"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
         assert!(!r.html.contains("<script>"));
@@ -405,7 +447,10 @@ mod tests {
         assert!(r.html.contains("href=\"#\""));
         assert!(r.html.contains("href=\"https://example.jp/\""));
         assert!(r.html.contains("href=\"tel:0990-12-3456\""));
-        assert_eq!(render_inline("<b>x</b> **太字**"), "&lt;b&gt;x&lt;/b&gt; <strong>太字</strong>");
+        assert_eq!(
+            render_inline("<b>x</b> **太字**"),
+            "&lt;b&gt;x&lt;/b&gt; <strong>太字</strong>"
+        );
     }
 
     #[test]

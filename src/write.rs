@@ -27,10 +27,21 @@ pub struct WriteStats {
 }
 
 /// Writes `files` as the new content of `out_dir`.
-pub fn publish(root: &Path, out_dir: &Path, files: &[OutputFile], opts: WriteOptions) -> Result<WriteStats, Diagnostic> {
+pub fn publish(
+    root: &Path,
+    out_dir: &Path,
+    files: &[OutputFile],
+    opts: WriteOptions,
+) -> Result<WriteStats, Diagnostic> {
     check_target(root, out_dir, opts.force)?;
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
     let staging = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
@@ -45,9 +56,17 @@ pub fn publish(root: &Path, out_dir: &Path, files: &[OutputFile], opts: WriteOpt
     result
 }
 
-fn write_tree(root: &Path, dir: &Path, files: &[OutputFile], minify: bool) -> Result<WriteStats, Diagnostic> {
+fn write_tree(
+    root: &Path,
+    dir: &Path,
+    files: &[OutputFile],
+    minify: bool,
+) -> Result<WriteStats, Diagnostic> {
     fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| f.path.parent().map(|p| dir.join(p))).collect();
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| f.path.parent().map(|p| dir.join(p)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -72,9 +91,15 @@ fn write_tree(root: &Path, dir: &Path, files: &[OutputFile], minify: bool) -> Re
             Ok(bytes.len() as u64)
         })
         .collect();
-    fs::write(dir.join(MARKER), "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n")
-        .map_err(|e| io_error(dir, &e))?;
-    Ok(WriteStats { files: files.len(), bytes: sizes?.iter().sum() })
+    fs::write(
+        dir.join(MARKER),
+        "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n",
+    )
+    .map_err(|e| io_error(dir, &e))?;
+    Ok(WriteStats {
+        files: files.len(),
+        bytes: sizes?.iter().sum(),
+    })
 }
 
 fn minify_config() -> minify_html::Cfg {
@@ -89,7 +114,10 @@ fn minify_config() -> minify_html::Cfg {
 fn swap_in(staging: &Path, out_dir: &Path) -> io::Result<()> {
     if out_dir.exists() {
         let old = staging.with_file_name(
-            staging.file_name().map(|n| n.to_string_lossy().replace("-new-", "-old-")).unwrap_or_default(),
+            staging
+                .file_name()
+                .map(|n| n.to_string_lossy().replace("-new-", "-old-"))
+                .unwrap_or_default(),
         );
         let _ = fs::remove_dir_all(&old);
         fs::rename(out_dir, &old)?;
@@ -110,8 +138,12 @@ fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Diagnost
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root_abs, out_abs) = (abs(root), abs(out_dir));
     let refuse = |why: &str| {
-        Err(Diagnostic::error(out_dir, None, format!("出力先「{}」には書き出せません: {why}", out_dir.display()))
-            .with_help("--output で、サイトの外の新しいフォルダ（例: public）を指定してください"))
+        Err(Diagnostic::error(
+            out_dir,
+            None,
+            format!("出力先「{}」には書き出せません: {why}", out_dir.display()),
+        )
+        .with_help("--output で、サイトの外の新しいフォルダ（例: public）を指定してください"))
     };
     if root_abs.starts_with(&out_abs) {
         return refuse("サイトのフォルダそのもの、またはそれを含むフォルダです");
@@ -129,7 +161,9 @@ fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Diagnost
     if out_abs.parent().is_none() || out_abs.components().count() <= 2 && !force {
         return refuse("システムのフォルダです");
     }
-    let is_empty = fs::read_dir(out_dir).map(|mut d| d.next().is_none()).unwrap_or(true);
+    let is_empty = fs::read_dir(out_dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true);
     if out_dir.exists() && !is_empty && !out_dir.join(MARKER).exists() && !force {
         return refuse(&format!(
             "tsunagu が作ったフォルダではありません（{MARKER} がありません）。中身を消さないよう止めました。\

@@ -12,7 +12,9 @@ const BASE: &str = "/kenko/zaitaku/";
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tsunagu"));
-    c.env("SOURCE_DATE_EPOCH", EPOCH).arg("--color").arg("never");
+    c.env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("--color")
+        .arg("never");
     c
 }
 
@@ -35,7 +37,11 @@ fn build_site(root: &Path, extra: &[&str]) -> Built {
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "build failed:\n{stderr}");
-    Built { _dir: dir, out, stderr }
+    Built {
+        _dir: dir,
+        out,
+        stderr,
+    }
 }
 
 /// The sample site, built once for all tests in this file.
@@ -68,7 +74,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn html_files(out: &Path) -> Vec<PathBuf> {
-    files(out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect()
+    files(out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
 }
 
 /// Every value of `attr="…"` in a page.
@@ -128,9 +137,16 @@ fn record(id: &str, name: &str, kana: &str) -> String {
 #[test]
 fn sample_site_builds_with_only_the_planted_stale_warnings() {
     let b = sample();
-    let warnings: Vec<&str> = b.stderr.lines().filter(|l| l.starts_with("warning")).collect();
+    let warnings: Vec<&str> = b
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
     assert_eq!(warnings.len(), 2, "{}", b.stderr);
-    assert!(warnings.iter().all(|w| w.contains("確認したきり")), "{warnings:?}");
+    assert!(
+        warnings.iter().all(|w| w.contains("確認したきり")),
+        "{warnings:?}"
+    );
     assert!(b.stderr.contains("完了:"), "{}", b.stderr);
     assert!(b.stderr.contains("事業所 70 件"), "{}", b.stderr);
 }
@@ -143,12 +159,22 @@ fn every_page_is_ja_with_one_h1_skip_link_landmarks_and_no_external_resources() 
         let h = std::fs::read_to_string(&p).unwrap();
         let name = p.display();
         assert!(h.contains("<html lang=\"ja\">"), "{name}");
-        assert_eq!(h.matches("<h1").count(), 1, "{name} must have exactly one h1");
+        assert_eq!(
+            h.matches("<h1").count(),
+            1,
+            "{name} must have exactly one h1"
+        );
         assert!(h.contains("href=\"#main\""), "{name}: skip link");
         assert!(h.contains("<main id=\"main\""), "{name}: main landmark");
-        assert!(h.contains("<header") && h.contains("<footer") && h.contains("<nav"), "{name}");
+        assert!(
+            h.contains("<header") && h.contains("<footer") && h.contains("<nav"),
+            "{name}"
+        );
         for src in attrs(&h, "src") {
-            assert!(src.starts_with(BASE), "{name}: external or unprefixed src {src}");
+            assert!(
+                src.starts_with(BASE),
+                "{name}: external or unprefixed src {src}"
+            );
         }
         for (i, _) in h.match_indices("<link ") {
             let tag = &h[i..i + h[i..].find('>').unwrap()];
@@ -170,20 +196,39 @@ fn every_internal_link_points_at_a_written_file_and_anchor() {
             let target_html = if path.is_empty() {
                 h.clone()
             } else if let Some(rel) = path.strip_prefix(BASE) {
-                let f = if rel.is_empty() || rel.ends_with('/') { out.join(rel).join("index.html") } else { out.join(rel) };
-                assert!(f.is_file(), "{}: link {href} → missing {}", p.display(), f.display());
+                let f = if rel.is_empty() || rel.ends_with('/') {
+                    out.join(rel).join("index.html")
+                } else {
+                    out.join(rel)
+                };
+                assert!(
+                    f.is_file(),
+                    "{}: link {href} → missing {}",
+                    p.display(),
+                    f.display()
+                );
                 checked += 1;
-                if f.extension().is_some_and(|e| e == "html") { std::fs::read_to_string(&f).unwrap() } else { continue }
+                if f.extension().is_some_and(|e| e == "html") {
+                    std::fs::read_to_string(&f).unwrap()
+                } else {
+                    continue;
+                }
             } else {
                 assert!(
-                    ["https://", "http://", "tel:", "mailto:"].iter().any(|s| path.starts_with(s)),
+                    ["https://", "http://", "tel:", "mailto:"]
+                        .iter()
+                        .any(|s| path.starts_with(s)),
                     "{}: unexpected link {href}",
                     p.display()
                 );
                 continue;
             };
             if !frag.is_empty() {
-                assert!(target_html.contains(&format!("id=\"{frag}\"")), "{}: anchor #{frag} missing", p.display());
+                assert!(
+                    target_html.contains(&format!("id=\"{frag}\"")),
+                    "{}: anchor #{frag} missing",
+                    p.display()
+                );
             }
         }
     }
@@ -193,7 +238,10 @@ fn every_internal_link_points_at_a_written_file_and_anchor() {
 #[test]
 fn furigana_and_gfm_render_in_guide_pages() {
     let h = read(&sample().out, "guide/kaigo-hoken/index.html");
-    assert!(h.contains("<ruby>被保険者証<rt>ひほけんしゃしょう</rt></ruby>"), "furigana");
+    assert!(
+        h.contains("<ruby>被保険者証<rt>ひほけんしゃしょう</rt></ruby>"),
+        "furigana"
+    );
     assert!(h.contains("<table>"), "table");
     assert!(h.contains("type=\"checkbox\""), "task list");
     let h = read(&sample().out, "guide/nyuin-taiin/index.html");
@@ -222,18 +270,31 @@ fn provider_page_shows_every_field_dates_in_both_calendars_and_a_stale_notice() 
 fn service_lists_explain_the_service_and_link_each_provider() {
     let h = read(&sample().out, "providers/service/houmon-shinryo/index.html");
     assert!(h.contains("<h1>訪問診療ができる事業所</h1>"), "title");
-    assert!(h.contains("医師が計画を立てて"), "explanation for residents");
-    assert!(h.contains("<table>") && h.contains("<th scope=\"col\">受入状況</th>"), "table form");
+    assert!(
+        h.contains("医師が計画を立てて"),
+        "explanation for residents"
+    );
+    assert!(
+        h.contains("<table>") && h.contains("<th scope=\"col\">受入状況</th>"),
+        "table form"
+    );
     let idx = read(&sample().out, "providers/index.html");
     for g in ["医療", "介護", "相談窓口"] {
-        assert!(idx.contains(&format!("{g}<span class=\"count\">")), "group {g}");
+        assert!(
+            idx.contains(&format!("{g}<span class=\"count\">")),
+            "group {g}"
+        );
     }
 }
 
 #[test]
 fn home_lists_consultation_windows_and_latest_news_from_data() {
     let h = read(&sample().out, "index.html");
-    assert_eq!(h.matches("class=\"window-phone\"").count(), 5, "4 centres + 1 office");
+    assert_eq!(
+        h.matches("class=\"window-phone\"").count(),
+        5,
+        "4 centres + 1 office"
+    );
     assert!(h.contains("年末年始の相談窓口"), "newest news item");
 }
 
@@ -251,7 +312,10 @@ fn sections_are_ordered_by_weight_and_news_by_date_newest_first() {
 fn sitemap_and_feed_use_the_full_base_url() {
     let out = &sample().out;
     let sitemap = read(out, "sitemap.xml");
-    let pages = html_files(out).into_iter().filter(|p| !p.ends_with("404.html")).count();
+    let pages = html_files(out)
+        .into_iter()
+        .filter(|p| !p.ends_with("404.html"))
+        .count();
     assert_eq!(sitemap.matches("<loc>").count(), pages);
     assert!(sitemap.contains("<loc>https://www.city.midori.example.lg.jp/kenko/zaitaku/providers/midori-chuo-byoin/</loc>"));
     let feed = read(out, "news/atom.xml");
@@ -261,7 +325,10 @@ fn sitemap_and_feed_use_the_full_base_url() {
 
 #[test]
 fn base_url_override_prefixes_every_link_asset_and_sitemap_entry() {
-    let b = build_site(Path::new(env!("CARGO_MANIFEST_DIR")), &["--base-url", "https://stg.example.jp/preview/x/"]);
+    let b = build_site(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["--base-url", "https://stg.example.jp/preview/x/"],
+    );
     for p in html_files(&b.out) {
         let h = std::fs::read_to_string(&p).unwrap();
         for v in attrs(&h, "href").into_iter().chain(attrs(&h, "src")) {
@@ -272,7 +339,10 @@ fn base_url_override_prefixes_every_link_asset_and_sitemap_entry() {
     }
     let sitemap = read(&b.out, "sitemap.xml");
     assert!(sitemap.matches("<loc>").all(|_| true));
-    assert!(!sitemap.contains("city.midori"), "old base url left in sitemap");
+    assert!(
+        !sitemap.contains("city.midori"),
+        "old base url left in sitemap"
+    );
     assert!(sitemap.contains("<loc>https://stg.example.jp/preview/x/</loc>"));
 }
 
@@ -283,10 +353,18 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     let b = build_site(root, &[]);
     let fa = files(&a.out);
     let fb = files(&b.out);
-    let rel = |v: &[PathBuf], base: &Path| v.iter().map(|p| p.strip_prefix(base).unwrap().to_path_buf()).collect::<Vec<_>>();
+    let rel = |v: &[PathBuf], base: &Path| {
+        v.iter()
+            .map(|p| p.strip_prefix(base).unwrap().to_path_buf())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(rel(&fa, &a.out), rel(&fb, &b.out));
     for (x, y) in fa.iter().zip(&fb) {
-        assert!(std::fs::read(x).unwrap() == std::fs::read(y).unwrap(), "{} differs", x.display());
+        assert!(
+            std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
+            "{} differs",
+            x.display()
+        );
     }
 }
 
@@ -322,8 +400,22 @@ fn providers_are_listed_in_gojuon_order_under_row_headings() {
         .skip(1)
         .map(|s| s.split('>').nth(1).unwrap().split('<').next().unwrap())
         .collect();
-    assert_eq!(order, ["朝日医院", "学園前クリニック", "はな内科", "ばら診療所", "ぱんだ小児科", "ひかり医院", "若葉クリニック"]);
-    let rows: Vec<&str> = ["あ行", "か行", "は行", "わ行"].into_iter().filter(|r| h.contains(&format!(">{r}</h2>"))).collect();
+    assert_eq!(
+        order,
+        [
+            "朝日医院",
+            "学園前クリニック",
+            "はな内科",
+            "ばら診療所",
+            "ぱんだ小児科",
+            "ひかり医院",
+            "若葉クリニック"
+        ]
+    );
+    let rows: Vec<&str> = ["あ行", "か行", "は行", "わ行"]
+        .into_iter()
+        .filter(|r| h.contains(&format!(">{r}</h2>")))
+        .collect();
     assert_eq!(rows.len(), 4, "row headings");
     assert!(h.find(">あ行</h2>").unwrap() < h.find(">か行</h2>").unwrap());
     assert!(h.find(">は行</h2>").unwrap() < h.find(">わ行</h2>").unwrap());
@@ -336,7 +428,9 @@ fn markup_in_provider_fields_is_escaped_everywhere() {
     let site = small_site(&[("content/providers/a.yaml", yaml)]);
     let b = build_site(site.path(), &["--no-minify"]);
     for f in files(&b.out) {
-        let Ok(t) = std::fs::read_to_string(&f) else { continue };
+        let Ok(t) = std::fs::read_to_string(&f) else {
+            continue;
+        };
         assert!(!t.contains("<script>alert"), "{}", f.display());
         assert!(!t.contains("<img src=x"), "{}", f.display());
         assert!(!t.contains("javascript:"), "{}", f.display());
@@ -344,9 +438,18 @@ fn markup_in_provider_fields_is_escaped_everywhere() {
     }
     let h = read(&b.out, "providers/evil/index.html");
     assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;医院"));
-    assert!(h.contains("<strong>太字</strong>"), "inline Markdown still works");
+    assert!(
+        h.contains("<strong>太字</strong>"),
+        "inline Markdown still works"
+    );
     // JSON-LD cannot be closed early by data.
-    let ld = h.split("application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let ld = h
+        .split("application/ld+json\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
     assert!(ld.contains("\\u003cscript\\u003e"), "{ld}");
 }
 
@@ -354,7 +457,10 @@ fn markup_in_provider_fields_is_escaped_everywhere() {
 fn drafts_are_not_published() {
     let site = small_site(&[
         ("content/guide/_index.md", "---\ntitle: ガイド\n---\n"),
-        ("content/guide/secret.md", "---\ntitle: 下書き\ndraft: true\n---\nまだ秘密\n"),
+        (
+            "content/guide/secret.md",
+            "---\ntitle: 下書き\ndraft: true\n---\nまだ秘密\n",
+        ),
         ("content/guide/open.md", "---\ntitle: 公開\n---\n公開中\n"),
     ]);
     let b = build_site(site.path(), &[]);
@@ -367,17 +473,28 @@ fn drafts_are_not_published() {
 #[test]
 fn a_site_template_overrides_the_theme_of_the_same_name() {
     let site = small_site(&[
-        ("content/about.md", "---\ntitle: このサイトについて\n---\n本文\n"),
-        ("templates/page.html", "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ page.title }}</h1>{% endblock content %}"),
+        (
+            "content/about.md",
+            "---\ntitle: このサイトについて\n---\n本文\n",
+        ),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ page.title }}</h1>{% endblock content %}",
+        ),
     ]);
     let b = build_site(site.path(), &["--no-minify"]);
-    assert!(read(&b.out, "about/index.html").contains("<h1 class=\"mine\">このサイトについて</h1>"));
+    assert!(
+        read(&b.out, "about/index.html").contains("<h1 class=\"mine\">このサイトについて</h1>")
+    );
 }
 
 #[test]
 fn internal_links_resolve_under_the_base_path() {
     let site = small_site(&[
-        ("content/a.md", "---\ntitle: A\n---\n[Bへ](@/b.md#x)と[ホーム](@/_index.md)\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n[Bへ](@/b.md#x)と[ホーム](@/_index.md)\n",
+        ),
         ("content/b.md", "---\ntitle: B\n---\n## x\n"),
     ]);
     let b = build_site(site.path(), &["--no-minify"]);
@@ -392,7 +509,12 @@ fn check_writes_nothing_and_init_makes_a_site_that_builds() {
     let site = dir.path().join("new-site");
     let o = bin().arg("init").arg(&site).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = bin().arg("check").arg("--root").arg(&site).output().unwrap();
+    let o = bin()
+        .arg("check")
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!site.join("public").exists(), "check must not write");
     let b = build_site(&site, &[]);
@@ -404,7 +526,12 @@ fn check_writes_nothing_and_init_makes_a_site_that_builds() {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for cmd in [&["--help"][..], &["build", "--help"], &["check", "--help"], &["init", "--help"]] {
+    for cmd in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["check", "--help"],
+        &["init", "--help"],
+    ] {
         let o = bin().args(cmd).output().unwrap();
         assert!(o.status.success());
         let text = String::from_utf8_lossy(&o.stdout);
@@ -419,11 +546,20 @@ fn help_is_available_for_every_command() {
 
 #[test]
 fn static_files_and_theme_assets_are_copied() {
-    let site = small_site(&[("static/files/guide.pdf", "%PDF-1.4 fake"), ("content/guide/img.txt", "asset")]);
+    let site = small_site(&[
+        ("static/files/guide.pdf", "%PDF-1.4 fake"),
+        ("content/guide/img.txt", "asset"),
+    ]);
     let b = build_site(site.path(), &[]);
     assert_eq!(read(&b.out, "files/guide.pdf"), "%PDF-1.4 fake");
     assert_eq!(read(&b.out, "guide/img.txt"), "asset");
-    assert!(read(&b.out, "css/style.css").contains("font-size: 112.5%"), "base font 18px");
-    let set: BTreeSet<_> = files(&b.out).into_iter().map(|p| p.strip_prefix(&b.out).unwrap().to_path_buf()).collect();
+    assert!(
+        read(&b.out, "css/style.css").contains("font-size: 112.5%"),
+        "base font 18px"
+    );
+    let set: BTreeSet<_> = files(&b.out)
+        .into_iter()
+        .map(|p| p.strip_prefix(&b.out).unwrap().to_path_buf())
+        .collect();
     assert!(set.contains(Path::new("404.html")));
 }

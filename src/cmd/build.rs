@@ -36,7 +36,9 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         progress: Some(progress.clone()),
         root: root.clone(),
         output: output.clone(),
-        overrides: Overrides { base_url: a.base_url },
+        overrides: Overrides {
+            base_url: a.base_url,
+        },
         force: a.force,
         minify: a.no_minify.then_some(false),
     };
@@ -45,7 +47,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     match result {
         Ok(r) => {
             super::report(&root, &r.diagnostics, color);
-            eprintln!(
+            crate::cmd::say(&format!(
                 "完了: {} ページ（事業所 {} 件）、{} ファイル {:.1} MB を {} に書き出しました。警告 {} 件、{:.2} 秒",
                 r.pages,
                 r.providers,
@@ -54,7 +56,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
                 output.display(),
                 r.diagnostics.warning_count(),
                 r.elapsed.as_secs_f64()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(d) => super::fail(&root, &d, color),
@@ -64,7 +66,9 @@ pub fn run(a: Args, color: bool) -> ExitCode {
 /// A bar that shows itself only on a terminal, and only once a build has run a second.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} ページを作成中 {pos}/{len} {wide_bar}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} ページを作成中 {pos}/{len} {wide_bar}")
+    {
         bar.set_style(style);
     }
     if std::io::stderr().is_terminal() {

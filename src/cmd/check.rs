@@ -17,12 +17,12 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     match tsunagu::build::check(&root, &Overrides::default()) {
         Ok((site, diags)) => {
             super::report(&root, &diags, color);
-            eprintln!(
+            crate::cmd::say(&format!(
                 "問題ありません: ページ {}、事業所 {} 件。警告 {} 件",
                 site.pages.len() + site.sections.len(),
                 site.providers.len(),
                 diags.warning_count()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(d) => super::fail(&root, &d, color),

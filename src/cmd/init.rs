@@ -12,11 +12,11 @@ pub struct Args {
 pub fn run(a: Args, color: bool) -> ExitCode {
     match tsunagu::init::init(&a.dir) {
         Ok(()) => {
-            eprintln!(
+            crate::cmd::say(&format!(
                 "{} に新しいサイトを作りました。\n  cd {} && tsunagu build\nで public/ に書き出せます。",
                 a.dir.display(),
                 a.dir.display()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(d) => super::fail(&a.dir, &d.into(), color),

@@ -63,12 +63,18 @@ fn report(root: &Path, diags: &Diagnostics, color: bool) {
 
 fn fail(root: &Path, diags: &Diagnostics, color: bool) -> ExitCode {
     report(root, diags, color);
-    eprintln!(
+    crate::cmd::say(&format!(
         "\n中止しました: エラー {} 件、警告 {} 件。上の指摘を直してから、もう一度実行してください。",
         diags.error_count(),
         diags.warning_count()
-    );
+    ));
     ExitCode::from(1)
+}
+
+/// Writes a line to stderr, ignoring a closed pipe (`tsunagu check | head` must not panic).
+pub fn say(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
 fn root_arg(root: &Option<PathBuf>) -> PathBuf {

@@ -191,9 +191,8 @@ pub struct Overrides {
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let src = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(CONFIG_FILE, None, format!("site.toml を読めません: {e}")).with_help(
-            "サイトのフォルダで実行するか、--root でサイトのフォルダを指定してください",
-        )
+        Diagnostic::error(CONFIG_FILE, None, format!("site.toml を読めません: {e}"))
+            .with_help("サイトのフォルダで実行するか、--root でサイトのフォルダを指定してください")
     })?;
     parse(&src, overrides)
 }
@@ -201,7 +200,10 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
 pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let pos = e.span().map(|s| pos_of_offset(src, s.start));
-        let len = e.span().map(|s| src[s.clone()].chars().count()).unwrap_or(1);
+        let len = e
+            .span()
+            .map(|s| src[s.clone()].chars().count())
+            .unwrap_or(1);
         Diagnostic::error(
             CONFIG_FILE,
             pos,
@@ -214,9 +216,8 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
     let at = |s: &std::ops::Range<usize>| Some(pos_of_offset(src, s.start));
 
     let (base_url, base_path) = match &overrides.base_url {
-        Some(u) => check_base_url(u).map_err(|m| {
-            Diagnostics::from(Diagnostic::error("--base-url", None, m))
-        })?,
+        Some(u) => check_base_url(u)
+            .map_err(|m| Diagnostics::from(Diagnostic::error("--base-url", None, m)))?,
         None => match check_base_url(raw.base_url.get_ref()) {
             Ok(v) => v,
             Err(m) => {
@@ -231,7 +232,10 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             Diagnostic::error(
                 CONFIG_FILE,
                 at(&raw.language.span()),
-                format!("language = \"{}\" には対応していません", raw.language.get_ref()),
+                format!(
+                    "language = \"{}\" には対応していません",
+                    raw.language.get_ref()
+                ),
             )
             .with_help("language = \"ja\" と書いてください"),
         );
@@ -249,14 +253,20 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .with_help("検査数字を含む6桁の数字で書いてください（例: 千代田区は \"131016\"）"),
         );
     }
-    let key_ok = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let key_ok = |k: &str| {
+        !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
     for (what, keys) in [
         ("categories", raw.categories.keys().collect::<Vec<_>>()),
         ("areas", raw.areas.keys().collect()),
         ("services", raw.services.keys().collect()),
     ] {
         for k in keys.into_iter().filter(|k| !key_ok(k)) {
-            let offset = src.find(&format!("{what}.{k}")).or_else(|| src.find(k.as_str()));
+            let offset = src
+                .find(&format!("{what}.{k}"))
+                .or_else(|| src.find(k.as_str()));
             diags.push(
                 Diagnostic::error(
                     CONFIG_FILE,
@@ -269,17 +279,20 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
     }
     if raw.categories.is_empty() || raw.areas.is_empty() {
         diags.push(
-            Diagnostic::error(CONFIG_FILE, None, "categories と areas を1つ以上定義してください")
-                .with_help("README の「site.toml」の例を参考にしてください"),
+            Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                "categories と areas を1つ以上定義してください",
+            )
+            .with_help("README の「site.toml」の例を参考にしてください"),
         );
     }
     if let Some(link) = &raw.map.link
         && (!link.starts_with("https://") || !link.contains("{lat}") || !link.contains("{lon}"))
     {
         diags.push(
-            Diagnostic::error(CONFIG_FILE, None, "[map] link の形が正しくありません").with_help(
-                "https:// で始まり {lat} と {lon} を含む URL を書いてください",
-            ),
+            Diagnostic::error(CONFIG_FILE, None, "[map] link の形が正しくありません")
+                .with_help("https:// で始まり {lat} と {lon} を含む URL を書いてください"),
         );
     }
     if diags.has_errors() {
@@ -337,7 +350,11 @@ pub fn valid_municipality_code(code: &str) -> bool {
     if code.len() != 6 || digits.len() != 6 {
         return false;
     }
-    let sum: u32 = digits[..5].iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let sum: u32 = digits[..5]
+        .iter()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
     (11 - sum % 11) % 10 == digits[5]
 }
 

@@ -47,26 +47,38 @@ struct Doc {
 }
 
 /// Reads all Markdown files (given relative to the site root) into sections and pages.
-pub fn load(root: &Path, files: &[PathBuf], config: &Config) -> (Vec<Section>, Vec<Page>, Diagnostics) {
+pub fn load(
+    root: &Path,
+    files: &[PathBuf],
+    config: &Config,
+) -> (Vec<Section>, Vec<Page>, Diagnostics) {
     let results: Vec<Result<Doc, Diagnostics>> =
         files.par_iter().map(|rel| read_doc(root, rel)).collect();
     let mut diags = Diagnostics::new();
     let mut docs = Vec::new();
-    for r in results {
+    // Every file that exists is a link target, even one with its own errors: that file
+    // is reported once, not again at each page linking to it. Drafts are not targets.
+    let mut links: HashMap<String, String> = HashMap::new();
+    for (rel, r) in files.iter().zip(results) {
+        let key = content_key(rel);
+        let is_section = rel.file_name().is_some_and(|n| n == "_index.md");
         match r {
-            Ok(d) if !d.meta.draft => docs.push(d),
-            Ok(_) => {}
+            Ok(d) if d.meta.draft => continue,
+            Ok(d) => docs.push(d),
             Err(d) => diags.extend(d),
         }
+        links.insert(key.clone(), url_path(&key, is_section));
     }
 
     // Sections first (home at index 0), so pages can find their parent.
-    docs.sort_by(|a, b| (!a.is_section, a.key.matches('/').count(), &a.key).cmp(&(!b.is_section, b.key.matches('/').count(), &b.key)));
-    let mut links: HashMap<String, String> = HashMap::new();
-    for d in &docs {
-        links.insert(d.key.clone(), url_path(&d.key, d.is_section));
-    }
-    if !docs.first().is_some_and(|d| d.key == "_index.md") {
+    docs.sort_by(|a, b| {
+        (!a.is_section, a.key.matches('/').count(), &a.key).cmp(&(
+            !b.is_section,
+            b.key.matches('/').count(),
+            &b.key,
+        ))
+    });
+    if docs.first().is_none_or(|d| d.key != "_index.md") {
         docs.insert(0, home_placeholder(config));
         links.insert("_index.md".into(), String::new());
     }
@@ -141,11 +153,17 @@ pub fn load(root: &Path, files: &[PathBuf], config: &Config) -> (Vec<Section>, V
     for s in &mut sections {
         let key = |i: &usize| {
             let m = &pages[*i].meta;
-            (m.weight.unwrap_or(i64::MAX), m.title.clone(), pages[*i].path.clone())
+            (
+                m.weight.unwrap_or(i64::MAX),
+                m.title.clone(),
+                pages[*i].path.clone(),
+            )
         };
         match s.meta.sort_by {
             SortBy::Weight => s.pages.sort_by_key(key),
-            SortBy::Title => s.pages.sort_by_key(|i| (pages[*i].meta.title.clone(), pages[*i].path.clone())),
+            SortBy::Title => s
+                .pages
+                .sort_by_key(|i| (pages[*i].meta.title.clone(), pages[*i].path.clone())),
             // Newest first, as news readers expect.
             SortBy::Date => s.pages.sort_by(|a, b| {
                 (pages[*b].meta.date, &pages[*a].path).cmp(&(pages[*a].meta.date, &pages[*b].path))
@@ -176,7 +194,9 @@ fn home_placeholder(config: &Config) -> Doc {
 }
 
 fn parent_dir(key: &str) -> String {
-    key.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+    key.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
 }
 
 /// The section a file in `dir` belongs to: the closest folder above it with an `_index.md`.
@@ -184,7 +204,11 @@ fn nearest_section(map: &HashMap<String, usize>, dir: &str, skip_self: bool) -> 
     if dir.is_empty() && skip_self {
         return None;
     }
-    let mut d = if skip_self { parent_dir(dir) } else { dir.to_string() };
+    let mut d = if skip_self {
+        parent_dir(dir)
+    } else {
+        dir.to_string()
+    };
     loop {
         if let Some(i) = map.get(&d) {
             return Some(*i);
@@ -200,7 +224,11 @@ fn nearest_section(map: &HashMap<String, usize>, dir: &str, skip_self: bool) -> 
 fn url_path(key: &str, is_section: bool) -> String {
     if is_section {
         let dir = parent_dir(key);
-        if dir.is_empty() { String::new() } else { format!("{dir}/") }
+        if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        }
     } else {
         format!("{}/", key.trim_end_matches(".md"))
     }
@@ -223,8 +251,14 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
     check_file_name(rel, &key)?;
     let is_section = rel.file_name().is_some_and(|n| n == "_index.md");
     let (yaml, yaml_offset, body_offset) = split_front_matter(&src).ok_or_else(|| {
-        Diagnostic::error(rel, Some(Pos::new(1, 1)), "ファイルの先頭に front matter（「---」で囲んだ設定）がありません")
-            .with_help("1行目に「---」、次に「title: ページの題名」、その次の行に「---」を書いてください")
+        Diagnostic::error(
+            rel,
+            Some(Pos::new(1, 1)),
+            "ファイルの先頭に front matter（「---」で囲んだ設定）がありません",
+        )
+        .with_help(
+            "1行目に「---」、次に「title: ページの題名」、その次の行に「---」を書いてください",
+        )
     })?;
     let yaml_line = pos_of_offset(&src, yaml_offset).line;
     let raw: RawFront = serde_yaml::from_str(yaml).map_err(|e| {
@@ -242,12 +276,24 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
         Some(v) => {
             let s = match &v {
                 serde_yaml::Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                other => serde_yaml::to_string(other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
             };
-            Some(s.parse::<Date>().ok().filter(|_| s.len() == 10).ok_or_else(|| {
-                Diagnostic::error(rel, line_of("date"), format!("日付「{s}」が正しくありません"))
-                    .with_help("西暦で「2026-04-01」の形に書いてください")
-            })?)
+            Some(
+                s.parse::<Date>()
+                    .ok()
+                    .filter(|_| s.len() == 10)
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            rel,
+                            line_of("date"),
+                            format!("日付「{s}」が正しくありません"),
+                        )
+                        .with_help("西暦で「2026-04-01」の形に書いてください")
+                    })?,
+            )
         }
     };
     if raw.title.trim().is_empty() {
@@ -256,9 +302,13 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
             .into());
     }
     if raw.sort_by.is_some() && !is_section {
-        return Err(Diagnostic::error(rel, line_of("sort_by"), "sort_by は _index.md にだけ書けます")
-            .with_help("この行を消すか、フォルダの _index.md に移してください")
-            .into());
+        return Err(Diagnostic::error(
+            rel,
+            line_of("sort_by"),
+            "sort_by は _index.md にだけ書けます",
+        )
+        .with_help("この行を消すか、フォルダの _index.md に移してください")
+        .into());
     }
     let extra = match raw.extra {
         None => serde_json::Value::Null,
@@ -273,7 +323,10 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
         body_offset,
         meta: FrontMatter {
             title: raw.title.trim().to_string(),
-            description: raw.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+            description: raw
+                .description
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty()),
             date,
             weight: raw.weight,
             draft: raw.draft,
@@ -331,10 +384,12 @@ fn content_key(rel: &Path) -> String {
 
 /// File and folder names become URLs, so they are kept to safe ASCII.
 fn check_file_name(rel: &Path, key: &str) -> Result<(), Diagnostic> {
-    let ok = key
-        .trim_end_matches(".md")
-        .split('/')
-        .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+    let ok = key.trim_end_matches(".md").split('/').all(|seg| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    });
     if ok {
         Ok(())
     } else {
@@ -360,7 +415,10 @@ mod tests {
 
     #[test]
     fn urls_are_pretty() {
-        assert_eq!(url_path("guide/kaigo-hoken.md", false), "guide/kaigo-hoken/");
+        assert_eq!(
+            url_path("guide/kaigo-hoken.md", false),
+            "guide/kaigo-hoken/"
+        );
         assert_eq!(url_path("guide/_index.md", true), "guide/");
         assert_eq!(url_path("_index.md", true), "");
     }

@@ -26,18 +26,33 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
     let mut data = Vec::new();
     let mut assets = Vec::new();
     for rel in files {
-        let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let ext = rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let in_providers = rel.starts_with(providers::PROVIDERS_DIR);
         match ext.as_str() {
             "md" => markdown.push(rel),
             "yaml" | "yml" if in_providers => data.push(rel),
             "yaml" | "yml" => diags.push(
-                Diagnostic::warning(&rel, None, "content/providers/ の外にある YAML ファイルは使われません")
-                    .with_help("事業所のデータなら content/providers/ に移してください"),
+                Diagnostic::warning(
+                    &rel,
+                    None,
+                    "content/providers/ の外にある YAML ファイルは使われません",
+                )
+                .with_help("事業所のデータなら content/providers/ に移してください"),
             ),
             _ => {
-                let output = rel.strip_prefix(content::CONTENT_DIR).unwrap_or(&rel).to_path_buf();
-                assets.push(Asset { source: rel, output, embedded: None });
+                let output = rel
+                    .strip_prefix(content::CONTENT_DIR)
+                    .unwrap_or(&rel)
+                    .to_path_buf();
+                assets.push(Asset {
+                    source: rel,
+                    output,
+                    embedded: None,
+                });
             }
         }
     }
@@ -106,8 +121,14 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        Diagnostic::error(rel, Some(Pos::new(line, 1)), "文字コードが UTF-8 ではありません")
-            .with_help("エディタで「UTF-8」を選んで保存し直してください（Shift_JIS のままでは読めません）")
+        Diagnostic::error(
+            rel,
+            Some(Pos::new(line, 1)),
+            "文字コードが UTF-8 ではありません",
+        )
+        .with_help(
+            "エディタで「UTF-8」を選んで保存し直してください（Shift_JIS のままでは読めません）",
+        )
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
@@ -130,14 +151,22 @@ pub fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathB
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(name.starts_with('.') || name.ends_with('~') || name.starts_with('#'))
+            e.depth() == 0
+                || !(name.starts_with('.') || name.ends_with('~') || name.starts_with('#'))
         });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| dir.to_path_buf());
-                diags.push(Diagnostic::error(path, None, format!("フォルダを読めません: {e}")));
+                let path = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| dir.to_path_buf());
+                diags.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!("フォルダを読めません: {e}"),
+                ));
                 continue;
             }
         };
@@ -149,8 +178,14 @@ pub fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathB
                 .is_ok_and(|t| t.starts_with(&canonical_root));
             if !inside {
                 diags.push(
-                    Diagnostic::error(&rel, None, "サイトのフォルダの外を指すリンク（シンボリックリンク）です")
-                        .with_help("リンクではなく、ファイルそのものをサイトのフォルダに置いてください"),
+                    Diagnostic::error(
+                        &rel,
+                        None,
+                        "サイトのフォルダの外を指すリンク（シンボリックリンク）です",
+                    )
+                    .with_help(
+                        "リンクではなく、ファイルそのものをサイトのフォルダに置いてください",
+                    ),
                 );
                 continue;
             }

@@ -178,12 +178,24 @@ impl Record<'_> {
                 );
                 None
             }
-            Some(s) if s.trim().is_empty() => None,
+            Some(s) if s.trim().is_empty() => {
+                if required {
+                    self.error(
+                        &node,
+                        format!("必須の項目「{key}」が空です"),
+                        &format!("「{key}:」の後に値を書いてください"),
+                    );
+                }
+                None
+            }
             Some(s) => Some(s.trim().to_string()),
             None => {
                 self.error(
                     &node,
-                    format!("「{key}」には文字列を書いてください（{}が書かれています）", node.kind_name()),
+                    format!(
+                        "「{key}」には文字列を書いてください（{}が書かれています）",
+                        node.kind_name()
+                    ),
                     "値が「-」や「{」で始まる場合は \"…\" で囲んでください",
                 );
                 None
@@ -196,7 +208,10 @@ impl Record<'_> {
             let node = self.node.clone();
             self.error(
                 &node,
-                format!("事業所の記録は「項目名: 値」の集まりで書いてください（{}が書かれています）", node.kind_name()),
+                format!(
+                    "事業所の記録は「項目名: 値」の集まりで書いてください（{}が書かれています）",
+                    node.kind_name()
+                ),
                 "各記録は「- id: …」で始め、続く項目は字下げをそろえて書きます",
             );
             return None;
@@ -220,7 +235,11 @@ impl Record<'_> {
         let id = self.text("id", true).and_then(|id| self.check_id(id));
         let name = self.text("name", true);
         let kana = self.kana();
-        let category = self.vocab("category", |c, k| c.categories.contains_key(k), "categories");
+        let category = self.vocab(
+            "category",
+            |c, k| c.categories.contains_key(k),
+            "categories",
+        );
         let area = self.vocab("area", |c, k| c.areas.contains_key(k), "areas");
         let postal_code = self.postal_code();
         let address = self.text("address", true);
@@ -271,7 +290,9 @@ impl Record<'_> {
     }
 
     fn check_id(&mut self, id: String) -> Option<String> {
-        let ok = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        let ok = id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !id.starts_with('-')
             && id.len() <= 100;
         let node = self.field("id")?.clone();
@@ -310,7 +331,12 @@ impl Record<'_> {
         }
     }
 
-    fn vocab(&mut self, key: &str, known: impl Fn(&Config, &str) -> bool, table: &str) -> Option<String> {
+    fn vocab(
+        &mut self,
+        key: &str,
+        known: impl Fn(&Config, &str) -> bool,
+        table: &str,
+    ) -> Option<String> {
         let v = self.text(key, true)?;
         if known(self.config, &v) {
             return Some(v);
@@ -336,7 +362,9 @@ impl Record<'_> {
         let b = s.as_bytes();
         let ok = b.len() == 8
             && b[3] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 3 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 3 || c.is_ascii_digit());
         if ok {
             return Some(s);
         }
@@ -357,7 +385,14 @@ impl Record<'_> {
         let node = self.field(key)?.clone();
         self.error(
             &node,
-            format!("{}「{s}」の形が正しくありません", if key == "fax" { "FAX番号" } else { "電話番号" }),
+            format!(
+                "{}「{s}」の形が正しくありません",
+                if key == "fax" {
+                    "FAX番号"
+                } else {
+                    "電話番号"
+                }
+            ),
             "半角の数字とハイフンで、市外局番から書いてください（例: 0990-12-3456）",
         );
         None
@@ -371,7 +406,8 @@ impl Record<'_> {
                     && domain.contains('.')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
-                    && s.chars().all(|c| c.is_ascii_graphic() && !"<>\"'(),;:[]\\".contains(c) || c == '@')
+                    && s.chars()
+                        .all(|c| c.is_ascii_graphic() && !"<>\"'(),;:[]\\".contains(c) || c == '@')
                     && s.matches('@').count() == 1
             }
             None => false,
@@ -408,7 +444,11 @@ impl Record<'_> {
 
     fn number(&mut self, key: &str) -> Option<f64> {
         let node = self.field(key)?.clone();
-        match node.as_str().map(str::trim).and_then(|s| s.parse::<f64>().ok()) {
+        match node
+            .as_str()
+            .map(str::trim)
+            .and_then(|s| s.parse::<f64>().ok())
+        {
             Some(v) if v.is_finite() => Some(v),
             _ => {
                 self.error(
@@ -432,7 +472,8 @@ impl Record<'_> {
             );
             return None;
         }
-        let (lat, lon) = (self.number("lat")?, self.number("lon")?);
+        let (lat, lon) = (self.number("lat"), self.number("lon"));
+        let (lat, lon) = (lat?, lon?);
         // Japan's extremes: 沖ノ鳥島 20.4°N, 択捉島 45.6°N, 与那国島 122.9°E, 南鳥島 154.0°E.
         if !(20.0..=46.0).contains(&lat) || !(122.0..=154.0).contains(&lon) {
             let node = self.field("lat")?.clone();
@@ -489,7 +530,10 @@ impl Record<'_> {
                 let key = key.clone();
                 self.error(
                     &key,
-                    format!("時間帯に知らない項目「{}」があります", key.as_str().unwrap_or_default()),
+                    format!(
+                        "時間帯に知らない項目「{}」があります",
+                        key.as_str().unwrap_or_default()
+                    ),
                     "時間帯に書けるのは days, open, close だけです",
                 );
             }
@@ -508,10 +552,18 @@ impl Record<'_> {
                     }
                 }
             }
-            Some(n) => self.error(&n, "「days」は曜日のリストで書いてください".into(), "例: days: [mon, tue, wed]"),
+            Some(n) => self.error(
+                &n,
+                "「days」は曜日のリストで書いてください".into(),
+                "例: days: [mon, tue, wed]",
+            ),
             None => {
                 let node = self.node.clone();
-                self.error(&node, "時間帯に「days」がありません".into(), "例: days: [mon, tue, wed]");
+                self.error(
+                    &node,
+                    "時間帯に「days」がありません".into(),
+                    "例: days: [mon, tue, wed]",
+                );
             }
         }
         let open = self.time("open");
@@ -537,12 +589,17 @@ impl Record<'_> {
     fn time(&mut self, key: &str) -> Option<String> {
         let Some(s) = self.text(key, false) else {
             let node = self.node.clone();
-            self.error(&node, format!("時間帯に「{key}」がありません"), "例: open: \"09:00\"");
+            self.error(
+                &node,
+                format!("時間帯に「{key}」がありません"),
+                "例: open: \"09:00\"",
+            );
             return None;
         };
         let parsed = s.split_once(':').and_then(|(h, m)| {
             let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
-            (h <= 24 && m < 60 && (h < 24 || m == 0) && s.len() >= 4).then(|| format!("{h:02}:{m:02}"))
+            (h <= 24 && m < 60 && (h < 24 || m == 0) && s.len() >= 4)
+                .then(|| format!("{h:02}:{m:02}"))
         });
         if parsed.is_none() {
             let node = self.field(key)?.clone();
@@ -576,7 +633,8 @@ impl Record<'_> {
                     }
                 }
                 _ => {
-                    let known: Vec<&str> = self.config.services.keys().map(String::as_str).collect();
+                    let known: Vec<&str> =
+                        self.config.services.keys().map(String::as_str).collect();
                     self.error(
                         item,
                         format!(
@@ -603,10 +661,22 @@ impl Record<'_> {
             (None, Some(pairs)) => {
                 for (k, _) in pairs {
                     if !matches!(k.as_str(), Some("status" | "note")) {
-                        self.error(k, format!("「accepting」に知らない項目「{}」があります", k.as_str().unwrap_or_default()), "書けるのは status と note だけです");
+                        self.error(
+                            k,
+                            format!(
+                                "「accepting」に知らない項目「{}」があります",
+                                k.as_str().unwrap_or_default()
+                            ),
+                            "書けるのは status と note だけです",
+                        );
                     }
                 }
-                let mut inner = Record { file: self.file, node: &node, config: self.config, diags: self.diags };
+                let mut inner = Record {
+                    file: self.file,
+                    node: &node,
+                    config: self.config,
+                    diags: self.diags,
+                };
                 (inner.field("status").cloned(), inner.text("note", false))
             }
             _ => {
@@ -623,7 +693,10 @@ impl Record<'_> {
             None => {
                 self.error(
                     &status_node,
-                    format!("受入状況「{}」がわかりません", status_node.as_str().unwrap_or_default()),
+                    format!(
+                        "受入状況「{}」がわかりません",
+                        status_node.as_str().unwrap_or_default()
+                    ),
                     help,
                 );
                 (Accepting::Unknown, note)
@@ -676,7 +749,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

@@ -43,27 +43,59 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
     let theme_dir = Path::new("themes").join(theme);
 
     if root.join(&theme_dir).is_dir() {
-        add_dir(root, &theme_dir.join("templates"), &mut templates, &mut diags);
+        add_dir(
+            root,
+            &theme_dir.join("templates"),
+            &mut templates,
+            &mut diags,
+        );
         for rel in walk_files(root, &theme_dir.join("static"), &mut diags) {
-            let output = rel.strip_prefix(theme_dir.join("static")).unwrap_or(&rel).to_path_buf();
-            assets.insert(output.clone(), Asset { source: rel, output, embedded: None });
+            let output = rel
+                .strip_prefix(theme_dir.join("static"))
+                .unwrap_or(&rel)
+                .to_path_buf();
+            assets.insert(
+                output.clone(),
+                Asset {
+                    source: rel,
+                    output,
+                    embedded: None,
+                },
+            );
         }
     } else if theme == "default" {
         for (path, bytes) in DEFAULT_THEME {
             let file = Path::new("themes/default").join(path);
             if let Some(name) = path.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                templates.insert(name.into(), TemplateSource { name: name.into(), text, file });
+                templates.insert(
+                    name.into(),
+                    TemplateSource {
+                        name: name.into(),
+                        text,
+                        file,
+                    },
+                );
             } else if let Some(out) = path.strip_prefix("static/") {
                 let output = PathBuf::from(out);
-                assets.insert(output.clone(), Asset { source: file, output, embedded: Some(bytes) });
+                assets.insert(
+                    output.clone(),
+                    Asset {
+                        source: file,
+                        output,
+                        embedded: Some(bytes),
+                    },
+                );
             }
         }
     } else {
         return Err(Diagnostic::error(
             super::config::CONFIG_FILE,
             None,
-            format!("テーマ「{theme}」が見つかりません（{} がありません）", theme_dir.display()),
+            format!(
+                "テーマ「{theme}」が見つかりません（{} がありません）",
+                theme_dir.display()
+            ),
         )
         .with_help("site.toml の theme を \"default\" にするか、テーマのフォルダを置いてください")
         .into());
@@ -73,21 +105,45 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
     add_dir(root, Path::new("templates"), &mut templates, &mut diags);
     for rel in walk_files(root, Path::new("static"), &mut diags) {
         let output = rel.strip_prefix("static").unwrap_or(&rel).to_path_buf();
-        assets.insert(output.clone(), Asset { source: rel, output, embedded: None });
+        assets.insert(
+            output.clone(),
+            Asset {
+                source: rel,
+                output,
+                embedded: None,
+            },
+        );
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok((templates.into_values().collect(), assets.into_values().collect()))
+    Ok((
+        templates.into_values().collect(),
+        assets.into_values().collect(),
+    ))
 }
 
-fn add_dir(root: &Path, dir: &Path, out: &mut BTreeMap<String, TemplateSource>, diags: &mut Diagnostics) {
+fn add_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, TemplateSource>,
+    diags: &mut Diagnostics,
+) {
     for rel in walk_files(root, dir, diags) {
-        let Ok(name) = rel.strip_prefix(dir) else { continue };
+        let Ok(name) = rel.strip_prefix(dir) else {
+            continue;
+        };
         let name = name.to_string_lossy().replace('\\', "/");
         match read_text(root, &rel) {
             Ok(text) => {
-                out.insert(name.clone(), TemplateSource { name, text, file: rel });
+                out.insert(
+                    name.clone(),
+                    TemplateSource {
+                        name,
+                        text,
+                        file: rel,
+                    },
+                );
             }
             Err(d) => diags.push(d),
         }

@@ -24,7 +24,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// Text as written, and whether it was unquoted (only plain scalars can mean null).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -70,7 +73,12 @@ impl Node {
         match &self.kind {
             Kind::Scalar { .. } => 1,
             Kind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            Kind::Map(pairs) => 1 + pairs.iter().map(|(k, v)| k.size() + v.size()).sum::<usize>(),
+            Kind::Map(pairs) => {
+                1 + pairs
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
         }
     }
 }
@@ -81,6 +89,21 @@ pub struct YamlError {
     pub pos: Pos,
     pub message: String,
     pub help: String,
+}
+
+/// Where a scan error is. For tabs the parser points at the value before the offending
+/// line, so the first line at or after that which is indented with a tab is used instead.
+fn error_pos(src: &str, e: &saphyr_parser::ScanError) -> Pos {
+    let at = Pos::new(e.marker().line(), e.marker().col() + 1);
+    if !e.info().contains("tab") {
+        return at;
+    }
+    src.lines()
+        .enumerate()
+        .skip(at.line.saturating_sub(1))
+        .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
+        .map(|(i, l)| Pos::new(i + 1, l.find('\t').map_or(1, |c| c + 1)))
+        .unwrap_or(at)
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -111,7 +134,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
 
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| YamlError {
-            pos: Pos::new(e.marker().line(), e.marker().col() + 1),
+            pos: error_pos(src, &e),
             message: format!("YAML の書き方に誤りがあります（{}）", e.info()),
             help: "字下げ（行頭の空白）、「:」の後の空白、引用符の閉じ忘れを確かめてください。\
                    字下げにタブは使えません"
@@ -196,10 +219,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                 copy.pos = pos_of(&span);
                 Some((copy, 0))
             }
-            Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentEnd
-            | Event::Nothing => None,
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
         };
 
         let Some((node, anchor)) = completed else {
@@ -220,7 +240,8 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                             help: "「項目名: 値」の形で書いてください".into(),
                         });
                     }
-                    if let Some((first, _)) = pairs.iter().find(|(k, _)| k.as_str() == node.as_str())
+                    if let Some((first, _)) =
+                        pairs.iter().find(|(k, _)| k.as_str() == node.as_str())
                     {
                         return Err(YamlError {
                             pos: node.pos,

@@ -57,15 +57,32 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        assert_eq!(Phone::parse("0990-12-3456").unwrap().as_str(), "0990-12-3456");
-        assert_eq!(Phone::parse("09012345678").unwrap().as_str(), "090-1234-5678");
+        assert_eq!(
+            Phone::parse("0990-12-3456").unwrap().as_str(),
+            "0990-12-3456"
+        );
+        assert_eq!(
+            Phone::parse("09012345678").unwrap().as_str(),
+            "090-1234-5678"
+        );
         assert_eq!(Phone::parse("0120123456").unwrap().as_str(), "0120-123-456");
-        assert_eq!(Phone::parse("0990-12-3456").unwrap().tel_uri(), "tel:0990-12-3456");
+        assert_eq!(
+            Phone::parse("0990-12-3456").unwrap().tel_uri(),
+            "tel:0990-12-3456"
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_number() {
-        for bad in ["", "12-3456", "0990-12-345", "０９９０", "0990--12-3456", "tel:0990123456", "0990-12-3456x"] {
+        for bad in [
+            "",
+            "12-3456",
+            "0990-12-345",
+            "０９９０",
+            "0990--12-3456",
+            "tel:0990123456",
+            "0990-12-3456x",
+        ] {
             assert!(Phone::parse(bad).is_none(), "{bad}");
         }
     }

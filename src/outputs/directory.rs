@@ -4,7 +4,10 @@
 use serde::Serialize;
 use tera::Value;
 
-use super::{Meta, Content, OutputFile, RenderContext, Renderer, base_context, crumb, index_file, render_pages};
+use super::{
+    Content, Meta, OutputFile, RenderContext, Renderer, base_context, crumb, index_file,
+    render_pages,
+};
 use crate::diagnostics::Diagnostics;
 use crate::model::kana::ROWS;
 use crate::model::{Provider, ProviderFilter, Site};
@@ -46,19 +49,42 @@ impl Renderer for Directory {
         let intro = site.sections.iter().find(|s| s.path == "providers/");
 
         let mut out = render_pages(cx, &indexed, |(i, p)| {
-            let cat_label = site.config.categories.get(&p.category).map_or("", |c| c.label.as_str());
+            let cat_label = site
+                .config
+                .categories
+                .get(&p.category)
+                .map_or("", |c| c.label.as_str());
             let crumbs = vec![
                 crumb(site, "ホーム", ""),
                 crumb(site, providers_title, "providers/"),
-                crumb(site, cat_label, &format!("providers/category/{}/", p.category)),
-                views::Link { title: p.name.clone(), path: String::new() },
+                crumb(
+                    site,
+                    cat_label,
+                    &format!("providers/category/{}/", p.category),
+                ),
+                views::Link {
+                    title: p.name.clone(),
+                    path: String::new(),
+                },
             ];
-            let description = format!("{}（{}）の所在地・電話番号・受付時間・対応サービス", p.name, cat_label);
-            let meta = Meta { title: &p.name, description: &description, og_type: "website" };
+            let description = format!(
+                "{}（{}）の所在地・電話番号・受付時間・対応サービス",
+                p.name, cat_label
+            );
+            let meta = Meta {
+                title: &p.name,
+                description: &description,
+                og_type: "website",
+            };
             let mut ctx = base_context(site, &p.path(), meta, crumbs);
             ctx.insert_value("provider", values[*i].clone());
-            let html = cx.templates.render("providers/provider.html", &ctx, &p.source)?;
-            Ok(OutputFile { path: index_file(&p.path()), content: Content::Html(html) })
+            let html = cx
+                .templates
+                .render("providers/provider.html", &ctx, &p.source)?;
+            Ok(OutputFile {
+                path: index_file(&p.path()),
+                content: Content::Html(html),
+            })
         })?;
 
         let specs = list_specs(site);
@@ -68,36 +94,73 @@ impl Renderer for Directory {
             let crumbs = vec![
                 crumb(site, "ホーム", ""),
                 crumb(site, providers_title, "providers/"),
-                views::Link { title: spec.title.clone(), path: String::new() },
+                views::Link {
+                    title: spec.title.clone(),
+                    path: String::new(),
+                },
             ];
-            let meta = Meta { title: &spec.title, description: &spec.lead, og_type: "website" };
+            let meta = Meta {
+                title: &spec.title,
+                description: &spec.lead,
+                og_type: "website",
+            };
             let mut ctx = base_context(site, &spec.path, meta, crumbs);
-            ctx.insert("list", &serde_json::json!({
-                "title": spec.title,
-                "lead": spec.lead,
-                "kind": spec.kind,
-                "key": spec.key,
-                "count": count,
-            }));
+            ctx.insert(
+                "list",
+                &serde_json::json!({
+                    "title": spec.title,
+                    "lead": spec.lead,
+                    "kind": spec.kind,
+                    "key": spec.key,
+                    "count": count,
+                }),
+            );
             ctx.insert("rows", &rows);
-            let html = cx.templates.render("providers/list.html", &ctx, std::path::Path::new("site.toml"))?;
-            Ok(OutputFile { path: index_file(&spec.path), content: Content::Html(html) })
+            let html = cx.templates.render(
+                "providers/list.html",
+                &ctx,
+                std::path::Path::new("site.toml"),
+            )?;
+            Ok(OutputFile {
+                path: index_file(&spec.path),
+                content: Content::Html(html),
+            })
         })?);
 
-        let meta = Meta { title: providers_title, description: "", og_type: "website" };
+        let meta = Meta {
+            title: providers_title,
+            description: "",
+            og_type: "website",
+        };
         let mut ctx = base_context(
             site,
             "providers/",
             meta,
-            vec![crumb(site, "ホーム", ""), views::Link { title: providers_title.into(), path: String::new() }],
+            vec![
+                crumb(site, "ホーム", ""),
+                views::Link {
+                    title: providers_title.into(),
+                    path: String::new(),
+                },
+            ],
         );
         ctx.insert("title", providers_title);
-        ctx.insert("intro", &intro.map(|s| s.content.as_str()).unwrap_or_default());
+        ctx.insert(
+            "intro",
+            &intro.map(|s| s.content.as_str()).unwrap_or_default(),
+        );
         let html = cx
             .templates
-            .render("providers/index.html", &ctx, std::path::Path::new("content/providers"))
+            .render(
+                "providers/index.html",
+                &ctx,
+                std::path::Path::new("content/providers"),
+            )
             .map_err(Diagnostics::from)?;
-        out.push(OutputFile { path: index_file("providers/"), content: Content::Html(html) });
+        out.push(OutputFile {
+            path: index_file("providers/"),
+            content: Content::Html(html),
+        });
         Ok(out)
     }
 }
@@ -112,7 +175,10 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: cat.description.clone(),
             kind: "category",
             key: k.clone(),
-            filter: ProviderFilter { category: Some(k.clone()), ..Default::default() },
+            filter: ProviderFilter {
+                category: Some(k.clone()),
+                ..Default::default()
+            },
         });
     }
     for (k, area) in &c.areas {
@@ -122,7 +188,10 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: area.description.clone(),
             kind: "area",
             key: k.clone(),
-            filter: ProviderFilter { area: Some(k.clone()), ..Default::default() },
+            filter: ProviderFilter {
+                area: Some(k.clone()),
+                ..Default::default()
+            },
         });
     }
     for (k, s) in &c.services {
@@ -132,7 +201,10 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: s.description.clone(),
             kind: "service",
             key: k.clone(),
-            filter: ProviderFilter { service: Some(k.clone()), ..Default::default() },
+            filter: ProviderFilter {
+                service: Some(k.clone()),
+                ..Default::default()
+            },
         });
     }
     specs
@@ -150,7 +222,11 @@ fn rows<'a>(site: &Site, values: &'a [Value], filter: &ProviderFilter) -> Vec<Ro
                 .filter(|(p, _)| p.kana.row() == *label && filter.matches(p))
                 .map(|(_, v)| v)
                 .collect();
-            (!providers.is_empty()).then(|| Row { label, id: format!("row-{}", n + 1), providers })
+            (!providers.is_empty()).then(|| Row {
+                label,
+                id: format!("row-{}", n + 1),
+                providers,
+            })
         })
         .collect()
 }

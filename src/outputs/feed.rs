@@ -34,22 +34,45 @@ impl Renderer for AtomFeed {
         let mut x = String::new();
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ja\">\n");
-        x.push_str(&format!("  <title>{}（{}）</title>\n", escape(&section.meta.title), escape(&c.title)));
-        x.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", escape(&feed_url)));
-        x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}{section_path}\"/>\n", escape(&c.base_url)));
+        x.push_str(&format!(
+            "  <title>{}（{}）</title>\n",
+            escape(&section.meta.title),
+            escape(&c.title)
+        ));
+        x.push_str(&format!(
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            escape(&feed_url)
+        ));
+        x.push_str(&format!(
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}{section_path}\"/>\n",
+            escape(&c.base_url)
+        ));
         x.push_str(&format!("  <id>{}</id>\n", escape(&feed_url)));
         x.push_str(&format!("  <updated>{updated}T00:00:00+09:00</updated>\n"));
-        x.push_str(&format!("  <author><name>{}</name></author>\n", escape(&author(site))));
+        x.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            escape(&author(site))
+        ));
         for p in entries {
             let url = format!("{}{}", c.base_url, p.path);
-            let date = p.meta.date.map(|d| d.to_string()).unwrap_or_else(|| updated.clone());
+            let date = p
+                .meta
+                .date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| updated.clone());
             x.push_str("  <entry>\n");
             x.push_str(&format!("    <title>{}</title>\n", escape(&p.meta.title)));
-            x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escape(&url)));
+            x.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                escape(&url)
+            ));
             x.push_str(&format!("    <id>{}</id>\n", escape(&url)));
             x.push_str(&format!("    <updated>{date}T00:00:00+09:00</updated>\n"));
             x.push_str(&format!("    <summary>{}</summary>\n", escape(&p.summary)));
-            x.push_str(&format!("    <content type=\"html\">{}</content>\n", escape(&p.content)));
+            x.push_str(&format!(
+                "    <content type=\"html\">{}</content>\n",
+                escape(&p.content)
+            ));
             x.push_str("  </entry>\n");
         }
         x.push_str("</feed>\n");

@@ -97,7 +97,9 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
                     None,
                     "同じ場所に2つのページが書き出されようとしています",
                 )
-                .with_help("ページのファイル名か事業所の id を変えて、URL が重ならないようにしてください"),
+                .with_help(
+                    "ページのファイル名か事業所の id を変えて、URL が重ならないようにしてください",
+                ),
             );
         }
     }
@@ -134,7 +136,11 @@ pub(crate) fn render_pages<T: Sync>(
             Err(d) => diags.push(d),
         }
     }
-    if diags.has_errors() { Err(diags) } else { Ok(out) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
 }
 
 /// Title and summary for `<title>`, the description and link previews (OGP).
@@ -147,10 +153,25 @@ pub(crate) struct Meta<'a> {
 
 /// The context every page template gets: where the page is, how to get back up, and
 /// what link previews show.
-pub(crate) fn base_context(site: &Site, path: &str, meta: Meta, crumbs: Vec<views::Link>) -> Context {
+pub(crate) fn base_context(
+    site: &Site,
+    path: &str,
+    meta: Meta,
+    crumbs: Vec<views::Link>,
+) -> Context {
     let mut ctx = Context::new();
-    let description = if meta.description.is_empty() { site.config.description.as_str() } else { meta.description };
-    ctx.insert("meta", &Meta { description, ..meta });
+    let description = if meta.description.is_empty() {
+        site.config.description.as_str()
+    } else {
+        meta.description
+    };
+    ctx.insert(
+        "meta",
+        &Meta {
+            description,
+            ..meta
+        },
+    );
     ctx.insert("current_path", &format!("{}{path}", site.config.base_path));
     ctx.insert("permalink", &format!("{}{path}", site.config.base_url));
     ctx.insert("breadcrumbs", &crumbs);

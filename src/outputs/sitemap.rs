@@ -42,13 +42,19 @@ impl Renderer for Sitemap {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
         for (path, lastmod) in entries {
-            x.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{path}"))));
+            x.push_str(&format!(
+                "  <url>\n    <loc>{}</loc>\n",
+                escape(&format!("{base}{path}"))
+            ));
             if let Some(d) = lastmod {
                 x.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
             }
             x.push_str("  </url>\n");
         }
         x.push_str("</urlset>\n");
-        Ok(vec![OutputFile { path: "sitemap.xml".into(), content: Content::Bytes(x.into_bytes()) }])
+        Ok(vec![OutputFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(x.into_bytes()),
+        }])
     }
 }

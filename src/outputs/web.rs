@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{Meta, Content, OutputFile, RenderContext, Renderer, base_context, crumb, index_file, render_pages};
+use super::{
+    Content, Meta, OutputFile, RenderContext, Renderer, base_context, crumb, index_file,
+    render_pages,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Section, Site};
 use crate::templates::views::{self, Link};
@@ -17,30 +20,70 @@ impl Renderer for WebPages {
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let site = cx.site;
         // The directory renderer owns /providers/; its _index.md only gives the intro.
-        let sections: Vec<&Section> = site.sections.iter().filter(|s| s.path != "providers/").collect();
+        let sections: Vec<&Section> = site
+            .sections
+            .iter()
+            .filter(|s| s.path != "providers/")
+            .collect();
         let mut out = render_pages(cx, &sections, |s| {
-            let default = if s.path.is_empty() { "index.html" } else { "section.html" };
+            let default = if s.path.is_empty() {
+                "index.html"
+            } else {
+                "section.html"
+            };
             let tpl = template_for(cx, s.meta.template.as_deref(), default, s.source.as_deref())?;
-            let meta = Meta { title: &s.meta.title, description: &s.summary, og_type: "website" };
+            let meta = Meta {
+                title: &s.meta.title,
+                description: &s.summary,
+                og_type: "website",
+            };
             let mut ctx = base_context(site, &s.path, meta, crumbs(site, s, None));
             ctx.insert("section", &views::section_view(site, s));
-            let file = s.source.clone().unwrap_or_else(|| PathBuf::from("content/_index.md"));
+            let file = s
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("content/_index.md"));
             let html = cx.templates.render(tpl, &ctx, &file)?;
-            Ok(OutputFile { path: index_file(&s.path), content: Content::Html(html) })
+            Ok(OutputFile {
+                path: index_file(&s.path),
+                content: Content::Html(html),
+            })
         })?;
         out.extend(render_pages(cx, &site.pages, |p| {
             let tpl = template_for(cx, p.meta.template.as_deref(), "page.html", Some(&p.source))?;
             let section = &site.sections[p.section];
-            let meta = Meta { title: &p.meta.title, description: &p.summary, og_type: "article" };
-            let mut ctx = base_context(site, &p.path, meta, crumbs(site, section, Some(&p.meta.title)));
+            let meta = Meta {
+                title: &p.meta.title,
+                description: &p.summary,
+                og_type: "article",
+            };
+            let mut ctx = base_context(
+                site,
+                &p.path,
+                meta,
+                crumbs(site, section, Some(&p.meta.title)),
+            );
             ctx.insert("page", &views::page_view(site, p));
             let html = cx.templates.render(tpl, &ctx, &p.source)?;
-            Ok(OutputFile { path: index_file(&p.path), content: Content::Html(html) })
+            Ok(OutputFile {
+                path: index_file(&p.path),
+                content: Content::Html(html),
+            })
         })?);
-        let meta = Meta { title: "ページが見つかりません", description: "", og_type: "website" };
+        let meta = Meta {
+            title: "ページが見つかりません",
+            description: "",
+            og_type: "website",
+        };
         let ctx = base_context(site, "404.html", meta, Vec::new());
-        let html = cx.templates.render("404.html", &ctx, std::path::Path::new("404.html")).map_err(Diagnostics::from)?;
-        out.push(OutputFile { path: "404.html".into(), content: Content::Html(html) });
+        let html = cx
+            .templates
+            .render("404.html", &ctx, std::path::Path::new("404.html"))
+            .map_err(Diagnostics::from)?;
+        out.push(OutputFile {
+            path: "404.html".into(),
+            content: Content::Html(html),
+        });
         Ok(out)
     }
 }
@@ -68,13 +111,20 @@ fn crumbs(site: &Site, section: &Section, page_title: Option<&str>) -> Vec<Link>
     let mut chain = Vec::new();
     let mut cur = Some(section);
     while let Some(s) = cur {
-        let title = if s.path.is_empty() { "ホーム" } else { s.meta.title.as_str() };
+        let title = if s.path.is_empty() {
+            "ホーム"
+        } else {
+            s.meta.title.as_str()
+        };
         chain.push(crumb(site, title, &s.path));
         cur = s.parent.map(|i| &site.sections[i]);
     }
     chain.reverse();
     if let Some(t) = page_title {
-        chain.push(Link { title: t.to_string(), path: String::new() });
+        chain.push(Link {
+            title: t.to_string(),
+            path: String::new(),
+        });
     } else if let Some(last) = chain.last_mut() {
         last.path = String::new();
     }

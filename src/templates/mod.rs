@@ -23,11 +23,19 @@ impl Templates {
     pub fn new(site: &Site) -> Result<Templates, Diagnostics> {
         let mut tera = Tera::default();
         register(&mut tera, site);
-        let files: Vec<(String, PathBuf)> =
-            site.templates.iter().map(|t| (t.name.clone(), t.file.clone())).collect();
-        tera.add_raw_templates(site.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-            .map_err(|e| Diagnostics::from(diagnose(&e, &files, None)))?;
-        tera.global_context().insert("site", &views::site_view(site));
+        let files: Vec<(String, PathBuf)> = site
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.file.clone()))
+            .collect();
+        tera.add_raw_templates(
+            site.templates
+                .iter()
+                .map(|t| (t.name.as_str(), t.text.as_str())),
+        )
+        .map_err(|e| Diagnostics::from(diagnose(&e, &files, None)))?;
+        tera.global_context()
+            .insert("site", &views::site_view(site));
         Ok(Templates { tera, files })
     }
 
@@ -92,21 +100,29 @@ fn error_chain(e: &tera::Error) -> String {
 fn parse_date(s: &str) -> Result<Date, tera::Error> {
     s.get(..10)
         .and_then(|d| d.parse::<Date>().ok())
-        .ok_or_else(|| tera::Error::message(format!("「{s}」は日付（2026-04-01 の形）ではありません")))
+        .ok_or_else(|| {
+            tera::Error::message(format!("「{s}」は日付（2026-04-01 の形）ではありません"))
+        })
 }
 
 fn register(tera: &mut Tera, site: &Site) {
-    tera.register_filter("wareki", |s: &str, kw: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let d = parse_date(s)?;
-        Ok(if kw.get::<bool>("both")?.unwrap_or(false) {
-            wareki::both(d)
-        } else {
-            wareki::wareki(d)
-        })
-    });
-    tera.register_filter("seireki", |s: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(wareki::seireki(parse_date(s)?))
-    });
+    tera.register_filter(
+        "wareki",
+        |s: &str, kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let d = parse_date(s)?;
+            Ok(if kw.get::<bool>("both")?.unwrap_or(false) {
+                wareki::both(d)
+            } else {
+                wareki::wareki(d)
+            })
+        },
+    );
+    tera.register_filter(
+        "seireki",
+        |s: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Ok(wareki::seireki(parse_date(s)?))
+        },
+    );
     tera.register_filter("furigana", |s: &str, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::furigana_html(s))
     });
@@ -120,10 +136,13 @@ fn register(tera: &mut Tera, site: &Site) {
         Phone::parse(s).map_or_else(String::new, |p| p.tel_uri())
     });
     let base_path = site.config.base_path.clone();
-    tera.register_function("url", move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kw.must_get("path")?;
-        Ok(format!("{base_path}{}", path.trim_start_matches('/')))
-    });
+    tera.register_function(
+        "url",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kw.must_get("path")?;
+            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+        },
+    );
 
     // Views of all providers are built once and shared by every page that asks.
     let all: Arc<Vec<(crate::model::Provider, &'static str, Value)>> = Arc::new(
@@ -131,25 +150,34 @@ fn register(tera: &mut Tera, site: &Site) {
             .iter()
             .map(|p| {
                 let group = site.group_of(p).map_or("", |g| g.key());
-                (p.clone(), group, Value::from_serializable(&views::provider_view(site, p)))
+                (
+                    p.clone(),
+                    group,
+                    Value::from_serializable(&views::provider_view(site, p)),
+                )
             })
             .collect(),
     );
-    tera.register_function("providers", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let filter = ProviderFilter {
-            category: kw.get("category")?,
-            area: kw.get("area")?,
-            service: kw.get("service")?,
-            accepting: kw.get("accepting")?,
-        };
-        let group: Option<String> = kw.get("group")?;
-        let list: Vec<Value> = all
-            .iter()
-            .filter(|(p, g, _)| filter.matches(p) && group.as_deref().is_none_or(|want| want == *g))
-            .map(|(_, _, v)| v.clone())
-            .collect();
-        Ok(Value::from(list))
-    });
+    tera.register_function(
+        "providers",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let filter = ProviderFilter {
+                category: kw.get("category")?,
+                area: kw.get("area")?,
+                service: kw.get("service")?,
+                accepting: kw.get("accepting")?,
+            };
+            let group: Option<String> = kw.get("group")?;
+            let list: Vec<Value> = all
+                .iter()
+                .filter(|(p, g, _)| {
+                    filter.matches(p) && group.as_deref().is_none_or(|want| want == *g)
+                })
+                .map(|(_, _, v)| v.clone())
+                .collect();
+            Ok(Value::from(list))
+        },
+    );
 
     // pages(section="news/", limit=5): a section's pages in its own order.
     let sections: Arc<Vec<(String, Vec<Value>)>> = Arc::new(
@@ -165,12 +193,19 @@ fn register(tera: &mut Tera, site: &Site) {
             })
             .collect(),
     );
-    tera.register_function("pages", move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let path: String = kw.must_get("section")?;
-        let limit: Option<i64> = kw.get("limit")?;
-        let path = format!("{}/", path.trim_matches('/'));
-        let pages = sections.iter().find(|(p, _)| *p == path).map(|(_, v)| v.as_slice()).unwrap_or_default();
-        let n = limit.map_or(pages.len(), |l| (l.max(0) as usize).min(pages.len()));
-        Ok(Value::from(pages[..n].to_vec()))
-    });
+    tera.register_function(
+        "pages",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kw.must_get("section")?;
+            let limit: Option<i64> = kw.get("limit")?;
+            let path = format!("{}/", path.trim_matches('/'));
+            let pages = sections
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, v)| v.as_slice())
+                .unwrap_or_default();
+            let n = limit.map_or(pages.len(), |l| (l.max(0) as usize).min(pages.len()));
+            Ok(Value::from(pages[..n].to_vec()))
+        },
+    );
 }

@@ -220,7 +220,11 @@ pub fn section_view<'a>(site: &'a Site, s: &'a Section) -> SectionView<'a> {
     let bp = &site.config.base_path;
     SectionView {
         page: doc_view(site, &s.meta, &s.content, &s.summary, &s.path),
-        pages: s.pages.iter().map(|i| page_view(site, &site.pages[*i])).collect(),
+        pages: s
+            .pages
+            .iter()
+            .map(|i| page_view(site, &site.pages[*i]))
+            .collect(),
         subsections: s
             .subsections
             .iter()
@@ -302,7 +306,12 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
             .hours
             .iter()
             .map(|h| HoursView {
-                days: h.days.iter().map(|d| d.label()).collect::<Vec<_>>().join("・"),
+                days: h
+                    .days
+                    .iter()
+                    .map(|d| d.label())
+                    .collect::<Vec<_>>()
+                    .join("・"),
                 open: display_time(&h.open),
                 close: display_time(&h.close),
             })
@@ -370,7 +379,8 @@ fn json_ld(site: &Site, p: &Provider) -> String {
         v["faxNumber"] = fax.as_str().into();
     }
     if let Some(co) = p.coords {
-        v["geo"] = serde_json::json!({"@type": "GeoCoordinates", "latitude": co.lat, "longitude": co.lon});
+        v["geo"] =
+            serde_json::json!({"@type": "GeoCoordinates", "latitude": co.lat, "longitude": co.lon});
     }
     let hours: Vec<serde_json::Value> = p
         .hours

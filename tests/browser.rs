@@ -1,0 +1,284 @@
+//! The default theme in a real browser (Debian's Chromium, headless): reflow at 320px,
+//! the text-size control with and without JavaScript, the skip link and visible focus,
+//! and the print stylesheet. The sample site is built and served on 127.0.0.1.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Served {
+    _dir: tempfile::TempDir,
+    base: String,
+}
+
+/// Builds the sample site for http://127.0.0.1:PORT/ and serves it from a thread.
+fn served() -> &'static Served {
+    static S: OnceLock<Served> = OnceLock::new();
+    S.get_or_init(|| {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = server.server_addr().to_ip().expect("ip address").port();
+        let base = format!("http://127.0.0.1:{port}/");
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+            .env("SOURCE_DATE_EPOCH", "1795316400")
+            .args([
+                "--color",
+                "never",
+                "build",
+                "--root",
+                env!("CARGO_MANIFEST_DIR"),
+                "--base-url",
+                &base,
+                "--output",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::thread::spawn(move || serve(server, out));
+        Served { _dir: dir, base }
+    })
+}
+
+fn serve(server: tiny_http::Server, root: PathBuf) {
+    for req in server.incoming_requests() {
+        let path = req
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .trim_start_matches('/')
+            .to_string();
+        let mut file = root.join(&path);
+        if path.is_empty() || path.ends_with('/') {
+            file = file.join("index.html");
+        }
+        let resp = match std::fs::read(&file) {
+            Ok(bytes) => {
+                let ct = match file.extension().and_then(OsStr::to_str) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                let h = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
+                tiny_http::Response::from_data(bytes).with_header(h).boxed()
+            }
+            Err(_) => tiny_http::Response::from_string("not found")
+                .with_status_code(404)
+                .boxed(),
+        };
+        let _ = req.respond(resp);
+    }
+}
+
+fn browser(width: u32) -> Browser {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium"
+    );
+    let args: Vec<&OsStr> = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let opts = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(CHROMIUM)))
+        .sandbox(false)
+        .window_size(Some((width, 800)))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .args(args)
+        .build()
+        .unwrap();
+    Browser::new(opts).expect("launch chromium")
+}
+
+fn open(b: &Browser, width: u32, path: &str) -> std::sync::Arc<Tab> {
+    let tab = b.new_tab().unwrap();
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 800,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    tab.navigate_to(&format!("{}{path}", served().base))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab
+}
+
+fn eval_f64(tab: &Tab, js: &str) -> f64 {
+    tab.evaluate(js, false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+fn eval_str(tab: &Tab, js: &str) -> String {
+    tab.evaluate(js, false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// One page of each kind the foundation generates.
+const PAGE_TYPES: &[&str] = &[
+    "",
+    "guide/",
+    "guide/kaigo-hoken/",
+    "news/",
+    "providers/",
+    "providers/category/clinic/",
+    "providers/area/kita/",
+    "providers/service/houmon-shinryo/",
+    "providers/sakae-seikei-geka-iin/",
+    "404.html",
+];
+
+#[test]
+fn every_page_type_reflows_at_320px_and_at_200_percent_text() {
+    let b = browser(320);
+    for path in PAGE_TYPES {
+        let tab = open(&b, 320, path);
+        assert_eq!(eval_f64(&tab, "window.innerWidth"), 320.0);
+        for size in ["normal", "xlarge"] {
+            let sw = eval_f64(
+                &tab,
+                &format!(
+                    "document.getElementById('ts-{size}').checked = true; document.documentElement.scrollWidth"
+                ),
+            );
+            assert!(
+                sw <= 320.0,
+                "/{path} scrolls sideways at 320px ({size}): scrollWidth {sw}"
+            );
+        }
+        // Base text is at least 18px.
+        let fs = eval_f64(
+            &tab,
+            "document.getElementById('ts-normal').checked = true; parseFloat(getComputedStyle(document.body).fontSize)",
+        );
+        assert!(fs >= 18.0, "/{path}: body font {fs}px");
+        tab.close(false).ok();
+    }
+}
+
+#[test]
+fn text_size_control_works_without_javascript() {
+    let b = browser(1024);
+    let tab = b.new_tab().unwrap();
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+        .unwrap();
+    tab.navigate_to(&served().base).unwrap();
+    tab.wait_until_navigated().unwrap();
+    let root_px = |t: &Tab| {
+        eval_f64(
+            t,
+            "parseFloat(getComputedStyle(document.documentElement).fontSize)",
+        )
+    };
+    assert_eq!(root_px(&tab), 18.0);
+    // A real mouse click on the label: element.click() would need page scripts.
+    for (label, px) in [("ts-large", 21.0), ("ts-xlarge", 27.0), ("ts-normal", 18.0)] {
+        let el = tab.find_element(&format!("label[for={label}]")).unwrap();
+        let q = el.get_box_model().unwrap().content;
+        let point = headless_chrome::browser::tab::point::Point {
+            x: (q.top_left.x + q.bottom_right.x) / 2.0,
+            y: (q.top_left.y + q.bottom_right.y) / 2.0,
+        };
+        tab.click_point(point).unwrap();
+        assert_eq!(root_px(&tab), px, "after clicking {label}");
+    }
+}
+
+#[test]
+fn text_size_choice_is_remembered_across_pages_with_javascript() {
+    let b = browser(1024);
+    let tab = open(&b, 1024, "");
+    tab.find_element("label[for=ts-xlarge]")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.navigate_to(&format!("{}guide/", served().base))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab.wait_for_element("#ts-xlarge:checked").unwrap();
+    let px = eval_f64(
+        &tab,
+        "parseFloat(getComputedStyle(document.documentElement).fontSize)",
+    );
+    assert_eq!(px, 27.0);
+}
+
+#[test]
+fn skip_link_is_the_first_tab_stop_visibly_focused_and_jumps_to_main() {
+    let b = browser(1024);
+    let tab = open(&b, 1024, "providers/");
+    tab.press_key("Tab").unwrap();
+    assert_eq!(
+        eval_str(&tab, "document.activeElement.className"),
+        "skip-link"
+    );
+    let outline = eval_str(
+        &tab,
+        "getComputedStyle(document.activeElement).outlineStyle",
+    );
+    assert_ne!(outline, "none", "focus must be visible");
+    let top = eval_f64(&tab, "document.activeElement.getBoundingClientRect().top");
+    assert!(
+        top >= 0.0,
+        "focused skip link must be on screen, top = {top}"
+    );
+    tab.press_key("Enter").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(eval_str(&tab, "location.hash"), "#main");
+    assert_eq!(eval_str(&tab, "document.activeElement.id"), "main");
+}
+
+#[test]
+fn print_stylesheet_drops_navigation_and_controls() {
+    let b = browser(1024);
+    let tab = open(&b, 1024, "providers/sakae-seikei-geka-iin/");
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .unwrap();
+    for sel in [".site-nav", ".textsize", ".breadcrumbs"] {
+        let d = eval_str(
+            &tab,
+            &format!("getComputedStyle(document.querySelector('{sel}')).display"),
+        );
+        assert_eq!(d, "none", "{sel} should not print");
+    }
+    let color = eval_str(&tab, "getComputedStyle(document.querySelector('h1')).color");
+    assert_eq!(color, "rgb(0, 0, 0)", "headings print black");
+}
