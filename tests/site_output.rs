@@ -321,6 +321,11 @@ fn sitemap_and_feed_use_the_full_base_url() {
     let feed = read(out, "news/atom.xml");
     assert_eq!(feed.matches("<entry>").count(), 5);
     assert!(feed.contains("<updated>2026-11-13T00:00:00+09:00</updated>"));
+    assert!(feed.contains("href=&quot;https://www.city.midori.example.lg.jp/kenko/zaitaku/guide/"));
+    assert!(
+        !feed.contains("href=&quot;/kenko/"),
+        "site links in the feed must be absolute"
+    );
 }
 
 #[test]

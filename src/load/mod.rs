@@ -76,12 +76,13 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
             diags.push(
                 Diagnostic::warning(
                     &p.source,
-                    Some(Pos::new(p.line, 1)),
+                    Some(p.updated_pos),
                     format!(
                         "「{}」の情報は {} に確認したきりです（{}日以上前）",
                         p.name, p.updated, config.stale_after_days
                     ),
                 )
+                .with_len(10)
                 .with_help("事業所に内容を確かめ、updated を確認した日付に直してください"),
             );
         }

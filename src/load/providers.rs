@@ -286,6 +286,7 @@ impl Record<'_> {
             notes,
             source: self.file.to_path_buf(),
             line: self.node.pos.line,
+            updated_pos: self.field("updated").map_or(self.node.pos, |n| n.pos),
         })
     }
 

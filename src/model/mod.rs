@@ -235,6 +235,9 @@ pub struct Provider {
     pub source: PathBuf,
     #[serde(skip)]
     pub line: usize,
+    /// Where `updated` is written, for the staleness warning.
+    #[serde(skip)]
+    pub updated_pos: crate::diagnostics::Pos,
 }
 
 impl Provider {
