@@ -96,13 +96,10 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = resolve_link(&dest_url, cx).unwrap_or_else(|| {
-                    broken.push((range.start, dest_url.to_string()));
-                    "#".into()
-                });
+                let dest_url = resolve_or_report(&dest_url, cx, range.start, &mut broken);
                 Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -113,13 +110,10 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = resolve_link(&dest_url, cx).unwrap_or_else(|| {
-                    broken.push((range.start, dest_url.to_string()));
-                    "#".into()
-                });
+                let dest_url = resolve_or_report(&dest_url, cx, range.start, &mut broken);
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -205,6 +199,20 @@ fn restore_code(c: CowStr) -> CowStr {
     } else {
         c
     }
+}
+
+fn resolve_or_report<'a>(
+    dest: &str,
+    cx: &Context,
+    offset: usize,
+    broken: &mut Vec<(usize, String)>,
+) -> CowStr<'a> {
+    resolve_link(dest, cx)
+        .unwrap_or_else(|| {
+            broken.push((offset, dest.to_string()));
+            "#".into()
+        })
+        .into()
 }
 
 /// `@/guide/a.md#x` → `/base/guide/a/#x`; other links pass, unsafe schemes become `#`.

@@ -693,7 +693,8 @@ fn stale_record_is_only_a_warning() {
         assert!(stderr.contains("みどりクリニックold"), "{stderr}");
         assert!(!stderr.contains("みどりクリニックfresh"), "{stderr}");
         assert!(
-            names(&stderr, &at(PROVIDERS, &yaml, "- id: old")),
+            // The warning points at the date to update.
+            names(&stderr, &value_at(PROVIDERS, &yaml, "updated: 2020-01-01")),
             "{stderr}"
         );
         assert_eq!(error_lines(&stderr), 0, "{stderr}");

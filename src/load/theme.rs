@@ -49,20 +49,7 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
             &mut templates,
             &mut diags,
         );
-        for rel in walk_files(root, &theme_dir.join("static"), &mut diags) {
-            let output = rel
-                .strip_prefix(theme_dir.join("static"))
-                .unwrap_or(&rel)
-                .to_path_buf();
-            assets.insert(
-                output.clone(),
-                Asset {
-                    source: rel,
-                    output,
-                    embedded: None,
-                },
-            );
-        }
+        add_static(root, &theme_dir.join("static"), &mut assets, &mut diags);
     } else if theme == "default" {
         for (path, bytes) in DEFAULT_THEME {
             let file = Path::new("themes/default").join(path);
@@ -103,9 +90,26 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
 
     // The site's own templates/ and static/ override the theme's files of the same name.
     add_dir(root, Path::new("templates"), &mut templates, &mut diags);
-    for rel in walk_files(root, Path::new("static"), &mut diags) {
-        let output = rel.strip_prefix("static").unwrap_or(&rel).to_path_buf();
-        assets.insert(
+    add_static(root, Path::new("static"), &mut assets, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((
+        templates.into_values().collect(),
+        assets.into_values().collect(),
+    ))
+}
+
+/// Files under `dir` are published at the same path below the output root.
+fn add_static(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<PathBuf, Asset>,
+    diags: &mut Diagnostics,
+) {
+    for rel in walk_files(root, dir, diags) {
+        let output = rel.strip_prefix(dir).unwrap_or(&rel).to_path_buf();
+        out.insert(
             output.clone(),
             Asset {
                 source: rel,
@@ -114,13 +118,6 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
             },
         );
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok((
-        templates.into_values().collect(),
-        assets.into_values().collect(),
-    ))
 }
 
 fn add_dir(
