@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Overrides};
 use crate::model::Site;
 use crate::outputs::{self, OutputFile, RenderContext};
@@ -20,6 +20,14 @@ pub struct BuildOptions {
     pub force: bool,
     /// `None` follows `minify` in site.toml.
     pub minify: Option<bool>,
+    /// Also print every guide to PDF with this Chromium (`build --pdf`).
+    pub pdf: Option<PdfRequest>,
+}
+
+/// `build --pdf`, with an optional Chromium chosen on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct PdfRequest {
+    pub chromium: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -36,30 +44,88 @@ pub struct BuildReport {
 pub fn check(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
     // Rendering finds template errors and clashing URLs; nothing is written.
-    render(&site, &indicatif::ProgressBar::hidden())?;
+    render(&site, &indicatif::ProgressBar::hidden(), None)?;
     Ok((site, diags))
 }
 
-/// Renders every output of a loaded site into memory.
+/// Renders every output of a loaded site into memory; with `pdf`, the guides' PDFs too.
 pub fn render(
     site: &Site,
     progress: &indicatif::ProgressBar,
+    pdf: Option<&PdfRequest>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let templates = Templates::new(site)?;
     let cx = RenderContext {
         site,
         templates: &templates,
         progress,
+        pdf: pdf.is_some(),
     };
     progress.set_length(cx.expected_pages());
-    outputs::render_all(&cx)
+    let mut files = outputs::render_all(&cx)?;
+    if let Some(req) = pdf {
+        let chromium = crate::pdf::find_chromium(req.chromium.as_deref(), site)?;
+        for g in &site.guides {
+            let bytes = crate::pdf::guide_pdf(site, &templates, g, &chromium)?;
+            files.push(OutputFile {
+                path: g.pdf_path().into(),
+                content: outputs::Content::Bytes(bytes),
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(files)
+}
+
+/// PDFs of the named guide (or of every guide), without writing the site.
+pub fn guide_pdfs(
+    root: &Path,
+    overrides: &Overrides,
+    only: Option<&str>,
+    chromium: Option<&Path>,
+) -> Result<(Vec<(String, Vec<u8>)>, Diagnostics), Diagnostics> {
+    let (site, diags) = load::load(root, overrides)?;
+    let guides: Vec<_> = site
+        .guides
+        .iter()
+        .filter(|g| only.is_none_or(|k| g.key == k))
+        .collect();
+    if guides.is_empty() {
+        let known: Vec<&str> = site.guides.iter().map(|g| g.key.as_str()).collect();
+        let msg = match only {
+            Some(k) => format!("ガイド「{k}」は site.toml にありません"),
+            None => "site.toml にガイド（[guides.名前]）がありません".to_string(),
+        };
+        let help = if known.is_empty() {
+            "README の「印刷用ガイド」を見て [guides.名前] を書いてください".to_string()
+        } else {
+            format!("ある名前: {}", known.join(", "))
+        };
+        return Err(Diagnostic::error(load::config::CONFIG_FILE, None, msg)
+            .with_help(help)
+            .into());
+    }
+    let templates = Templates::new(&site)?;
+    let chromium = crate::pdf::find_chromium(chromium, &site)?;
+    let mut out = Vec::new();
+    for g in guides {
+        out.push((
+            g.key.clone(),
+            crate::pdf::guide_pdf(&site, &templates, g, &chromium)?,
+        ));
+    }
+    Ok((out, diags))
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
     let hidden = indicatif::ProgressBar::hidden();
-    let files = render(&site, opts.progress.as_ref().unwrap_or(&hidden))?;
+    let files = render(
+        &site,
+        opts.progress.as_ref().unwrap_or(&hidden),
+        opts.pdf.as_ref(),
+    )?;
     let pages = files
         .iter()
         .filter(|f| matches!(f.content, outputs::Content::Html(_)))

@@ -13,5 +13,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod outputs;
+pub mod pdf;
+pub mod qr;
 pub mod templates;
 pub mod write;

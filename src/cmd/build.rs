@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tsunagu::build::{BuildOptions, build};
+use tsunagu::build::{BuildOptions, PdfRequest, build};
 use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,12 @@ pub struct Args {
     /// tsunagu が作ったものでない出力フォルダでも置き換える / replace an output folder tsunagu did not create
     #[arg(long)]
     force: bool,
+    /// 印刷用ガイドの PDF も作る（Chromium が必要） / also print every guide to PDF (needs Chromium)
+    #[arg(long)]
+    pdf: bool,
+    /// PDF に使う Chromium / the Chromium to print with
+    #[arg(long, value_name = "PATH", requires = "pdf")]
+    chromium: Option<PathBuf>,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
@@ -41,6 +47,9 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         },
         force: a.force,
         minify: a.no_minify.then_some(false),
+        pdf: a.pdf.then(|| PdfRequest {
+            chromium: a.chromium.clone(),
+        }),
     };
     let result = build(&opts);
     progress.finish_and_clear();

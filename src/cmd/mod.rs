@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod init;
+mod pdf;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,8 @@ enum Command {
     Check(check::Args),
     /// 新しいサイトのひな形を作ります / create a new site
     Init(init::Args),
+    /// 印刷用ガイドを PDF にします（Chromium を使います） / print a guide to PDF with Chromium
+    Pdf(pdf::Args),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(a) => build::run(a, color),
         Command::Check(a) => check::run(a, color),
         Command::Init(a) => init::run(a, color),
+        Command::Pdf(a) => pdf::run(a, color),
     }
 }
 

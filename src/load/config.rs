@@ -37,6 +37,49 @@ struct RawConfig {
     areas: IndexMap<String, Area>,
     #[serde(default)]
     services: IndexMap<String, Service>,
+    #[serde(default)]
+    guides: IndexMap<String, RawGuide>,
+    #[serde(default)]
+    pdf: PdfConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuide {
+    title: String,
+    #[serde(default)]
+    subtitle: String,
+    edition: Spanned<String>,
+    #[serde(default)]
+    page_size: PageSize,
+    #[serde(default)]
+    cover_text: String,
+    #[serde(default = "default_true")]
+    index: bool,
+    #[serde(default)]
+    saddle_stitch: bool,
+    #[serde(default)]
+    crop_marks: bool,
+    parts: Vec<Spanned<RawPart>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPart {
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    section: Option<String>,
+    #[serde(default)]
+    providers: Option<crate::model::ProviderFilter>,
+    #[serde(default)]
+    each_category: bool,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    intro: Option<String>,
+    #[serde(default)]
+    group_by: GroupBy,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,8 +111,78 @@ fn default_feed_section() -> String {
     "news".into()
 }
 
+/// Paper sizes of printed guides. B5 is the Japanese (JIS) B5 used by city offices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum PageSize {
+    #[default]
+    A4,
+    A5,
+    B5,
+}
+
+impl PageSize {
+    /// Width and height in millimetres.
+    pub fn mm(self) -> (u32, u32) {
+        match self {
+            PageSize::A4 => (210, 297),
+            PageSize::A5 => (148, 210),
+            PageSize::B5 => (182, 257),
+        }
+    }
+}
+
+/// How a generated provider part is divided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    #[default]
+    None,
+    Area,
+    Category,
+}
+
+/// A printed guide as written in site.toml; `load::guides` resolves it against the content.
+#[derive(Debug, Clone)]
+pub struct GuideConfig {
+    pub title: String,
+    pub subtitle: String,
+    pub edition: jiff::civil::Date,
+    pub page_size: PageSize,
+    pub cover_text: String,
+    pub index: bool,
+    pub saddle_stitch: bool,
+    pub crop_marks: bool,
+    pub parts: Vec<PartConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartConfig {
+    pub kind: PartKind,
+    pub title: Option<String>,
+    pub intro: Option<String>,
+    pub group_by: GroupBy,
+    /// Where the part is written in site.toml, for errors.
+    pub pos: crate::diagnostics::Pos,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartKind {
+    Page(String),
+    Section(String),
+    Providers(crate::model::ProviderFilter),
+    EachCategory,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfConfig {
+    /// Path of Chromium; found on PATH when not given.
+    #[serde(default)]
+    pub chromium: Option<String>,
+}
+
 /// Checked settings; everything in here has been validated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,
     pub description: String,
@@ -88,6 +201,8 @@ pub struct Config {
     pub categories: IndexMap<String, Category>,
     pub areas: IndexMap<String, Area>,
     pub services: IndexMap<String, Service>,
+    pub guides: IndexMap<String, GuideConfig>,
+    pub pdf: PdfConfig,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -295,6 +410,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                 .with_help("https:// で始まり {lat} と {lon} を含む URL を書いてください"),
         );
     }
+    let guides = guides(src, &raw.guides, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -321,7 +437,113 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         categories: raw.categories,
         areas: raw.areas,
         services: raw.services,
+        guides,
+        pdf: raw.pdf,
     })
+}
+
+fn guides(
+    src: &str,
+    raw: &IndexMap<String, RawGuide>,
+    diags: &mut Diagnostics,
+) -> IndexMap<String, GuideConfig> {
+    let mut out = IndexMap::new();
+    for (key, g) in raw {
+        let at = |s: &std::ops::Range<usize>| Some(pos_of_offset(src, s.start));
+        let edition = match g.edition.get_ref().parse::<jiff::civil::Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(&g.edition.span()),
+                        format!(
+                            "発行日 edition「{}」が正しくありません",
+                            g.edition.get_ref()
+                        ),
+                    )
+                    .with_help("edition = \"2026-12-01\" のように書いてください"),
+                );
+                continue;
+            }
+        };
+        let mut parts = Vec::new();
+        for p in &g.parts {
+            let pos = pos_of_offset(src, p.span().start);
+            let r = p.get_ref();
+            let kinds = [
+                r.page.is_some(),
+                r.section.is_some(),
+                r.providers.is_some(),
+                r.each_category,
+            ];
+            let kind = match (kinds.iter().filter(|k| **k).count(), r) {
+                (
+                    1,
+                    RawPart {
+                        page: Some(page), ..
+                    },
+                ) => PartKind::Page(page.trim_start_matches("@/").to_string()),
+                (
+                    1,
+                    RawPart {
+                        section: Some(s), ..
+                    },
+                ) => PartKind::Section(format!("{}/", s.trim_matches('/'))),
+                (
+                    1,
+                    RawPart {
+                        providers: Some(f), ..
+                    },
+                ) => PartKind::Providers(f.clone()),
+                (1, _) => PartKind::EachCategory,
+                _ => {
+                    diags.push(
+                        Diagnostic::error(CONFIG_FILE, Some(pos), format!("ガイド「{key}」の parts の1つに、page・section・providers・each_category のどれか1つを書いてください"))
+                            .with_help("例: page = \"guide/zaitaku-iryo.md\" または providers = { category = \"clinic\" }"),
+                    );
+                    continue;
+                }
+            };
+            parts.push(PartConfig {
+                kind,
+                title: r.title.clone(),
+                intro: r.intro.clone(),
+                group_by: r.group_by,
+                pos,
+            });
+        }
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    src.find(&format!("guides.{key}"))
+                        .map(|o| pos_of_offset(src, o)),
+                    format!("ガイドの名前「{key}」には英小文字・数字・「-」だけが使えます"),
+                )
+                .with_help("名前は URL（/guide/名前/print/）になります"),
+            );
+        }
+        out.insert(
+            key.clone(),
+            GuideConfig {
+                title: g.title.clone(),
+                subtitle: g.subtitle.clone(),
+                edition,
+                page_size: g.page_size,
+                cover_text: g.cover_text.clone(),
+                index: g.index,
+                saddle_stitch: g.saddle_stitch,
+                crop_marks: g.crop_marks,
+                parts,
+            },
+        );
+    }
+    out
 }
 
 /// Returns the URL with a trailing slash and its path part.

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod content;
+pub mod guides;
 pub mod providers;
 pub mod theme;
 pub mod yaml;
@@ -59,6 +60,8 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
 
     let (sections, pages, content_diags) = content::load(root, &markdown, &config);
     diags.extend(content_diags);
+    let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
+    diags.extend(guide_diags);
     let (providers, provider_diags) = providers::load(root, &data, &config);
     diags.extend(provider_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
@@ -100,6 +103,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
         providers,
         assets: theme_assets,
         templates,
+        guides,
     };
     Ok((site, diags))
 }

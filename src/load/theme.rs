@@ -31,6 +31,8 @@ theme_files!(
     "templates/providers/index.html",
     "templates/providers/list.html",
     "templates/providers/provider.html",
+    "templates/print/guide.html",
+    "templates/print/guide.css",
     "static/css/style.css",
     "static/js/textsize.js",
     "static/favicon.svg",

@@ -2,6 +2,7 @@
 //!
 //! Loading builds it once; outputs only read it. Nothing here touches the disk.
 
+pub mod guide;
 pub mod kana;
 pub mod phone;
 pub mod wareki;
@@ -29,6 +30,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The theme's templates with the site's own `templates/` laid over them.
     pub templates: Vec<TemplateSource>,
+    /// Printed guides defined in site.toml.
+    pub guides: Vec<guide::Guide>,
 }
 
 #[derive(Debug, Clone)]
@@ -278,14 +281,27 @@ impl Site {
 
 /// Which providers a list shows; empty fields match everything.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProviderFilter {
     pub category: Option<String>,
     pub area: Option<String>,
     pub service: Option<String>,
     pub accepting: Option<bool>,
+    /// `medical`, `care` or `consultation`: every category of that group.
+    pub group: Option<String>,
 }
 
 impl ProviderFilter {
+    /// Whether `p` (whose category belongs to `group`) is in the list.
+    pub fn matches_in(&self, p: &Provider, group: Option<Group>) -> bool {
+        self.matches(p)
+            && self
+                .group
+                .as_deref()
+                .is_none_or(|g| group.is_some_and(|x| x.key() == g))
+    }
+
+    /// Matches ignoring `group`, which needs the site's categories to decide.
     pub fn matches(&self, p: &Provider) -> bool {
         self.category.as_ref().is_none_or(|c| &p.category == c)
             && self.area.as_ref().is_none_or(|a| &p.area == a)

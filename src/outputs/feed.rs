@@ -69,17 +69,8 @@ impl Renderer for AtomFeed {
             x.push_str(&format!("    <id>{}</id>\n", escape(&url)));
             x.push_str(&format!("    <updated>{date}T00:00:00+09:00</updated>\n"));
             x.push_str(&format!("    <summary>{}</summary>\n", escape(&p.summary)));
-            // Feed readers have no page to resolve site links against: make them absolute.
-            let content = p
-                .content
-                .replace(
-                    &format!("href=\"{}", c.base_path),
-                    &format!("href=\"{}", c.base_url),
-                )
-                .replace(
-                    &format!("src=\"{}", c.base_path),
-                    &format!("src=\"{}", c.base_url),
-                );
+            // Feed readers have no page to resolve site links against.
+            let content = super::absolute_links(&p.content, c);
             x.push_str(&format!(
                 "    <content type=\"html\">{}</content>\n",
                 escape(&content)

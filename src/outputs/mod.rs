@@ -4,6 +4,7 @@
 mod assets;
 mod directory;
 mod feed;
+pub mod print_guide;
 mod sitemap;
 mod web;
 
@@ -41,6 +42,8 @@ pub struct RenderContext<'a> {
     pub templates: &'a Templates,
     /// Advanced once per page; hidden unless the command line shows it.
     pub progress: &'a indicatif::ProgressBar,
+    /// Whether this build also makes the guides' PDFs (so pages may link to them).
+    pub pdf: bool,
 }
 
 impl RenderContext<'_> {
@@ -69,6 +72,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(web::WebPages),
         Box::new(directory::Directory),
         Box::new(feed::AtomFeed),
+        Box::new(print_guide::PrintGuides),
         Box::new(sitemap::Sitemap),
         Box::new(assets::Assets),
     ]
@@ -183,4 +187,16 @@ pub(crate) fn crumb(site: &Site, title: &str, path: &str) -> views::Link {
         title: title.to_string(),
         path: format!("{}{path}", site.config.base_path),
     }
+}
+
+/// Site links made absolute, for copies read away from the site (feeds, paper, PDF).
+pub(crate) fn absolute_links(html: &str, c: &crate::load::config::Config) -> String {
+    html.replace(
+        &format!("href=\"{}", c.base_path),
+        &format!("href=\"{}", c.base_url),
+    )
+    .replace(
+        &format!("src=\"{}", c.base_path),
+        &format!("src=\"{}", c.base_url),
+    )
 }

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::load::config::Group;
 use crate::markdown;
 use crate::model::{Phone, ProviderFilter, Site, wareki};
 
@@ -145,14 +146,13 @@ fn register(tera: &mut Tera, site: &Site) {
     );
 
     // Views of all providers are built once and shared by every page that asks.
-    let all: Arc<Vec<(crate::model::Provider, &'static str, Value)>> = Arc::new(
+    let all: Arc<Vec<(crate::model::Provider, Option<Group>, Value)>> = Arc::new(
         site.providers
             .iter()
             .map(|p| {
-                let group = site.group_of(p).map_or("", |g| g.key());
                 (
                     p.clone(),
-                    group,
+                    site.group_of(p),
                     Value::from_serializable(&views::provider_view(site, p)),
                 )
             })
@@ -161,18 +161,10 @@ fn register(tera: &mut Tera, site: &Site) {
     tera.register_function(
         "providers",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let filter = ProviderFilter {
-                category: kw.get("category")?,
-                area: kw.get("area")?,
-                service: kw.get("service")?,
-                accepting: kw.get("accepting")?,
-            };
-            let group: Option<String> = kw.get("group")?;
+            let filter: ProviderFilter = kw.deserialize()?;
             let list: Vec<Value> = all
                 .iter()
-                .filter(|(p, g, _)| {
-                    filter.matches(p) && group.as_deref().is_none_or(|want| want == *g)
-                })
+                .filter(|(p, g, _)| filter.matches_in(p, *g))
                 .map(|(_, _, v)| v.clone())
                 .collect();
             Ok(Value::from(list))

@@ -1,0 +1,154 @@
+//! Resolves the printed guides of site.toml against the loaded pages and categories.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::{CONFIG_FILE, Config, PartKind};
+use crate::model::guide::{Chapter, Guide};
+use crate::model::{Page, ProviderFilter, Section};
+
+pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Guide>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut guides = Vec::new();
+    for (key, g) in &config.guides {
+        let mut chapters = Vec::new();
+        for part in &g.parts {
+            match &part.kind {
+                PartKind::Page(file) => {
+                    let source = std::path::Path::new("content").join(file);
+                    match pages.iter().position(|p| p.source == source) {
+                        Some(page) => chapters.push(Chapter::Page { page }),
+                        None => diags.push(
+                            Diagnostic::error(CONFIG_FILE, Some(part.pos), format!("ガイド「{key}」の page「{file}」がありません（下書きのページも使えません）"))
+                                .with_help("content/ からのファイルの場所を書いてください（例: guide/zaitaku-iryo.md）"),
+                        ),
+                    }
+                }
+                PartKind::Section(path) => match sections.iter().find(|s| &s.path == path) {
+                    Some(s) => chapters.extend(s.pages.iter().map(|i| Chapter::Page { page: *i })),
+                    None => diags.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            Some(part.pos),
+                            format!("ガイド「{key}」の section「{path}」がありません"),
+                        )
+                        .with_help("_index.md のあるフォルダの名前を書いてください（例: guide）"),
+                    ),
+                },
+                PartKind::Providers(filter) => {
+                    if let Some(problem) = unknown_vocab(config, filter) {
+                        diags.push(
+                            Diagnostic::error(CONFIG_FILE, Some(part.pos), format!("ガイド「{key}」の providers: {problem}"))
+                                .with_help("site.toml の [categories]・[areas]・[services] にある名前を書いてください"),
+                        );
+                        continue;
+                    }
+                    chapters.push(Chapter::Providers {
+                        title: part
+                            .title
+                            .clone()
+                            .unwrap_or_else(|| default_title(config, filter)),
+                        intro: part
+                            .intro
+                            .clone()
+                            .unwrap_or_else(|| default_intro(config, filter)),
+                        filter: filter.clone(),
+                        group_by: part.group_by,
+                        web_path: web_path(filter),
+                    });
+                }
+                PartKind::EachCategory => {
+                    for (k, c) in &config.categories {
+                        let filter = ProviderFilter {
+                            category: Some(k.clone()),
+                            ..Default::default()
+                        };
+                        chapters.push(Chapter::Providers {
+                            title: c.label.clone(),
+                            intro: c.description.clone(),
+                            web_path: web_path(&filter),
+                            filter,
+                            group_by: part.group_by,
+                        });
+                    }
+                }
+            }
+        }
+        guides.push(Guide {
+            key: key.clone(),
+            title: g.title.clone(),
+            subtitle: g.subtitle.clone(),
+            edition: g.edition,
+            page_size: g.page_size,
+            cover_text: g.cover_text.clone(),
+            index: g.index,
+            saddle_stitch: g.saddle_stitch,
+            crop_marks: g.crop_marks,
+            chapters,
+        });
+    }
+    (guides, diags)
+}
+
+fn unknown_vocab(c: &Config, f: &ProviderFilter) -> Option<String> {
+    if let Some(k) = f
+        .category
+        .as_ref()
+        .filter(|k| !c.categories.contains_key(*k))
+    {
+        return Some(format!("category「{k}」は定義されていません"));
+    }
+    if let Some(k) = f.area.as_ref().filter(|k| !c.areas.contains_key(*k)) {
+        return Some(format!("area「{k}」は定義されていません"));
+    }
+    if let Some(k) = f.service.as_ref().filter(|k| !c.services.contains_key(*k)) {
+        return Some(format!("service「{k}」は定義されていません"));
+    }
+    if let Some(g) = f
+        .group
+        .as_ref()
+        .filter(|g| !["medical", "care", "consultation"].contains(&g.as_str()))
+    {
+        return Some(format!(
+            "group「{g}」は medical・care・consultation のどれかです"
+        ));
+    }
+    None
+}
+
+fn default_title(c: &Config, f: &ProviderFilter) -> String {
+    let mut words = Vec::new();
+    if let Some(a) = f.area.as_ref().and_then(|k| c.areas.get(k)) {
+        words.push(a.label.clone());
+    }
+    if let Some(s) = f.service.as_ref().and_then(|k| c.services.get(k)) {
+        words.push(format!("{}ができる", s.label));
+    }
+    match f.category.as_ref().and_then(|k| c.categories.get(k)) {
+        Some(cat) => words.push(cat.label.clone()),
+        None => words.push("事業所".into()),
+    }
+    words.join("")
+}
+
+fn default_intro(c: &Config, f: &ProviderFilter) -> String {
+    f.service
+        .as_ref()
+        .and_then(|k| c.services.get(k))
+        .map(|s| s.description.clone())
+        .or_else(|| {
+            f.category
+                .as_ref()
+                .and_then(|k| c.categories.get(k))
+                .map(|x| x.description.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// The web list that shows the same providers, always current.
+fn web_path(f: &ProviderFilter) -> String {
+    match (&f.category, &f.area, &f.service) {
+        (Some(k), None, None) => format!("providers/category/{k}/"),
+        (None, Some(k), None) => format!("providers/area/{k}/"),
+        (None, None, Some(k)) => format!("providers/service/{k}/"),
+        _ => "providers/".into(),
+    }
+}

@@ -1,0 +1,413 @@
+//! The printed guide as one self-contained HTML page (`guide/<name>/print/`): cover, table
+//! of contents, chapters on their own pages with running heads, provider tables, index,
+//! imprint and back cover. The PDF step prints the same page with page numbers filled in.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Content, OutputFile, RenderContext, Renderer};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::GroupBy;
+use crate::model::guide::{Chapter, Guide};
+use crate::model::kana::ROWS;
+use crate::model::{Provider, Site, wareki};
+use crate::templates::{Templates, views};
+
+pub struct PrintGuides;
+
+impl Renderer for PrintGuides {
+    fn name(&self) -> &'static str {
+        "print-guide"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let mut out = Vec::new();
+        for g in &cx.site.guides {
+            let layout = Layout {
+                pdf_built: cx.pdf,
+                ..Layout::default()
+            };
+            let html = guide_html(cx.site, cx.templates, g, &layout).map_err(Diagnostics::from)?;
+            out.push(OutputFile {
+                path: super::index_file(&g.print_path()),
+                content: Content::Html(html),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// What the PDF step learnt from a first print: the page each anchor landed on, and how
+/// many blank pages to add so the page count suits saddle stitching.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub pages: HashMap<String, u32>,
+    pub blank_pages: u32,
+    /// Set when the page is printed to PDF (numbers then appear in the TOC and index).
+    pub for_pdf: bool,
+    /// Whether the build publishes the PDF beside the print page (so it can link to it).
+    pub pdf_built: bool,
+}
+
+/// Symbols for services, in the order of `[services]`: shapes survive black-and-white print.
+const MARKS: [&str; 12] = ["●", "■", "▲", "◆", "★", "◎", "□", "△", "◇", "☆", "▼", "▽"];
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    id: String,
+    title: &'a str,
+    /// The title as a CSS string literal, for the running head.
+    title_css: String,
+    kind: &'static str,
+    html: String,
+    intro: &'a str,
+    web_url: String,
+    qr: String,
+    legend: Vec<Legend<'a>>,
+    groups: Vec<GroupView<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Legend<'a> {
+    mark: &'static str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    title: &'a str,
+    rows: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    anchor: Option<String>,
+    name: &'a str,
+    postal_code: &'a str,
+    address: &'a str,
+    phone: &'a str,
+    marks: String,
+    accepting_mark: &'static str,
+    accepting_label: &'static str,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    id: String,
+    title: String,
+    page: String,
+}
+
+#[derive(Serialize)]
+struct IndexRow<'a> {
+    label: &'static str,
+    entries: Vec<IndexEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    name: &'a str,
+    anchor: String,
+    page: String,
+}
+
+pub fn guide_html(
+    site: &Site,
+    templates: &Templates,
+    g: &Guide,
+    layout: &Layout,
+) -> Result<String, Diagnostic> {
+    let c = &site.config;
+    let page_no = |id: &str| {
+        layout
+            .pages
+            .get(id)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    let mut anchored: HashMap<&str, String> = HashMap::new();
+    let mut chapters = Vec::new();
+    let mut included: Vec<&Provider> = Vec::new();
+
+    for (n, ch) in g.chapters.iter().enumerate() {
+        let id = format!("ch-{}", n + 1);
+        let view = match ch {
+            Chapter::Page { page } => {
+                let p = &site.pages[*page];
+                ChapterView {
+                    title_css: css_string(&p.meta.title),
+                    title: &p.meta.title,
+                    kind: "page",
+                    html: scope_ids(&super::absolute_links(&p.content, c), &id),
+                    intro: "",
+                    web_url: format!("{}{}", c.base_url, p.path),
+                    qr: String::new(),
+                    legend: Vec::new(),
+                    groups: Vec::new(),
+                    count: 0,
+                    id,
+                }
+            }
+            Chapter::Providers {
+                title,
+                intro,
+                filter,
+                group_by,
+                web_path,
+            } => {
+                let list: Vec<&Provider> = site
+                    .providers
+                    .iter()
+                    .filter(|p| filter.matches_in(p, site.group_of(p)))
+                    .collect();
+                let mut used: Vec<&String> = Vec::new();
+                for p in &list {
+                    for s in &p.services {
+                        if !used.contains(&s) {
+                            used.push(s);
+                        }
+                    }
+                }
+                let legend = c
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (k, _))| used.contains(k))
+                    .map(|(i, (_, s))| Legend {
+                        mark: MARKS[i % MARKS.len()],
+                        label: &s.label,
+                    })
+                    .collect();
+                let groups = group(site, &list, *group_by)
+                    .into_iter()
+                    .map(|(title, members)| GroupView {
+                        title,
+                        rows: members
+                            .into_iter()
+                            .map(|p| {
+                                included.push(p);
+                                let anchor = (!anchored.contains_key(p.id.as_str())).then(|| {
+                                    let a = format!("p-{}", p.id);
+                                    anchored.insert(&p.id, a.clone());
+                                    a
+                                });
+                                row(site, p, anchor)
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let web_url = format!("{}{web_path}", c.base_url);
+                ChapterView {
+                    title_css: css_string(title),
+                    title,
+                    kind: "providers",
+                    html: String::new(),
+                    intro,
+                    qr: crate::qr::svg(
+                        &web_url,
+                        22,
+                        &format!("{title}の最新の情報（ホームページ）"),
+                    ),
+                    web_url,
+                    legend,
+                    groups,
+                    count: list.len(),
+                    id,
+                }
+            }
+        };
+        chapters.push(view);
+    }
+
+    let mut toc: Vec<TocEntry> = chapters
+        .iter()
+        .map(|ch| TocEntry {
+            id: ch.id.clone(),
+            title: ch.title.to_string(),
+            page: page_no(&ch.id),
+        })
+        .collect();
+    let index = if g.index {
+        toc.push(TocEntry {
+            id: "index".into(),
+            title: "さくいん（事業所名の五十音順）".into(),
+            page: page_no("index"),
+        });
+        index_rows(site, &anchored, &page_no)
+    } else {
+        Vec::new()
+    };
+    included.sort_by_key(|p| p.updated);
+    let (oldest, newest) = (
+        included.first().map(|p| p.updated),
+        included.last().map(|p| p.updated),
+    );
+    let contacts: Vec<_> = site
+        .providers
+        .iter()
+        .filter(|p| site.group_of(p) == Some(crate::load::config::Group::Consultation))
+        .map(|p| views::provider_view(site, p))
+        .collect();
+    let (w, h) = g.page_size.mm();
+    let home = c.base_url.clone();
+
+    let mut ctx = Context::new();
+    ctx.insert("guide", &serde_json::json!({
+        "key": g.key,
+        "title": g.title,
+        "title_css": css_string(&g.title),
+        "subtitle": g.subtitle,
+        "edition": g.edition.to_string(),
+        "edition_label": wareki::both(g.edition),
+        "edition_month": format!("{}年{}月", wareki::wareki(g.edition).split('年').next().unwrap_or_default(), g.edition.month()),
+        "cover_text": g.cover_text,
+        "width_mm": w,
+        "height_mm": h,
+        "web_url": home,
+        "qr_home": crate::qr::svg(&home, 30, "ホームページ（最新の情報）"),
+        "blank_pages": (0..layout.blank_pages).collect::<Vec<_>>(),
+        "for_pdf": layout.for_pdf,
+        "crop_marks": g.crop_marks,
+        "pdf_url": layout.pdf_built.then(|| format!("{}{}", c.base_path, g.pdf_path())),
+    }));
+    ctx.insert("chapters", &chapters);
+    ctx.insert("toc", &toc);
+    ctx.insert("index", &index);
+    ctx.insert("contacts", &contacts);
+    ctx.insert("data_oldest", &oldest.map(wareki::both));
+    ctx.insert("data_newest", &newest.map(wareki::both));
+    ctx.insert(
+        "current_path",
+        &format!("{}{}", c.base_path, g.print_path()),
+    );
+    ctx.insert("permalink", &format!("{}{}", c.base_url, g.print_path()));
+    templates.render("print/guide.html", &ctx, Path::new("site.toml"))
+}
+
+fn row<'a>(site: &'a Site, p: &'a Provider, anchor: Option<String>) -> Row<'a> {
+    let marks = p
+        .services
+        .iter()
+        .filter_map(|s| site.config.services.get_index_of(s))
+        .map(|i| MARKS[i % MARKS.len()])
+        .collect::<Vec<_>>()
+        .join("");
+    Row {
+        anchor,
+        name: &p.name,
+        postal_code: &p.postal_code,
+        address: &p.address,
+        phone: p.phone.as_str(),
+        marks,
+        accepting_mark: p.accepting.mark(),
+        accepting_label: p.accepting.label(),
+    }
+}
+
+/// Splits a list by area or category, in the order site.toml gives them.
+fn group<'a>(
+    site: &'a Site,
+    list: &[&'a Provider],
+    by: GroupBy,
+) -> Vec<(&'a str, Vec<&'a Provider>)> {
+    let c = &site.config;
+    let keyed: Vec<(&'a str, &'a str)> = match by {
+        GroupBy::None => return vec![("", list.to_vec())],
+        GroupBy::Area => c
+            .areas
+            .iter()
+            .map(|(k, a)| (k.as_str(), a.label.as_str()))
+            .collect(),
+        GroupBy::Category => c
+            .categories
+            .iter()
+            .map(|(k, a)| (k.as_str(), a.label.as_str()))
+            .collect(),
+    };
+    keyed
+        .into_iter()
+        .map(|(key, label)| {
+            let members = list
+                .iter()
+                .copied()
+                .filter(|p| match by {
+                    GroupBy::Area => p.area == key,
+                    _ => p.category == key,
+                })
+                .collect::<Vec<_>>();
+            (label, members)
+        })
+        .filter(|(_, m)| !m.is_empty())
+        .collect()
+}
+
+fn index_rows<'a>(
+    site: &'a Site,
+    anchored: &HashMap<&str, String>,
+    page_no: &dyn Fn(&str) -> String,
+) -> Vec<IndexRow<'a>> {
+    ROWS.iter()
+        .filter_map(|label| {
+            let entries: Vec<IndexEntry> = site
+                .providers
+                .iter()
+                .filter(|p| p.kana.row() == *label)
+                .filter_map(|p| {
+                    let anchor = anchored.get(p.id.as_str())?.clone();
+                    Some(IndexEntry {
+                        name: &p.name,
+                        page: page_no(&anchor),
+                        anchor,
+                    })
+                })
+                .collect();
+            (!entries.is_empty()).then_some(IndexRow { label, entries })
+        })
+        .collect()
+}
+
+/// A CSS string literal; `<` is escaped too so the text can never close the style element.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in s.chars() {
+        match ch {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("\\3c "),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Chapters come from separate pages whose heading and footnote ids may clash.
+fn scope_ids(html: &str, chapter: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{chapter}-"))
+        .replace("href=\"#", &format!("href=\"#{chapter}-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_strings_cannot_break_out() {
+        assert_eq!(css_string("a\"b\\c</style>"), "\"a\\\"b\\\\c\\3c /style>\"");
+    }
+
+    #[test]
+    fn ids_are_scoped_per_chapter() {
+        assert_eq!(
+            scope_ids("<h2 id=\"x\">X</h2><a href=\"#x\">", "ch-2"),
+            "<h2 id=\"ch-2-x\">X</h2><a href=\"#ch-2-x\">"
+        );
+    }
+}

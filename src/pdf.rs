@@ -1,0 +1,276 @@
+//! Printed guides as PDF, made with headless Chromium and finished in Rust.
+//!
+//! Chromium lays out pages well but cannot put page numbers into a table of contents.
+//! So the guide is printed once, the page of every chapter and index entry is read back
+//! from the PDF's named destinations, and it is printed again with the numbers filled in
+//! (and blank pages added for saddle stitching). Dates in the file are fixed to the
+//! edition date so the same input gives the same bytes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use lopdf::{Document, Object, ObjectId};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::model::guide::Guide;
+use crate::outputs::print_guide::{Layout, guide_html};
+use crate::templates::Templates;
+
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+const TIMEOUT: Duration = Duration::from_secs(300);
+const MAX_PASSES: usize = 4;
+
+/// Chromium to print with: the command line's choice, then site.toml's `[pdf] chromium`,
+/// then `TSUNAGU_CHROMIUM`, then the usual names on PATH.
+pub fn find_chromium(explicit: Option<&Path>, site: &Site) -> Result<PathBuf, Diagnostic> {
+    let configured = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| site.config.pdf.chromium.as_ref().map(PathBuf::from))
+        .or_else(|| std::env::var_os("TSUNAGU_CHROMIUM").map(PathBuf::from));
+    if let Some(p) = configured {
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(Diagnostic::error("site.toml", None, format!("Chromium「{}」が見つかりません", p.display()))
+                .with_help("[pdf] chromium（または --chromium）に、インストールされている Chromium の場所を書いてください"))
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in CANDIDATES {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+    }
+    Err(Diagnostic::error("site.toml", None, "PDF を作るための Chromium が見つかりません").with_help(
+        "Debian・Ubuntu では「sudo apt-get install chromium fonts-morisawa-bizud-gothic」でインストールできます。\
+         別の場所にある場合は site.toml の [pdf] chromium = \"/path/to/chromium\" に書いてください",
+    ))
+}
+
+/// The finished PDF of one guide.
+pub fn guide_pdf(
+    site: &Site,
+    templates: &Templates,
+    guide: &Guide,
+    chromium: &Path,
+) -> Result<Vec<u8>, Diagnostic> {
+    let work = tempfile::tempdir().map_err(|e| io_error(Path::new("."), &e))?;
+    let mut layout = Layout {
+        for_pdf: true,
+        ..Layout::default()
+    };
+    let mut last: Option<(Vec<u8>, Readback)> = None;
+    for _ in 0..MAX_PASSES {
+        let html = guide_html(site, templates, guide, &layout)?;
+        let bytes = print(chromium, work.path(), &html)?;
+        let read = readback(&bytes)?;
+        let blank = if guide.saddle_stitch {
+            let content_pages = read.page_count - layout.blank_pages;
+            (4 - content_pages % 4) % 4
+        } else {
+            0
+        };
+        let settled = read.pages == layout.pages && blank == layout.blank_pages;
+        layout.pages = read.pages.clone();
+        layout.blank_pages = blank;
+        last = Some((bytes, read));
+        if settled {
+            break;
+        }
+    }
+    let Some((bytes, _)) = last else {
+        return Err(Diagnostic::error(
+            "site.toml",
+            None,
+            "PDF を作れませんでした",
+        ));
+    };
+    finish(&bytes, guide)
+}
+
+/// What a printed PDF says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readback {
+    /// Named destination (an element id) → 1-based page number.
+    pub pages: HashMap<String, u32>,
+    pub page_count: u32,
+}
+
+pub fn readback(pdf: &[u8]) -> Result<Readback, Diagnostic> {
+    let doc = Document::load_mem(pdf).map_err(pdf_error)?;
+    let page_of: HashMap<ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let mut pages = HashMap::new();
+    let dests = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Dests").ok())
+        .and_then(|d| doc.dereference(d).ok())
+        .and_then(|(_, o)| o.as_dict().ok());
+    if let Some(dests) = dests {
+        for (name, dest) in dests.iter() {
+            let Ok((_, dest)) = doc.dereference(dest) else {
+                continue;
+            };
+            let arr = match dest {
+                Object::Array(a) => Some(a),
+                Object::Dictionary(d) => d.get(b"D").ok().and_then(|o| o.as_array().ok()),
+                _ => None,
+            };
+            let page = arr
+                .and_then(|a| a.first())
+                .and_then(|o| o.as_reference().ok())
+                .and_then(|id| page_of.get(&id));
+            if let Some(n) = page {
+                pages.insert(String::from_utf8_lossy(name).into_owned(), *n);
+            }
+        }
+    }
+    Ok(Readback {
+        pages,
+        page_count: page_of.len() as u32,
+    })
+}
+
+fn print(chromium: &Path, dir: &Path, html: &str) -> Result<Vec<u8>, Diagnostic> {
+    let input = dir.join("guide.html");
+    let output = dir.join("guide.pdf");
+    std::fs::write(&input, html).map_err(|e| io_error(&input, &e))?;
+    let _ = std::fs::remove_file(&output);
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", output.display()))
+        .arg(file_url(&input))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            Diagnostic::error(chromium, None, format!("Chromium を起動できません: {e}"))
+                .with_help("Chromium が正しくインストールされているか確かめてください")
+        })?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| io_error(chromium, &e))? {
+            break status;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Diagnostic::error(
+                chromium,
+                None,
+                "Chromium の印刷が時間内に終わりませんでした",
+            )
+            .with_help("ガイドの内容が大きすぎないか確かめて、もう一度実行してください"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    match std::fs::read(&output) {
+        Ok(bytes) if status.success() && bytes.starts_with(b"%PDF") => Ok(bytes),
+        _ => {
+            let mut err = String::new();
+            if let Some(mut s) = child.stderr.take() {
+                use std::io::Read;
+                let _ = s.read_to_string(&mut err);
+            }
+            let tail: Vec<&str> = err.lines().rev().take(5).collect();
+            Err(Diagnostic::error(chromium, None, format!(
+                "Chromium が PDF を書き出せませんでした（{status}）: {}",
+                tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+            ))
+            .with_help("Chromium と日本語フォント（fonts-morisawa-bizud-gothic）が入っているか確かめてください"))
+        }
+    }
+}
+
+fn file_url(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut url = String::from("file://");
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                url.push(b as char)
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
+}
+
+/// Fixes the dates Chromium stamps (print time) to the guide's edition date.
+fn finish(pdf: &[u8], guide: &Guide) -> Result<Vec<u8>, Diagnostic> {
+    let mut doc = Document::load_mem(pdf).map_err(pdf_error)?;
+    let e = guide.edition;
+    let stamp = format!(
+        "D:{:04}{:02}{:02}000000+09'00'",
+        e.year(),
+        e.month(),
+        e.day()
+    );
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| o.as_reference().ok());
+    if let Some(id) = info
+        && let Ok(dict) = doc.get_dictionary_mut(id)
+    {
+        dict.set("CreationDate", Object::string_literal(stamp.clone()));
+        dict.set("ModDate", Object::string_literal(stamp));
+        dict.set(
+            "Title",
+            Object::String(utf16(&guide.title), lopdf::StringFormat::Hexadecimal),
+        );
+    }
+    doc.trailer.remove(b"ID");
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|e| pdf_error(lopdf::Error::IO(e)))?;
+    Ok(out)
+}
+
+/// A PDF text string in UTF-16BE with its byte-order mark, as PDF wants for Japanese.
+fn utf16(s: &str) -> Vec<u8> {
+    let mut v = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        v.extend(u.to_be_bytes());
+    }
+    v
+}
+
+fn pdf_error(e: lopdf::Error) -> Diagnostic {
+    Diagnostic::error(
+        "site.toml",
+        None,
+        format!("Chromium が書き出した PDF を読めません: {e}"),
+    )
+    .with_help("Chromium を新しい版にして、もう一度実行してください")
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, None, format!("一時ファイルを扱えません: {e}"))
+}
