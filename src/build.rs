@@ -77,13 +77,16 @@ pub fn render(
     Ok(files)
 }
 
+/// A guide's name and its PDF.
+pub type GuidePdf = (String, Vec<u8>);
+
 /// PDFs of the named guide (or of every guide), without writing the site.
 pub fn guide_pdfs(
     root: &Path,
     overrides: &Overrides,
     only: Option<&str>,
     chromium: Option<&Path>,
-) -> Result<(Vec<(String, Vec<u8>)>, Diagnostics), Diagnostics> {
+) -> Result<(Vec<GuidePdf>, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
     let guides: Vec<_> = site
         .guides
