@@ -247,10 +247,88 @@ fn finish(pdf: &[u8], guide: &Guide) -> Result<Vec<u8>, Diagnostic> {
         );
     }
     doc.trailer.remove(b"ID");
+    if guide.crop_marks {
+        add_crop_marks(&mut doc)?;
+    }
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| pdf_error(lopdf::Error::IO(e)))?;
     Ok(out)
+}
+
+const MM: f32 = 72.0 / 25.4;
+/// Bleed beyond the trimmed edge, and the length of each mark beyond the bleed.
+const BLEED: f32 = 3.0 * MM;
+const MARK: f32 = 10.0 * MM;
+
+/// Print-shop output: each page grows by the bleed and mark area, declares its TrimBox
+/// and BleedBox, and gets crop marks (トンボ) at the corners of the trimmed page.
+fn add_crop_marks(doc: &mut Document) -> Result<(), Diagnostic> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for page in pages {
+        let dict = doc.get_dictionary(page).map_err(pdf_error)?;
+        let media: Vec<f32> = dict
+            .get(b"MediaBox")
+            .and_then(|o| o.as_array())
+            .map_err(pdf_error)?
+            .iter()
+            .map(|o| o.as_float().unwrap_or(0.0))
+            .collect();
+        let [x0, y0, x1, y1] = media[..] else {
+            return Err(Diagnostic::error(
+                "site.toml",
+                None,
+                "PDF のページの大きさを読めません",
+            ));
+        };
+        let o = BLEED + MARK;
+        let mut ops = String::from("Q q 0.25 w 0 G\n");
+        for (x, y, dx, dy) in [
+            (x0, y0, -1.0, -1.0),
+            (x1, y0, 1.0, -1.0),
+            (x0, y1, -1.0, 1.0),
+            (x1, y1, 1.0, 1.0),
+        ] {
+            // A horizontal and a vertical line per corner, starting outside the bleed.
+            ops.push_str(&format!(
+                "{} {y} m {} {y} l S {x} {} m {x} {} l S\n",
+                x + dx * BLEED,
+                x + dx * o,
+                y + dy * BLEED,
+                y + dy * o
+            ));
+        }
+        ops.push_str("Q\n");
+        let open = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            b"q\n".to_vec(),
+        ));
+        let marks = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            ops.into_bytes(),
+        ));
+        let dict = doc.get_dictionary_mut(page).map_err(pdf_error)?;
+        let mut contents = match dict.get(b"Contents") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(other) => vec![other.clone()],
+            Err(_) => Vec::new(),
+        };
+        contents.insert(0, Object::Reference(open));
+        contents.push(Object::Reference(marks));
+        dict.set("Contents", Object::Array(contents));
+        let rect = |m: f32| {
+            Object::Array(vec![
+                (x0 - m).into(),
+                (y0 - m).into(),
+                (x1 + m).into(),
+                (y1 + m).into(),
+            ])
+        };
+        dict.set("MediaBox", rect(o));
+        dict.set("BleedBox", rect(BLEED));
+        dict.set("TrimBox", rect(0.0));
+    }
+    Ok(())
 }
 
 /// A PDF text string in UTF-16BE with its byte-order mark, as PDF wants for Japanese.

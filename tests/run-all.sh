@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# The theme's fonts: BIZ UD (TrueType, so PDFs embed real subsets, never Type 3).
+fc-list 2>/dev/null | grep -qi "BIZ UDPGothic" || need+=(fonts-morisawa-bizud-gothic)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "installing for the browser tests: ${need[*]}"
+  echo "installing for the browser and PDF tests: ${need[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

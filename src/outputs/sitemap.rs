@@ -24,6 +24,9 @@ impl Renderer for Sitemap {
         if !site.sections.iter().any(|s| s.path == "providers/") {
             entries.push(("providers/".into(), None));
         }
+        for g in &site.guides {
+            entries.push((g.print_path(), Some(g.edition.to_string())));
+        }
         for p in &site.providers {
             entries.push((p.path(), Some(p.updated.to_string())));
         }

@@ -23,6 +23,8 @@ pub struct SiteView<'a> {
     pub provider_count: usize,
     pub today: String,
     pub feed_path: Option<String>,
+    /// Printed guides, with the paths of their print pages.
+    pub guides: Vec<Link>,
 }
 
 #[derive(Serialize, Clone)]
@@ -209,6 +211,14 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         provider_count: site.providers.len(),
         today: site.today.to_string(),
         feed_path,
+        guides: site
+            .guides
+            .iter()
+            .map(|g| Link {
+                title: g.title.clone(),
+                path: format!("{bp}{}", g.print_path()),
+            })
+            .collect(),
     }
 }
 
