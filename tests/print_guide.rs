@@ -104,7 +104,7 @@ fn print_page_has_a_cover_contents_every_chapter_and_every_provider() {
     assert!(h.contains("<a href=\"#index\">"), "TOC lists the index");
     for title in CHAPTERS {
         assert!(
-            h.contains(&format!("--title\">{}</h1>", title.replace('（', "（"))),
+            h.contains(&format!("--title\">{title}</h1>")),
             "chapter {title}"
         );
     }
@@ -114,13 +114,13 @@ fn print_page_has_a_cover_contents_every_chapter_and_every_provider() {
         .map(|e| {
             std::fs::read_to_string(e.unwrap().path())
                 .unwrap()
-                .matches("\n- id: ")
+                .lines()
+                .filter(|l| l.starts_with("- id: "))
                 .count()
-                + 0
         })
         .sum::<usize>();
-    assert_eq!(h.matches("<tr id=\"p-").count(), 70);
     assert!(yaml >= 60, "{yaml}");
+    assert_eq!(h.matches("<tr id=\"p-").count(), yaml);
     assert_eq!(
         h.matches("<th scope=\"col\" class=\"col-name\">名称</th>")
             .count(),
