@@ -219,15 +219,14 @@ fn index_page_numbers_point_at_the_page_listing_each_provider() {
             // Two columns per line: "name ..... 17     name ..... 15".
             let words: Vec<&str> = line.split_whitespace().collect();
             for pair in words.windows(2) {
-                if let (Ok(n), name) = (pair[1].parse::<u32>(), pair[0]) {
-                    if name.ends_with("医院") || name.ends_with("薬局") || name.ends_with("病院")
-                    {
-                        // Long names wrap inside table cells, so look for their start.
-                        let start: String = name.chars().take(6).collect();
-                        let target = pdf_page_text(&pdf(), n);
-                        assert!(target.contains(&start), "index says {name} is on p{n}");
-                        checked += 1;
-                    }
+                let (name, n) = (pair[0], pair[1].parse::<u32>());
+                let facility = ["医院", "薬局", "病院"].iter().any(|s| name.ends_with(s));
+                if let (Ok(n), true) = (n, facility) {
+                    // Long names wrap inside table cells, so look for their start.
+                    let start: String = name.chars().take(6).collect();
+                    let target = pdf_page_text(&pdf(), n);
+                    assert!(target.contains(&start), "index says {name} is on p{n}");
+                    checked += 1;
                 }
             }
         }
