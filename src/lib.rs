@@ -12,6 +12,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod note;
 pub mod outputs;
 pub mod pdf;
 pub mod qr;

@@ -106,6 +106,8 @@ fn minify_config() -> minify_html::Cfg {
     minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
+        // Stylesheets select text fields by `[type="text"]`.
+        keep_input_type_text_attr: true,
         ..minify_html::Cfg::default()
     }
 }

@@ -2,110 +2,21 @@
 //! the text-size control with and without JavaScript, the skip link and visible focus,
 //! and the print stylesheet. The sample site is built and served on 127.0.0.1.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use headless_chrome::protocol::cdp::Emulation;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::{Browser, Tab};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-struct Served {
-    _dir: tempfile::TempDir,
-    base: String,
-}
-
-/// Builds the sample site for http://127.0.0.1:PORT/ and serves it from a thread.
-fn served() -> &'static Served {
-    static S: OnceLock<Served> = OnceLock::new();
-    S.get_or_init(|| {
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = server.server_addr().to_ip().expect("ip address").port();
-        let base = format!("http://127.0.0.1:{port}/");
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-            .env("SOURCE_DATE_EPOCH", "1795316400")
-            .args([
-                "--color",
-                "never",
-                "build",
-                "--root",
-                env!("CARGO_MANIFEST_DIR"),
-                "--base-url",
-                &base,
-                "--output",
-            ])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        std::thread::spawn(move || serve(server, out));
-        Served { _dir: dir, base }
-    })
-}
-
-fn serve(server: tiny_http::Server, root: PathBuf) {
-    for req in server.incoming_requests() {
-        let path = req
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .trim_start_matches('/')
-            .to_string();
-        let mut file = root.join(&path);
-        if path.is_empty() || path.ends_with('/') {
-            file = file.join("index.html");
-        }
-        let resp = match std::fs::read(&file) {
-            Ok(bytes) => {
-                let ct = match file.extension().and_then(OsStr::to_str) {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css",
-                    Some("js") => "text/javascript",
-                    Some("svg") => "image/svg+xml",
-                    Some("xml") => "application/xml",
-                    _ => "application/octet-stream",
-                };
-                let h = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
-                tiny_http::Response::from_data(bytes).with_header(h).boxed()
-            }
-            Err(_) => tiny_http::Response::from_string("not found")
-                .with_status_code(404)
-                .boxed(),
-        };
-        let _ = req.respond(resp);
-    }
+fn served() -> &'static common::Served {
+    static S: OnceLock<common::Served> = OnceLock::new();
+    S.get_or_init(|| common::serve_sample(&[]))
 }
 
 fn browser(width: u32) -> Browser {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium"
-    );
-    let args: Vec<&OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let opts = LaunchOptions::default_builder()
-        .path(Some(PathBuf::from(CHROMIUM)))
-        .sandbox(false)
-        .window_size(Some((width, 800)))
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(args)
-        .build()
-        .unwrap();
-    Browser::new(opts).expect("launch chromium")
+    common::browser(width)
 }
 
 fn open(b: &Browser, width: u32, path: &str) -> std::sync::Arc<Tab> {

@@ -12,8 +12,12 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos, pos_of_offset};
 use crate::load::config::Config;
 use crate::markdown;
 use crate::model::{FrontMatter, Page, Section, SortBy};
+use crate::note;
 
 pub const CONTENT_DIR: &str = "content";
+
+/// Front matter `template: note` marks an ending note (see `note`).
+pub const NOTE_TEMPLATE: &str = "note";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,11 +50,13 @@ struct Doc {
     is_section: bool,
 }
 
-/// Reads all Markdown files (given relative to the site root) into sections and pages.
+/// Reads all Markdown files (given relative to the site root) into sections and pages;
+/// `contacts` fill the `::: contacts` element of ending notes.
 pub fn load(
     root: &Path,
     files: &[PathBuf],
     config: &Config,
+    contacts: &[note::Contact],
 ) -> (Vec<Section>, Vec<Page>, Diagnostics) {
     let results: Vec<Result<Doc, Diagnostics>> =
         files.par_iter().map(|rel| read_doc(root, rel)).collect();
@@ -91,22 +97,25 @@ pub fn load(
     let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|d| {
-            let r = markdown::render(&d.src[d.body_offset..], &cx);
-            let errs = r
-                .broken_links
-                .iter()
-                .map(|(off, target)| {
-                    Diagnostic::error(
-                        &d.rel,
-                        Some(pos_of_offset(&d.src, d.body_offset + off)),
-                        format!("リンク先のページ「{target}」がありません"),
-                    )
-                    .with_len(target.chars().count() + 2)
-                    .with_help(
-                        "@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）",
-                    )
-                })
-                .collect();
+            let body = &d.src[d.body_offset..];
+            let mut errs = Vec::new();
+            let r = if d.meta.template.as_deref() == Some(NOTE_TEMPLATE) {
+                let n = note::render(body, &cx, contacts);
+                let body_line = pos_of_offset(&d.src, d.body_offset).line;
+                errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
+                markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links }
+            } else {
+                markdown::render(body, &cx)
+            };
+            errs.extend(r.broken_links.iter().map(|(off, target)| {
+                Diagnostic::error(
+                    &d.rel,
+                    Some(pos_of_offset(&d.src, d.body_offset + off)),
+                    format!("リンク先のページ「{target}」がありません"),
+                )
+                .with_len(target.chars().count() + 2)
+                .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
+            }));
             (r, errs)
         })
         .collect();

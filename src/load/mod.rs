@@ -58,12 +58,14 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
         }
     }
 
-    let (sections, pages, content_diags) = content::load(root, &markdown, &config);
+    // Providers first: ending notes list the consultation windows from the data.
+    let (providers, provider_diags) = providers::load(root, &data, &config);
+    diags.extend(provider_diags);
+    let contacts = note_contacts(&config, &providers);
+    let (sections, pages, content_diags) = content::load(root, &markdown, &config, &contacts);
     diags.extend(content_diags);
     let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
     diags.extend(guide_diags);
-    let (providers, provider_diags) = providers::load(root, &data, &config);
-    diags.extend(provider_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
         Ok(t) => t,
         Err(d) => {
@@ -106,6 +108,31 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
         guides,
     };
     Ok((site, diags))
+}
+
+/// The consultation windows (相談窓口 group) in the order of the site's areas.
+fn note_contacts<'a>(
+    config: &'a config::Config,
+    providers: &'a [crate::model::Provider],
+) -> Vec<crate::note::Contact<'a>> {
+    let mut list: Vec<&crate::model::Provider> = providers
+        .iter()
+        .filter(|p| {
+            config
+                .categories
+                .get(&p.category)
+                .is_some_and(|c| c.group == config::Group::Consultation)
+        })
+        .collect();
+    list.sort_by_key(|p| config.areas.get_index_of(&p.area));
+    list.into_iter()
+        .map(|p| crate::note::Contact {
+            area: config.areas.get(&p.area).map_or("", |a| a.label.as_str()),
+            name: &p.name,
+            phone: p.phone.as_str(),
+            address: &p.address,
+        })
+        .collect()
 }
 
 /// Today in Japan, or the day of `SOURCE_DATE_EPOCH` when set (reproducible builds).

@@ -31,10 +31,14 @@ theme_files!(
     "templates/providers/index.html",
     "templates/providers/list.html",
     "templates/providers/provider.html",
+    "templates/note.html",
     "templates/print/guide.html",
     "templates/print/guide.css",
     "static/css/style.css",
     "static/js/textsize.js",
+    "static/js/note.js",
+    "static/css/note.css",
+    "static/css/note-a5.css",
     "static/favicon.svg",
 );
 

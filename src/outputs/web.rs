@@ -43,7 +43,7 @@ impl Renderer for WebPages {
                 .source
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("content/_index.md"));
-            let html = cx.templates.render(tpl, &ctx, &file)?;
+            let html = cx.templates.render(&tpl, &ctx, &file)?;
             Ok(OutputFile {
                 path: index_file(&s.path),
                 content: Content::Html(html),
@@ -64,7 +64,7 @@ impl Renderer for WebPages {
                 crumbs(site, section, Some(&p.meta.title)),
             );
             ctx.insert("page", &views::page_view(site, p));
-            let html = cx.templates.render(tpl, &ctx, &p.source)?;
+            let html = cx.templates.render(&tpl, &ctx, &p.source)?;
             Ok(OutputFile {
                 path: index_file(&p.path),
                 content: Content::Html(html),
@@ -88,22 +88,31 @@ impl Renderer for WebPages {
     }
 }
 
-fn template_for<'a>(
+/// The template a page asked for, or `default`. A name without an extension means an
+/// HTML template (`template: note` is note.html).
+fn template_for(
     cx: &RenderContext,
-    wanted: Option<&'a str>,
-    default: &'a str,
+    wanted: Option<&str>,
+    default: &str,
     file: Option<&std::path::Path>,
-) -> Result<&'a str, Diagnostic> {
-    match wanted {
-        Some(t) if !cx.templates.has(t) => Err(Diagnostic::error(
-            file.unwrap_or(std::path::Path::new("content")),
-            None,
-            format!("template に指定されたテンプレート「{t}」がありません"),
-        )
-        .with_help("templates/ にそのファイルを置くか、template の行を消してください")),
-        Some(t) => Ok(t),
-        None => Ok(default),
+) -> Result<String, Diagnostic> {
+    let Some(t) = wanted else {
+        return Ok(default.to_string());
+    };
+    let name = if t.contains('.') {
+        t.to_string()
+    } else {
+        format!("{t}.html")
+    };
+    if cx.templates.has(&name) {
+        return Ok(name);
     }
+    Err(Diagnostic::error(
+        file.unwrap_or(std::path::Path::new("content")),
+        None,
+        format!("template に指定されたテンプレート「{t}」がありません"),
+    )
+    .with_help("templates/ にそのファイルを置くか、template の行を消してください"))
 }
 
 /// ホーム > parent sections > this section (> page title, not linked).

@@ -82,3 +82,98 @@ pub fn tool(name: &str, args: &[&std::ffi::OsStr]) -> String {
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A built site served over HTTP on 127.0.0.1 from a background thread.
+pub struct Served {
+    pub dir: tempfile::TempDir,
+    pub base: String,
+}
+
+/// Builds the sample site for http://127.0.0.1:PORT/ and serves it.
+pub fn serve_sample(extra: &[&str]) -> Served {
+    serve_site(root(), extra)
+}
+
+/// Builds the site at `site` for http://127.0.0.1:PORT/ and serves it.
+pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = server.server_addr().to_ip().expect("ip address").port();
+    let base = format!("http://127.0.0.1:{port}/");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(site)
+        .args(["--base-url", &base, "--output"])
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::thread::spawn(move || serve(server, out));
+    Served { dir, base }
+}
+
+fn serve(server: tiny_http::Server, root: PathBuf) {
+    for req in server.incoming_requests() {
+        let path = req
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .trim_start_matches('/')
+            .to_string();
+        let mut file = root.join(&path);
+        if path.is_empty() || path.ends_with('/') {
+            file = file.join("index.html");
+        }
+        let resp = match std::fs::read(&file) {
+            Ok(bytes) => {
+                let ct = match file.extension().and_then(std::ffi::OsStr::to_str) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    Some("xml") => "application/xml",
+                    Some("pdf") => "application/pdf",
+                    _ => "application/octet-stream",
+                };
+                let h = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
+                tiny_http::Response::from_data(bytes).with_header(h).boxed()
+            }
+            Err(_) => tiny_http::Response::from_string("not found")
+                .with_status_code(404)
+                .boxed(),
+        };
+        let _ = req.respond(resp);
+    }
+}
+
+/// Debian's Chromium, headless, with the flags this offline machine needs.
+pub fn browser(width: u32) -> headless_chrome::Browser {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium"
+    );
+    let args: Vec<&std::ffi::OsStr> = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    let opts = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(CHROMIUM)))
+        .sandbox(false)
+        .window_size(Some((width, 900)))
+        .idle_browser_timeout(std::time::Duration::from_secs(180))
+        .args(args)
+        .build()
+        .unwrap();
+    headless_chrome::Browser::new(opts).expect("launch chromium")
+}
