@@ -72,6 +72,19 @@ pub fn render(
                 content: outputs::Content::Bytes(bytes),
             });
         }
+        for p in site
+            .pages
+            .iter()
+            .filter(|p| outputs::lectures::is_lecture(p))
+        {
+            let html = outputs::lectures::handout_html(&cx, p)?;
+            let date = p.meta.date.unwrap_or(site.today);
+            let bytes = crate::pdf::page_pdf(&chromium, &html, &p.meta.title, date)?;
+            files.push(OutputFile {
+                path: format!("{}handout.pdf", p.path).into(),
+                content: outputs::Content::Bytes(bytes),
+            });
+        }
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(files)

@@ -9,6 +9,7 @@
 pub mod build;
 pub mod diagnostics;
 pub mod init;
+pub mod lecture;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -96,7 +96,19 @@ pub fn guide_pdf(
             "PDF を作れませんでした",
         ));
     };
-    finish(&bytes, guide)
+    finish(&bytes, &guide.title, guide.edition, guide.crop_marks)
+}
+
+/// A standalone page (all styles inline) printed once, dated `date`.
+pub fn page_pdf(
+    chromium: &Path,
+    html: &str,
+    title: &str,
+    date: jiff::civil::Date,
+) -> Result<Vec<u8>, Diagnostic> {
+    let work = tempfile::tempdir().map_err(|e| io_error(Path::new("."), &e))?;
+    let bytes = print(chromium, work.path(), html)?;
+    finish(&bytes, title, date, false)
 }
 
 /// What a printed PDF says about itself.
@@ -221,10 +233,15 @@ fn file_url(path: &Path) -> String {
     url
 }
 
-/// Fixes the dates Chromium stamps (print time) to the guide's edition date.
-fn finish(pdf: &[u8], guide: &Guide) -> Result<Vec<u8>, Diagnostic> {
+/// Fixes the dates Chromium stamps (print time) to `date`, so output is reproducible.
+fn finish(
+    pdf: &[u8],
+    title: &str,
+    date: jiff::civil::Date,
+    crop_marks: bool,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut doc = Document::load_mem(pdf).map_err(pdf_error)?;
-    let e = guide.edition;
+    let e = date;
     let stamp = format!(
         "D:{:04}{:02}{:02}000000+09'00'",
         e.year(),
@@ -243,11 +260,11 @@ fn finish(pdf: &[u8], guide: &Guide) -> Result<Vec<u8>, Diagnostic> {
         dict.set("ModDate", Object::string_literal(stamp));
         dict.set(
             "Title",
-            Object::String(utf16(&guide.title), lopdf::StringFormat::Hexadecimal),
+            Object::String(utf16(title), lopdf::StringFormat::Hexadecimal),
         );
     }
     doc.trailer.remove(b"ID");
-    if guide.crop_marks {
+    if crop_marks {
         add_crop_marks(&mut doc)?;
     }
     let mut out = Vec::new();

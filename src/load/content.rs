@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::read_text;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, pos_of_offset};
+use crate::lecture;
 use crate::load::config::Config;
 use crate::markdown;
 use crate::model::{FrontMatter, Page, Section, SortBy};
@@ -18,6 +19,8 @@ pub const CONTENT_DIR: &str = "content";
 
 /// Front matter `template: note` marks an ending note (see `note`).
 pub const NOTE_TEMPLATE: &str = "note";
+/// Front matter `template: lecture` marks a lecture (see `lecture`).
+pub const LECTURE_TEMPLATE: &str = "lecture";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +40,8 @@ struct RawFront {
     extra: Option<serde_yaml::Value>,
     #[serde(default)]
     sort_by: Option<SortBy>,
+    #[serde(default)]
+    lecture: Option<lecture::LectureMeta>,
 }
 
 /// A Markdown file read and split, before links can be resolved.
@@ -50,13 +55,21 @@ struct Doc {
     is_section: bool,
 }
 
-/// Reads all Markdown files (given relative to the site root) into sections and pages;
-/// `contacts` fill the `::: contacts` element of ending notes.
+/// What pages may draw on besides Markdown: the provider data and the content's other files.
+pub struct Data<'a> {
+    pub providers: &'a [crate::model::Provider],
+    /// Consultation windows for the `::: contacts` element of ending notes.
+    pub contacts: &'a [note::Contact<'a>],
+    /// Other files under content/ (images…), as paths below it; `@/` links may point at them.
+    pub assets: &'a [String],
+}
+
+/// Reads all Markdown files (given relative to the site root) into sections and pages.
 pub fn load(
     root: &Path,
     files: &[PathBuf],
     config: &Config,
-    contacts: &[note::Contact],
+    data: &Data,
 ) -> (Vec<Section>, Vec<Page>, Diagnostics) {
     let results: Vec<Result<Doc, Diagnostics>> =
         files.par_iter().map(|rel| read_doc(root, rel)).collect();
@@ -84,6 +97,9 @@ pub fn load(
             &b.key,
         ))
     });
+    for a in data.assets {
+        links.insert(a.clone(), a.clone());
+    }
     if docs.first().is_none_or(|d| d.key != "_index.md") {
         docs.insert(0, home_placeholder(config));
         links.insert("_index.md".into(), String::new());
@@ -94,18 +110,34 @@ pub fn load(
         base_path: &config.base_path,
         allow_html: config.markdown.allow_html,
     };
-    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = docs
+    #[allow(clippy::type_complexity)]
+    let rendered: Vec<(markdown::Rendered, Vec<lecture::Slide>, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|d| {
             let body = &d.src[d.body_offset..];
             let mut errs = Vec::new();
-            let r = if d.meta.template.as_deref() == Some(NOTE_TEMPLATE) {
-                let n = note::render(body, &cx, contacts);
-                let body_line = pos_of_offset(&d.src, d.body_offset).line;
-                errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
-                markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links }
-            } else {
-                markdown::render(body, &cx)
+            let body_line = pos_of_offset(&d.src, d.body_offset).line;
+            let mut slides = Vec::new();
+            let r = match d.meta.template.as_deref() {
+                Some(NOTE_TEMPLATE) => {
+                    let n = note::render(body, &cx, data.contacts);
+                    errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
+                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links }
+                }
+                Some(LECTURE_TEMPLATE) => {
+                    let meta = d.meta.lecture.clone().unwrap_or_default();
+                    errs.extend(check_lecture(d, &meta, config, data));
+                    let p = lecture::parse(body, &cx, &meta, config, data.providers);
+                    errs.extend(p.errors.iter().map(|(line, msg)| {
+                        Diagnostic::error(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
+                            .with_help("README の「出前講座のスライド」を見てください")
+                    }));
+                    let html: String = p.slides.iter().map(|s| s.html.as_str()).collect();
+                    let summary = markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
+                    slides = p.slides;
+                    markdown::Rendered { html, summary, broken_links: p.broken_links }
+                }
+                _ => markdown::render(body, &cx),
             };
             errs.extend(r.broken_links.iter().map(|(off, target)| {
                 Diagnostic::error(
@@ -116,14 +148,14 @@ pub fn load(
                 .with_len(target.chars().count() + 2)
                 .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
             }));
-            (r, errs)
+            (r, slides, errs)
         })
         .collect();
 
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::new();
-    for (d, (r, errs)) in docs.into_iter().zip(rendered) {
+    for (d, (r, slides, errs)) in docs.into_iter().zip(rendered) {
         for e in errs {
             diags.push(e);
         }
@@ -156,6 +188,7 @@ pub fn load(
                 content: r.html,
                 summary,
                 section,
+                slides,
             });
         }
     }
@@ -197,6 +230,7 @@ fn home_placeholder(config: &Config) -> Doc {
             template: None,
             extra: serde_json::Value::Null,
             sort_by: SortBy::Weight,
+            lecture: None,
         },
         is_section: true,
     }
@@ -310,6 +344,15 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
             .with_help("ページの題名を書いてください")
             .into());
     }
+    if raw.lecture.is_some() && raw.template.as_deref() != Some(LECTURE_TEMPLATE) {
+        return Err(Diagnostic::error(
+            rel,
+            line_of("lecture"),
+            "lecture: は template: lecture のページにだけ書けます",
+        )
+        .with_help("講座のページなら「template: lecture」の行を加えてください")
+        .into());
+    }
     if raw.sort_by.is_some() && !is_section {
         return Err(Diagnostic::error(
             rel,
@@ -342,6 +385,7 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
             template: raw.template,
             extra,
             sort_by: raw.sort_by.unwrap_or_default(),
+            lecture: raw.lecture,
         },
         is_section,
         src,
@@ -405,6 +449,56 @@ fn check_file_name(rel: &Path, key: &str) -> Result<(), Diagnostic> {
         Err(Diagnostic::error(rel, None, "ファイル名やフォルダ名に使えない文字があります")
             .with_help("名前はページの URL になります。半角の英数字と「-」で付けてください（例: kaigo-hoken.md）"))
     }
+}
+
+/// A lecture's front matter against the site's areas and providers.
+fn check_lecture(
+    d: &Doc,
+    meta: &lecture::LectureMeta,
+    config: &Config,
+    data: &Data,
+) -> Vec<Diagnostic> {
+    let fm_line = |field: &str| {
+        d.src
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{field}:")))
+            .map(|i| Pos::new(i + 1, 1))
+    };
+    let mut out = Vec::new();
+    if ![2, 3, 6].contains(&meta.handout) {
+        out.push(
+            Diagnostic::error(&d.rel, fm_line("handout"), format!("handout: {} には対応していません", meta.handout))
+                .with_help("配布資料の1ページのスライド数を 2・3・6 のどれかで書いてください（3 はメモ欄つき）"),
+        );
+    }
+    if let Some(a) = meta
+        .area
+        .as_ref()
+        .filter(|a| !config.areas.contains_key(*a))
+    {
+        out.push(
+            Diagnostic::error(
+                &d.rel,
+                fm_line("area"),
+                format!("area「{a}」は site.toml の [areas] にありません"),
+            )
+            .with_help(format!(
+                "次のどれかを書いてください: {}",
+                config.areas.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    if let Some(c) = meta
+        .contact
+        .as_ref()
+        .filter(|c| !data.providers.iter().any(|p| &p.id == *c))
+    {
+        out.push(
+            Diagnostic::error(&d.rel, fm_line("contact"), format!("contact「{c}」という id の事業所がありません"))
+                .with_help("配布資料に載せる問い合わせ先の事業所の id を書いてください（content/providers/ の id）"),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

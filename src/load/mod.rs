@@ -62,7 +62,16 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
     let (providers, provider_diags) = providers::load(root, &data, &config);
     diags.extend(provider_diags);
     let contacts = note_contacts(&config, &providers);
-    let (sections, pages, content_diags) = content::load(root, &markdown, &config, &contacts);
+    let asset_keys: Vec<String> = assets
+        .iter()
+        .map(|a| a.output.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let data = content::Data {
+        providers: &providers,
+        contacts: &contacts,
+        assets: &asset_keys,
+    };
+    let (sections, pages, content_diags) = content::load(root, &markdown, &config, &data);
     diags.extend(content_diags);
     let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
     diags.extend(guide_diags);
@@ -98,6 +107,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
         return Err(diags);
     }
     let site = Site {
+        root: root.to_path_buf(),
         config,
         today,
         sections,

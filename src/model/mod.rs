@@ -18,6 +18,8 @@ pub use phone::Phone;
 
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The folder the site was loaded from.
+    pub root: PathBuf,
     pub config: Config,
     /// The date "today" for staleness; fixed by SOURCE_DATE_EPOCH for reproducible builds.
     pub today: Date,
@@ -53,6 +55,8 @@ pub struct FrontMatter {
     pub template: Option<String>,
     pub extra: serde_json::Value,
     pub sort_by: SortBy,
+    /// Place, speaker and handout layout of a lecture page.
+    pub lecture: Option<crate::lecture::LectureMeta>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
@@ -76,6 +80,8 @@ pub struct Page {
     /// Plain-text summary for lists, feeds and link previews.
     pub summary: String,
     pub section: usize,
+    /// The slides of a lecture page (empty for other pages).
+    pub slides: Vec<crate::lecture::Slide>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 mod assets;
 mod directory;
 mod feed;
+pub mod lectures;
 pub mod print_guide;
 mod sitemap;
 mod web;
@@ -73,6 +74,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(directory::Directory),
         Box::new(feed::AtomFeed),
         Box::new(print_guide::PrintGuides),
+        Box::new(lectures::Lectures),
         Box::new(sitemap::Sitemap),
         Box::new(assets::Assets),
     ]

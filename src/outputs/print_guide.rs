@@ -371,7 +371,7 @@ fn index_rows<'a>(
 }
 
 /// A CSS string literal; `<` is escaped too so the text can never close the style element.
-fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
     for ch in s.chars() {
         match ch {

@@ -19,7 +19,13 @@ impl Renderer for Sitemap {
             entries.push((s.path.clone(), s.meta.date.map(|d| d.to_string())));
         }
         for p in &site.pages {
-            entries.push((p.path.clone(), p.meta.date.map(|d| d.to_string())));
+            let date = p.meta.date.map(|d| d.to_string());
+            if super::lectures::is_lecture(p) {
+                for kind in ["handout", "speaker"] {
+                    entries.push((format!("{}{kind}/", p.path), date.clone()));
+                }
+            }
+            entries.push((p.path.clone(), date));
         }
         if !site.sections.iter().any(|s| s.path == "providers/") {
             entries.push(("providers/".into(), None));

@@ -64,6 +64,9 @@ impl Renderer for WebPages {
                 crumbs(site, section, Some(&p.meta.title)),
             );
             ctx.insert("page", &views::page_view(site, p));
+            if super::lectures::is_lecture(p) {
+                ctx.insert("lecture", &super::lectures::lecture_view(site, p));
+            }
             let html = cx.templates.render(&tpl, &ctx, &p.source)?;
             Ok(OutputFile {
                 path: index_file(&p.path),

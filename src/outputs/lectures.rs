@@ -1,0 +1,219 @@
+//! Lecture outputs beside each lecture's slide deck: the handout (配布資料, 2, 3 or 6
+//! slides per A4 page) and the speaker's copy with notes. All three pages are
+//! self-contained (styles, script and images inline) so they work from a USB stick.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Content, OutputFile, RenderContext, Renderer, index_file};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::Group;
+use crate::model::{Page, Site, wareki};
+
+pub struct Lectures;
+
+impl Renderer for Lectures {
+    fn name(&self) -> &'static str {
+        "lectures"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let mut out = Vec::new();
+        for p in cx.site.pages.iter().filter(|p| is_lecture(p)) {
+            for (kind, tpl) in [
+                ("handout", "lecture/handout.html"),
+                ("speaker", "lecture/speaker.html"),
+            ] {
+                let html = page_html(cx, p, tpl).map_err(Diagnostics::from)?;
+                out.push(OutputFile {
+                    path: index_file(&format!("{}{kind}/", p.path)),
+                    content: Content::Html(html),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub fn is_lecture(p: &Page) -> bool {
+    !p.slides.is_empty()
+}
+
+/// The handout of a lecture as a standalone page (for `build --pdf`).
+pub fn handout_html(cx: &RenderContext, p: &Page) -> Result<String, Diagnostic> {
+    page_html(cx, p, "lecture/handout.html")
+}
+
+fn page_html(cx: &RenderContext, p: &Page, template: &str) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("lecture", &lecture_view(cx.site, p));
+    cx.templates.render(template, &ctx, &p.source)
+}
+
+#[derive(Serialize)]
+pub struct LectureView {
+    pub title: String,
+    pub title_css: String,
+    pub date: Option<String>,
+    pub date_label: String,
+    pub date_css: String,
+    pub place: String,
+    pub time: String,
+    pub speaker: String,
+    pub organiser: String,
+    pub contact: String,
+    pub contact_css: String,
+    pub per_page: u8,
+    pub slides: Vec<SlideView>,
+    /// Slides split into printed sheets of `per_page`.
+    pub sheets: Vec<Vec<SlideView>>,
+    pub web_url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SlideView {
+    pub n: usize,
+    pub html: String,
+    pub notes: String,
+}
+
+pub fn lecture_view(site: &Site, p: &Page) -> LectureView {
+    let meta = p.meta.lecture.clone().unwrap_or_default();
+    let date_label = p.meta.date.map(wareki::both).unwrap_or_default();
+    let contact = contact_line(site, meta.contact.as_deref(), meta.area.as_deref());
+    let slides: Vec<SlideView> = p
+        .slides
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SlideView {
+            n: i + 1,
+            html: inline_images(site, &s.html),
+            notes: inline_images(site, &s.notes),
+        })
+        .collect();
+    let per_page = meta.handout.max(1);
+    let sheets = slides
+        .chunks(per_page as usize)
+        .map(<[SlideView]>::to_vec)
+        .collect();
+    LectureView {
+        title_css: super::print_guide::css_string(&p.meta.title),
+        title: p.meta.title.clone(),
+        date: p.meta.date.map(|d| d.to_string()),
+        date_css: super::print_guide::css_string(&date_label),
+        date_label,
+        place: meta.place,
+        time: meta.time,
+        speaker: meta.speaker,
+        organiser: meta.organiser,
+        contact_css: super::print_guide::css_string(&contact),
+        contact,
+        per_page,
+        slides,
+        sheets,
+        web_url: format!("{}{}", site.config.base_url, p.path),
+    }
+}
+
+/// 「問い合わせ: 名前 電話 …」: the named provider, else the consultation window of the
+/// lecture's area, else the city office.
+fn contact_line(site: &Site, id: Option<&str>, area: Option<&str>) -> String {
+    let consultation = |p: &&crate::model::Provider| site.group_of(p) == Some(Group::Consultation);
+    let chosen = match id {
+        Some(id) => site.providers.iter().find(|p| p.id == id),
+        None => site
+            .providers
+            .iter()
+            .filter(consultation)
+            .find(|p| area.is_some_and(|a| p.area == a))
+            .or_else(|| site.providers.iter().find(consultation)),
+    };
+    let m = &site.config.municipality;
+    match chosen {
+        Some(p) => format!("問い合わせ: {} 電話 {}", p.name, p.phone.as_str()),
+        None if !m.phone.is_empty() => {
+            format!("問い合わせ: {}{} 電話 {}", m.name, m.department, m.phone)
+        }
+        None => format!("{}{}", m.name, m.department),
+    }
+}
+
+/// Images of the site become `data:` URLs, so the pages need no network at all.
+fn inline_images(site: &Site, html: &str) -> String {
+    let prefix = format!("src=\"{}", site.config.base_path);
+    if !html.contains(&prefix) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(&prefix) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + prefix.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        let rel = &after[..end];
+        match data_url(site, rel) {
+            Some(url) => out.push_str(&format!("src=\"{url}")),
+            None => out.push_str(&rest[i..i + prefix.len() + end]),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn data_url(site: &Site, rel: &str) -> Option<String> {
+    let asset = site.assets.iter().find(|a| a.output == Path::new(rel))?;
+    let bytes = match asset.embedded {
+        Some(b) => b.to_vec(),
+        None => std::fs::read(site.root.join(&asset.source)).ok()?,
+    };
+    let mime = match Path::new(rel)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        _ => return None,
+    };
+    Some(format!("data:{mime};base64,{}", base64(&bytes)))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (k, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if k <= chunk.len() {
+                out.push(T[(n >> shift) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64("日本".as_bytes()), "5pel5pys");
+    }
+}
