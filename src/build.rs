@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Overrides};
 use crate::model::Site;
 use crate::outputs::{self, OutputFile, RenderContext};
+use crate::report;
 use crate::templates::Templates;
 use crate::write::{self, WriteOptions, WriteStats};
 
@@ -32,6 +33,8 @@ pub struct PdfRequest {
 
 #[derive(Debug)]
 pub struct BuildReport {
+    /// What changed compared with the previous output.
+    pub changes: report::ChangeReport,
     pub pages: usize,
     pub providers: usize,
     pub stats: WriteStats,
@@ -147,10 +150,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .filter(|f| matches!(f.content, outputs::Content::Html(_)))
         .count();
     let minify = opts.minify.unwrap_or(site.config.minify);
+    let prepared = write::prepare(&opts.root, files, minify).map_err(Diagnostics::from)?;
+    let snapshot = report::snapshot(&site);
+    let previous = write::previous(&opts.output);
+    let changes = report::compare(
+        previous.as_ref().map(|p| &p.files),
+        &write::manifest(&prepared),
+        previous.as_ref().and_then(|p| p.providers.as_ref()),
+        &snapshot,
+    );
     let stats = write::publish(
         &opts.root,
         &opts.output,
-        &files,
+        &prepared,
+        &snapshot,
+        &changes,
         WriteOptions {
             minify,
             force: opts.force,
@@ -158,10 +172,60 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     )
     .map_err(Diagnostics::from)?;
     Ok(BuildReport {
+        changes,
         pages,
         providers: site.providers.len(),
         stats,
         diagnostics,
         elapsed: start.elapsed(),
     })
+}
+
+/// Renders the site and compares it with the output folder, writing nothing.
+pub fn diff(opts: &BuildOptions) -> Result<(report::ChangeReport, Diagnostics), Diagnostics> {
+    let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None)?;
+    let minify = opts.minify.unwrap_or(site.config.minify);
+    let prepared = write::prepare(&opts.root, files, minify).map_err(Diagnostics::from)?;
+    let previous = write::previous(&opts.output);
+    let changes = report::compare(
+        previous.as_ref().map(|p| &p.files),
+        &write::manifest(&prepared),
+        previous.as_ref().and_then(|p| p.providers.as_ref()),
+        &report::snapshot(&site),
+    );
+    Ok((changes, diagnostics))
+}
+
+/// The overdue list, its CSV and the confirmation sheets, for `tsunagu stale`.
+pub struct StaleOutput {
+    pub text: String,
+    pub count: usize,
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+pub fn stale(
+    root: &Path,
+    overrides: &Overrides,
+) -> Result<(StaleOutput, Diagnostics), Diagnostics> {
+    let (site, diags) = load::load(root, overrides)?;
+    let templates = Templates::new(&site)?;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = crate::stale::sheets(&site, &templates)
+        .map_err(Diagnostics::from)?
+        .into_iter()
+        .map(|(p, h)| (p, h.into_bytes()))
+        .collect();
+    files.push((
+        PathBuf::from("stale.csv"),
+        crate::stale::csv(&site).map_err(Diagnostics::from)?,
+    ));
+    let count = site.stale_providers().count();
+    Ok((
+        StaleOutput {
+            text: crate::stale::text(&site),
+            count,
+            files,
+        },
+        diags,
+    ))
 }

@@ -41,6 +41,8 @@ pub struct Diagnostic {
     pub len: usize,
     pub message: String,
     pub help: Option<String>,
+    /// A stable name for kinds of problem that commands treat specially (e.g. "stale").
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -52,6 +54,7 @@ impl Diagnostic {
             len: 1,
             message: message.into(),
             help: None,
+            code: None,
         }
     }
 
@@ -64,6 +67,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 
@@ -191,6 +199,14 @@ impl Diagnostics {
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics { items: vec![d] }
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
     }
 }
 

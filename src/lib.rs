@@ -17,5 +17,7 @@ pub mod note;
 pub mod outputs;
 pub mod pdf;
 pub mod qr;
+pub mod report;
+pub mod stale;
 pub mod templates;
 pub mod write;

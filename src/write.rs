@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::diagnostics::Diagnostic;
 use crate::outputs::{Content, OutputFile};
+use crate::report::{ChangeReport, Snapshot};
 
 /// Present in every folder tsunagu wrote; only such folders are ever replaced.
 pub const MARKER: &str = ".tsunagu-output";
@@ -24,16 +27,99 @@ pub struct WriteOptions {
 pub struct WriteStats {
     pub files: usize,
     pub bytes: u64,
+    /// Files whose bytes changed (the rest were linked from the previous output).
+    pub written: usize,
 }
 
-/// Writes `files` as the new content of `out_dir`.
+/// Where a build keeps what the next build compares against.
+pub const STATE_DIR: &str = ".tsunagu";
+const MANIFEST: &str = ".tsunagu/manifest.json";
+const PROVIDERS: &str = ".tsunagu/providers.json";
+pub const REPORT: &str = ".tsunagu/report.json";
+
+/// A file ready to publish: final bytes and their hash.
+pub struct Prepared {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub hash: String,
+}
+
+/// What the previous build left in the output folder.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// Output path → BLAKE3 hash of its bytes.
+    pub files: BTreeMap<String, String>,
+    pub providers: Option<Snapshot>,
+}
+
+/// Minifies and hashes every file, in parallel.
+pub fn prepare(
+    root: &Path,
+    files: Vec<OutputFile>,
+    minify: bool,
+) -> Result<Vec<Prepared>, Diagnostic> {
+    let cfg = minify_config();
+    files
+        .into_par_iter()
+        .map(|f| {
+            let bytes = match f.content {
+                Content::Html(s) if minify => minify_html::minify(s.as_bytes(), &cfg),
+                Content::Html(s) => s.into_bytes(),
+                Content::Bytes(b) => b,
+                Content::Embedded(b) => b.to_vec(),
+                Content::Copy(src) => {
+                    let from = root.join(&src);
+                    fs::read(&from).map_err(|e| io_error(&from, &e))?
+                }
+            };
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            Ok(Prepared {
+                path: f.path,
+                bytes,
+                hash,
+            })
+        })
+        .collect()
+}
+
+pub fn manifest(files: &[Prepared]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .map(|f| (key(&f.path), f.hash.clone()))
+        .collect()
+}
+
+fn key(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The previous build's manifest and provider data, when `out_dir` is a tsunagu output.
+pub fn previous(out_dir: &Path) -> Option<Previous> {
+    if !out_dir.join(MARKER).is_file() {
+        return None;
+    }
+    let files = fs::read(out_dir.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let providers = fs::read(out_dir.join(PROVIDERS))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    Some(Previous { files, providers })
+}
+
+/// Writes `files` as the new content of `out_dir`, with the state the next build compares
+/// against. Files whose hash matches the previous build are hard-linked, not rewritten.
 pub fn publish(
     root: &Path,
     out_dir: &Path,
-    files: &[OutputFile],
+    files: &[Prepared],
+    providers: &Snapshot,
+    report: &ChangeReport,
     opts: WriteOptions,
 ) -> Result<WriteStats, Diagnostic> {
     check_target(root, out_dir, opts.force)?;
+    let old = previous(out_dir);
     let parent = out_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -46,8 +132,21 @@ pub fn publish(
     let staging = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
 
-    let result = write_tree(root, &staging, files, opts.minify).and_then(|stats| {
+    let state = [
+        (MANIFEST, serde_json::to_vec_pretty(&manifest(files))),
+        (PROVIDERS, serde_json::to_vec_pretty(providers)),
+        (REPORT, serde_json::to_vec_pretty(report)),
+    ];
+    let result = write_tree(out_dir, &staging, files, old.as_ref()).and_then(|mut stats| {
+        fs::create_dir_all(staging.join(STATE_DIR)).map_err(|e| io_error(&staging, &e))?;
+        for (path, bytes) in &state {
+            let bytes = bytes
+                .as_ref()
+                .map_err(|e| Diagnostic::error(*path, None, e.to_string()))?;
+            fs::write(staging.join(path), bytes).map_err(|e| io_error(&staging.join(path), &e))?;
+        }
         swap_in(&staging, out_dir).map_err(|e| io_error(out_dir, &e))?;
+        stats.files = files.len();
         Ok(stats)
     });
     if result.is_err() {
@@ -57,10 +156,10 @@ pub fn publish(
 }
 
 fn write_tree(
-    root: &Path,
+    out_dir: &Path,
     dir: &Path,
-    files: &[OutputFile],
-    minify: bool,
+    files: &[Prepared],
+    old: Option<&Previous>,
 ) -> Result<WriteStats, Diagnostic> {
     fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
     let mut dirs: Vec<PathBuf> = files
@@ -72,23 +171,17 @@ fn write_tree(
     for d in &dirs {
         fs::create_dir_all(d).map_err(|e| io_error(d, &e))?;
     }
-    let cfg = minify_config();
-    let sizes: Result<Vec<u64>, Diagnostic> = files
+    let written: Result<Vec<bool>, Diagnostic> = files
         .par_iter()
         .map(|f| {
             let target = dir.join(&f.path);
-            let bytes: std::borrow::Cow<[u8]> = match &f.content {
-                Content::Html(s) if minify => minify_html::minify(s.as_bytes(), &cfg).into(),
-                Content::Html(s) => s.as_bytes().into(),
-                Content::Bytes(b) => b.as_slice().into(),
-                Content::Embedded(b) => (*b).into(),
-                Content::Copy(src) => {
-                    let from = root.join(src);
-                    return fs::copy(&from, &target).map_err(|e| io_error(&from, &e));
-                }
-            };
-            fs::write(&target, &bytes).map_err(|e| io_error(&target, &e))?;
-            Ok(bytes.len() as u64)
+            let unchanged = old.and_then(|o| o.files.get(&key(&f.path))) == Some(&f.hash);
+            // An unchanged file keeps its inode, bytes and modification time.
+            if unchanged && fs::hard_link(out_dir.join(&f.path), &target).is_ok() {
+                return Ok(false);
+            }
+            fs::write(&target, &f.bytes).map_err(|e| io_error(&target, &e))?;
+            Ok(true)
         })
         .collect();
     fs::write(
@@ -96,9 +189,11 @@ fn write_tree(
         "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n",
     )
     .map_err(|e| io_error(dir, &e))?;
+    let written = written?;
     Ok(WriteStats {
         files: files.len(),
-        bytes: sizes?.iter().sum(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        written: written.iter().filter(|w| **w).count(),
     })
 }
 

@@ -32,6 +32,9 @@ pub struct Args {
     /// PDF に使う Chromium / the Chromium to print with
     #[arg(long, value_name = "PATH", requires = "pdf")]
     chromium: Option<PathBuf>,
+    /// 前回との違いの報告を書き出すファイル（.json なら JSON） / write the change report here
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
@@ -56,6 +59,12 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     match result {
         Ok(r) => {
             super::report(&root, &r.diagnostics, color);
+            if let Some(file) = &a.report
+                && let Err(e) = super::write_report(file, &r.changes)
+            {
+                return super::fail(&root, &e.into(), color);
+            }
+            super::say(&r.changes.summary());
             crate::cmd::say(&format!(
                 "完了: {} ページ（事業所 {} 件）、{} ファイル {:.1} MB を {} に書き出しました。警告 {} 件、{:.2} 秒",
                 r.pages,

@@ -2,8 +2,10 @@
 
 mod build;
 mod check;
+mod diff;
 mod init;
 mod pdf;
+mod stale;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -40,8 +42,12 @@ enum Command {
     Build(build::Args),
     /// 原稿とデータを検査します（何も書き出しません） / check everything, write nothing
     Check(check::Args),
+    /// 前回の出力との違いを表示します（何も書き出しません） / show what a build would change
+    Diff(diff::Args),
     /// 新しいサイトのひな形を作ります / create a new site
     Init(init::Args),
+    /// 確認の期限を過ぎた事業所の一覧と、掲載情報確認票を作ります / list overdue records, make confirmation sheets
+    Stale(stale::Args),
     /// 印刷用ガイドを PDF にします（Chromium を使います） / print a guide to PDF with Chromium
     Pdf(pdf::Args),
 }
@@ -55,8 +61,10 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(a) => build::run(a, color),
         Command::Check(a) => check::run(a, color),
+        Command::Diff(a) => diff::run(a, color),
         Command::Init(a) => init::run(a, color),
         Command::Pdf(a) => pdf::run(a, color),
+        Command::Stale(a) => stale::run(a, color),
     }
 }
 
@@ -73,6 +81,21 @@ fn fail(root: &Path, diags: &Diagnostics, color: bool) -> ExitCode {
         diags.warning_count()
     ));
     ExitCode::from(1)
+}
+
+/// Writes the change report as text, or as JSON when the file name ends in `.json`.
+fn write_report(
+    file: &Path,
+    r: &tsunagu::report::ChangeReport,
+) -> Result<(), tsunagu::diagnostics::Diagnostic> {
+    let bytes = if file.extension().is_some_and(|e| e == "json") {
+        serde_json::to_vec_pretty(r).unwrap_or_default()
+    } else {
+        r.text().into_bytes()
+    };
+    std::fs::write(file, bytes).map_err(|e| {
+        tsunagu::diagnostics::Diagnostic::error(file, None, format!("報告を書き込めません: {e}"))
+    })
 }
 
 /// Writes a line to stderr, ignoring a closed pipe (`tsunagu check | head` must not panic).

@@ -92,6 +92,10 @@ struct RawMunicipality {
     #[serde(default)]
     phone: String,
     #[serde(default)]
+    fax: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
     address: String,
 }
 
@@ -212,6 +216,8 @@ pub struct Municipality {
     pub code: String,
     pub department: String,
     pub phone: String,
+    pub fax: String,
+    pub email: String,
     pub address: String,
 }
 
@@ -430,6 +436,8 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             code: raw.municipality.code.into_inner(),
             department: raw.municipality.department,
             phone: raw.municipality.phone,
+            fax: raw.municipality.fax,
+            email: raw.municipality.email,
             address: raw.municipality.address,
         },
         markdown: raw.markdown,

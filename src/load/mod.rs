@@ -97,7 +97,8 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
                     ),
                 )
                 .with_len(10)
-                .with_help("事業所に内容を確かめ、updated を確認した日付に直してください"),
+                .with_code("stale")
+                .with_help("事業所に内容を確かめ、updated を確認した日付に直してください（tsunagu stale で確認票を作れます）"),
             );
         }
     }

@@ -32,6 +32,7 @@ theme_files!(
     "templates/providers/list.html",
     "templates/providers/provider.html",
     "templates/note.html",
+    "templates/stale/sheets.html",
     "templates/lecture.html",
     "templates/lecture/slides.css",
     "templates/lecture/slides.js",

@@ -1,0 +1,53 @@
+//! `tsunagu stale`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tsunagu::diagnostics::Diagnostic;
+use tsunagu::load::Overrides;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// サイトのフォルダ（site.toml のある所） / the site's folder
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// 確認票と CSV を書き出すフォルダ（既定: ./kakunin） / folder for the sheets and the CSV
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(a: Args, color: bool) -> ExitCode {
+    let root = super::root_arg(&a.root);
+    let out = a.output.clone().unwrap_or_else(|| PathBuf::from("kakunin"));
+    let (result, diags) = match tsunagu::build::stale(&root, &Overrides::default()) {
+        Ok(r) => r,
+        Err(d) => return super::fail(&root, &d, color),
+    };
+    // The stale warnings are the point of this command; print the list instead.
+    let others: tsunagu::diagnostics::Diagnostics = diags
+        .into_iter()
+        .filter(|d| d.code != Some("stale"))
+        .collect();
+    super::report(&root, &others, color);
+    {
+        use std::io::Write;
+        let _ = write!(std::io::stdout(), "{}", result.text);
+    }
+    for (rel, bytes) in &result.files {
+        let path = out.join(rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, bytes));
+        if let Err(e) = written {
+            let d = Diagnostic::error(&path, None, format!("書き込めません: {e}"));
+            return super::fail(&root, &d.into(), color);
+        }
+    }
+    super::say(&format!(
+        "{} 件の掲載情報確認票（confirm/ と、まとめて印刷する confirm-all.html）と一覧 stale.csv を {} に書き出しました。",
+        result.count,
+        out.display()
+    ));
+    ExitCode::SUCCESS
+}
