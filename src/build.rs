@@ -63,6 +63,7 @@ pub fn render(
         templates: &templates,
         progress,
         pdf: pdf.is_some(),
+        only_providers: None,
     };
     progress.set_length(cx.expected_pages());
     let mut files = outputs::render_all(&cx)?;

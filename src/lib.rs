@@ -18,6 +18,7 @@ pub mod outputs;
 pub mod pdf;
 pub mod qr;
 pub mod report;
+pub mod serve;
 pub mod stale;
 pub mod templates;
 pub mod write;

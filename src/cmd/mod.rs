@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod init;
 mod pdf;
+mod serve;
 mod stale;
 
 use std::io::IsTerminal;
@@ -42,6 +43,8 @@ enum Command {
     Build(build::Args),
     /// 原稿とデータを検査します（何も書き出しません） / check everything, write nothing
     Check(check::Args),
+    /// 手元でサイトを表示し、原稿を直すたびに作り直します / live preview on 127.0.0.1
+    Serve(serve::Args),
     /// 前回の出力との違いを表示します（何も書き出しません） / show what a build would change
     Diff(diff::Args),
     /// 新しいサイトのひな形を作ります / create a new site
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(a) => diff::run(a, color),
         Command::Init(a) => init::run(a, color),
         Command::Pdf(a) => pdf::run(a, color),
+        Command::Serve(a) => serve::run(a, color),
         Command::Stale(a) => stale::run(a, color),
     }
 }

@@ -19,6 +19,15 @@ pub use config::Overrides;
 
 /// Loads and checks the site at `root`. On success the diagnostics hold only warnings.
 pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), Diagnostics> {
+    load_cached(root, overrides, None)
+}
+
+/// Like [`load`], reusing provider files parsed before when they have not changed.
+pub fn load_cached(
+    root: &Path,
+    overrides: &Overrides,
+    cache: Option<&providers::ProviderCache>,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let config = config::load(root, overrides)?;
     let mut diags = Diagnostics::new();
 
@@ -59,7 +68,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), D
     }
 
     // Providers first: ending notes list the consultation windows from the data.
-    let (providers, provider_diags) = providers::load(root, &data, &config);
+    let (providers, provider_diags) = providers::load(root, &data, &config, cache);
     diags.extend(provider_diags);
     let contacts = note_contacts(&config, &providers);
     let asset_keys: Vec<String> = assets

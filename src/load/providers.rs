@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -48,11 +50,55 @@ const RESERVED_IDS: &[&str] = &["category", "area", "service", "index"];
 /// Longest text accepted in one field; beyond it the value is surely a mistake.
 const MAX_TEXT: usize = 2_000;
 
+/// Parsed provider files kept between rebuilds (`serve`): a file whose modification time
+/// and size are unchanged is not read again.
+#[derive(Default)]
+pub struct ProviderCache {
+    files: Mutex<HashMap<PathBuf, CachedFile>>,
+}
+
+type CachedFile = (Option<SystemTime>, u64, Vec<Provider>, Diagnostics);
+
+impl ProviderCache {
+    /// Forgets everything, e.g. after site.toml changed (categories and areas decide validity).
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.files.lock() {
+            m.clear();
+        }
+    }
+}
+
 /// Reads every provider file; returns the valid records and all problems found.
-pub fn load(root: &Path, files: &[PathBuf], config: &Config) -> (Vec<Provider>, Diagnostics) {
+pub fn load(
+    root: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    cache: Option<&ProviderCache>,
+) -> (Vec<Provider>, Diagnostics) {
     let per_file: Vec<(Vec<Provider>, Diagnostics)> = files
         .par_iter()
-        .map(|rel| load_file(root, rel, config))
+        .map(|rel| {
+            let Some(cache) = cache else {
+                return load_file(root, rel, config);
+            };
+            let meta = std::fs::metadata(root.join(rel)).ok();
+            let stamp = (
+                meta.as_ref().and_then(|m| m.modified().ok()),
+                meta.as_ref().map_or(0, |m| m.len()),
+            );
+            if let Ok(m) = cache.files.lock()
+                && let Some((t, len, p, d)) = m.get(rel)
+                && (*t, *len) == stamp
+                && t.is_some()
+            {
+                return (p.clone(), d.clone());
+            }
+            let (p, d) = load_file(root, rel, config);
+            if let Ok(mut m) = cache.files.lock() {
+                m.insert(rel.to_path_buf(), (stamp.0, stamp.1, p.clone(), d.clone()));
+            }
+            (p, d)
+        })
         .collect();
     let mut providers = Vec::new();
     let mut diags = Diagnostics::new();

@@ -215,7 +215,7 @@ pub struct Coords {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Provider {
     pub id: String,
     pub name: String,

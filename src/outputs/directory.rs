@@ -44,7 +44,12 @@ impl Renderer for Directory {
             .iter()
             .map(|p| Value::from_serializable(&views::provider_view(site, p)))
             .collect();
-        let indexed: Vec<(usize, &Provider)> = site.providers.iter().enumerate().collect();
+        let indexed: Vec<(usize, &Provider)> = site
+            .providers
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| cx.only_providers.is_none_or(|only| only.contains(&p.id)))
+            .collect();
         let providers_title = "医療・介護の事業所をさがす";
         let intro = site.sections.iter().find(|s| s.path == "providers/");
 

@@ -45,6 +45,9 @@ pub struct RenderContext<'a> {
     pub progress: &'a indicatif::ProgressBar,
     /// Whether this build also makes the guides' PDFs (so pages may link to them).
     pub pdf: bool,
+    /// When set, only these providers' own pages are rendered (the rest are known
+    /// unchanged, as in `serve` after an edit of provider data alone).
+    pub only_providers: Option<&'a std::collections::HashSet<String>>,
 }
 
 impl RenderContext<'_> {

@@ -1,0 +1,453 @@
+//! `tsunagu serve`: a live preview on 127.0.0.1 that rebuilds when files change.
+//!
+//! The loaded site and the last good build stay in memory. An edit of provider data alone
+//! re-reads only the changed files and re-renders only the affected provider pages plus the
+//! pages that list providers; anything else rebuilds everything. Only files whose bytes
+//! changed are written to the output folder. Open pages reload by themselves through a
+//! websocket; a failed build shows its errors in the terminal and over the page, and the
+//! last good build keeps being served.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::{RecursiveMode, Watcher};
+use tokio::sync::broadcast;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, Overrides, providers::ProviderCache};
+use crate::model::Site;
+use crate::outputs::{self, RenderContext};
+use crate::templates::Templates;
+use crate::write;
+
+const LIVERELOAD_PATH: &str = "/__tsunagu/livereload.js";
+const WS_PATH: &str = "/__tsunagu/ws";
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    /// Where the preview's files are written; a temporary folder when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// What the server hands out: the last good build, and the current error if any.
+#[derive(Default)]
+struct Served {
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    served: Arc<RwLock<Served>>,
+    events: broadcast::Sender<String>,
+}
+
+/// Builds, serves and watches until the process is stopped. `ready` gets the address
+/// once the first build is served, and each rebuild's outcome is printed by `say`.
+pub fn run(
+    opts: ServeOptions,
+    say: fn(&str),
+    emit: impl Fn(&Diagnostics) + Send + 'static,
+) -> Result<(), Diagnostics> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
+        Diagnostic::error(
+            "--port",
+            None,
+            format!("127.0.0.1:{} で待ち受けられません: {e}", opts.port),
+        )
+        .with_help("別の番号を --port で指定してください")
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error("--port", None, e.to_string()))?;
+    let _ = listener.set_nonblocking(true);
+    let temp = tempfile::tempdir().map_err(|e| Diagnostic::error(".", None, e.to_string()))?;
+    let out_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| temp.path().join("public"));
+    let overrides = Overrides {
+        base_url: Some(format!("http://{addr}/")),
+    };
+
+    let mut session = Session::new(opts.root.clone(), overrides, out_dir);
+    let state = AppState {
+        served: Arc::new(RwLock::new(Served::default())),
+        events: broadcast::channel(16).0,
+    };
+    match session.rebuild(None) {
+        Ok(report) => {
+            publish(&state, &session);
+            say(&report);
+        }
+        Err(d) => {
+            emit(&d);
+            return Err(Diagnostics::from(Diagnostic::error(
+                "site.toml",
+                None,
+                "最初のビルドに失敗したため、プレビューを始められません",
+            )));
+        }
+    }
+    say(&format!(
+        "プレビュー: http://{addr}/ （Ctrl+C で終わります）"
+    ));
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reading files (as a rebuild does) is reported too; only changes matter.
+        if let Ok(ev) = res
+            && !matches!(
+                ev.kind,
+                notify::EventKind::Access(_) | notify::EventKind::Other
+            )
+        {
+            let _ = tx.send(ev);
+        }
+    })
+    .map_err(|e| {
+        Diagnostic::error(
+            &opts.root,
+            None,
+            format!("ファイルの監視を始められません: {e}"),
+        )
+    })?;
+    watcher
+        .watch(&opts.root, RecursiveMode::Recursive)
+        .map_err(|e| {
+            Diagnostic::error(
+                &opts.root,
+                None,
+                format!("ファイルの監視を始められません: {e}"),
+            )
+        })?;
+
+    let watch_state = state.clone();
+    std::thread::spawn(move || {
+        let _watcher = watcher;
+        while let Ok(first) = rx.recv() {
+            let mut changed: HashSet<PathBuf> = first.paths.into_iter().collect();
+            // Editors save in several steps: gather what arrives in a short moment.
+            while let Ok(ev) = rx.recv_timeout(Duration::from_millis(60)) {
+                changed.extend(ev.paths);
+            }
+            let relevant: Vec<PathBuf> = changed
+                .into_iter()
+                .filter_map(|p| session.relevant(&p))
+                .collect();
+            if relevant.is_empty() {
+                continue;
+            }
+            match session.rebuild(Some(&relevant)) {
+                Ok(report) => {
+                    publish(&watch_state, &session);
+                    say(&report);
+                    let _ = watch_state.events.send("reload".into());
+                }
+                Err(d) => {
+                    emit(&d);
+                    let text: Vec<String> = d.iter().map(|x| x.to_string()).collect();
+                    let _ = watch_state
+                        .events
+                        .send(format!("error\n{}", text.join("\n")));
+                }
+            }
+        }
+    });
+
+    let app = Router::new()
+        .route(
+            LIVERELOAD_PATH,
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    LIVERELOAD_JS,
+                )
+            }),
+        )
+        .route(WS_PATH, get(websocket))
+        .fallback(file)
+        .with_state(state);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(".", None, e.to_string()))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::error("--port", None, e.to_string()))?;
+        axum::serve(listener, app)
+            .await
+            .map_err(|e| Diagnostic::error("--port", None, e.to_string()))
+    })?;
+    drop(temp);
+    Ok(())
+}
+
+fn publish(state: &AppState, session: &Session) {
+    if let Ok(mut s) = state.served.write() {
+        s.files = session.files.clone();
+    }
+}
+
+async fn websocket(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    let mut events = state.events.subscribe();
+    ws.on_upgrade(move |mut socket: WebSocket| async move {
+        while let Ok(msg) = events.recv().await {
+            if socket.send(Message::Text(msg.into())).await.is_err() {
+                break;
+            }
+        }
+    })
+}
+
+async fn file(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().trim_start_matches('/').to_string();
+    let key = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path
+    };
+    let served = match state.served.read() {
+        Ok(s) => s,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let (status, key) = if served.files.contains_key(&key) {
+        (StatusCode::OK, key)
+    } else if served.files.contains_key(&format!("{key}/index.html")) {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, format!("/{key}/"))],
+        )
+            .into_response();
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
+    let Some(bytes) = served.files.get(&key).cloned() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let mime = mime_of(&key);
+    if mime.starts_with("text/html") {
+        return (status, [(header::CONTENT_TYPE, mime)], inject(&bytes)).into_response();
+    }
+    (status, [(header::CONTENT_TYPE, mime)], bytes.to_vec()).into_response()
+}
+
+/// Adds the live-reload script to a page. The preview drops the page's own
+/// Content-Security-Policy, which would otherwise forbid the script and its socket.
+fn inject(html: &[u8]) -> String {
+    let mut s = String::from_utf8_lossy(html).into_owned();
+    if let Some(start) = s.find("<meta http-equiv=\"Content-Security-Policy\"")
+        && let Some(len) = s[start..].find('>')
+    {
+        s.replace_range(start..=start + len, "");
+    }
+    let tag = format!("<script src=\"{LIVERELOAD_PATH}\"></script>");
+    match s.rfind("</body>") {
+        Some(i) => s.insert_str(i, &tag),
+        None => s.push_str(&tag),
+    }
+    s
+}
+
+fn mime_of(path: &str) -> &'static str {
+    match Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml; charset=utf-8",
+        "json" => "application/json",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "csv" => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+const LIVERELOAD_JS: &str = r#"(function () {
+  "use strict";
+  var overlay = null;
+  function show(text) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "tsunagu-error";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:99999;background:rgba(0,0,0,.85);color:#fff;padding:2rem;overflow:auto;font:16px/1.6 monospace;white-space:pre-wrap";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "ビルドに失敗しました（直すと自動で消えます）\n\n" + text;
+  }
+  function connect() {
+    var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__tsunagu/ws");
+    ws.onmessage = function (e) {
+      if (e.data === "reload") location.reload();
+      else if (e.data.indexOf("error\n") === 0) show(e.data.slice(6));
+    };
+    ws.onclose = function () { setTimeout(connect, 1000); };
+  }
+  connect();
+})();
+"#;
+
+/// The site kept in memory between rebuilds.
+struct Session {
+    root: PathBuf,
+    overrides: Overrides,
+    out_dir: PathBuf,
+    cache: ProviderCache,
+    site: Option<Site>,
+    /// Output path → bytes of the last good build.
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl Session {
+    fn new(root: PathBuf, overrides: Overrides, out_dir: PathBuf) -> Self {
+        Session {
+            root,
+            overrides,
+            out_dir,
+            cache: ProviderCache::default(),
+            site: None,
+            files: HashMap::new(),
+        }
+    }
+
+    /// A changed path relative to the root, if it is one of the site's sources.
+    fn relevant(&self, p: &Path) -> Option<PathBuf> {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let rel = p
+            .strip_prefix(&root)
+            .or_else(|_| p.strip_prefix(&self.root))
+            .ok()?;
+        let first = rel.components().next()?.as_os_str().to_str()?;
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let ours = matches!(
+            first,
+            "site.toml" | "content" | "templates" | "static" | "themes"
+        );
+        (ours && !hidden && !p.starts_with(&self.out_dir)).then(|| rel.to_path_buf())
+    }
+
+    /// Rebuilds after `changed` (everything when `None`); returns the summary line.
+    fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Result<String, Diagnostics> {
+        let start = Instant::now();
+        let data_only = changed.is_some_and(|c| {
+            c.iter().all(|p| {
+                p.starts_with(load::providers::PROVIDERS_DIR)
+                    && p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            })
+        }) && self.site.is_some();
+        if !data_only {
+            self.cache.clear();
+        }
+        let (site, _warnings) = load::load_cached(&self.root, &self.overrides, Some(&self.cache))?;
+        // Provider pages to render: all, or only those whose record changed.
+        let scope: Option<HashSet<String>> = match (&self.site, data_only) {
+            (Some(old), true) => {
+                let before: HashMap<&str, &crate::model::Provider> =
+                    old.providers.iter().map(|p| (p.id.as_str(), p)).collect();
+                Some(
+                    site.providers
+                        .iter()
+                        .filter(|p| before.get(p.id.as_str()) != Some(p))
+                        .map(|p| p.id.clone())
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        let templates = Templates::new(&site)?;
+        let hidden = indicatif::ProgressBar::hidden();
+        let cx = RenderContext {
+            site: &site,
+            templates: &templates,
+            progress: &hidden,
+            pdf: false,
+            only_providers: scope.as_ref(),
+        };
+        let rendered = outputs::render_all(&cx)?;
+        let prepared = write::prepare(&self.root, rendered, false).map_err(Diagnostics::from)?;
+        let mut next: HashMap<String, Arc<Vec<u8>>> =
+            HashMap::with_capacity(self.files.len().max(prepared.len()));
+        for f in prepared {
+            next.insert(
+                f.path.to_string_lossy().replace('\\', "/"),
+                Arc::new(f.bytes),
+            );
+        }
+        if scope.is_some() {
+            // Unchanged providers' pages are carried over from the last build.
+            for p in &site.providers {
+                let key = format!("{}index.html", p.path());
+                if !next.contains_key(&key)
+                    && let Some(b) = self.files.get(&key)
+                {
+                    next.insert(key, b.clone());
+                }
+            }
+        }
+        let written = self.write_changes(&next).map_err(Diagnostics::from)?;
+        let pages = next.keys().filter(|k| k.ends_with(".html")).count();
+        self.files = next;
+        self.site = Some(site);
+        Ok(format!(
+            "更新しました: {pages} ページ、書き換え {written} ファイル、{:.0} ミリ秒",
+            start.elapsed().as_secs_f64() * 1000.0
+        ))
+    }
+
+    /// Writes files whose bytes changed and removes files no longer produced.
+    fn write_changes(&self, next: &HashMap<String, Arc<Vec<u8>>>) -> Result<usize, Diagnostic> {
+        let mut written = 0;
+        for (path, bytes) in next {
+            if self.files.get(path).is_some_and(|old| old == bytes)
+                && self.out_dir.join(path).exists()
+            {
+                continue;
+            }
+            let target = self.out_dir.join(path);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Diagnostic::error(dir, None, e.to_string()))?;
+            }
+            std::fs::write(&target, bytes.as_slice())
+                .map_err(|e| Diagnostic::error(&target, None, e.to_string()))?;
+            written += 1;
+        }
+        for path in self.files.keys().filter(|k| !next.contains_key(*k)) {
+            let _ = std::fs::remove_file(self.out_dir.join(path));
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn injection_adds_the_script_and_drops_the_csp() {
+        let html = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head><body>x</body></html>";
+        let out = super::inject(html);
+        assert!(!out.contains("Content-Security-Policy"));
+        assert!(out.contains("<script src=\"/__tsunagu/livereload.js\"></script></body>"));
+    }
+}
