@@ -40,7 +40,7 @@ pub struct Diagnostic {
     /// Number of characters to underline from `pos` (at least one).
     pub len: usize,
     pub message: String,
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// A stable name for kinds of problem that commands treat specially (e.g. "stale").
     pub code: Option<&'static str>,
 }
@@ -66,7 +66,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
