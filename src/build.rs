@@ -43,11 +43,19 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Loads and checks a site without writing anything.
-pub fn check(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), Diagnostics> {
+/// Loads and checks a site without writing anything: data, templates, clashing URLs and
+/// every link of the rendered pages (external ones too when `external`).
+pub fn check(
+    root: &Path,
+    overrides: &Overrides,
+    external: bool,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
-    // Rendering finds template errors and clashing URLs; nothing is written.
-    render(&site, &indicatif::ProgressBar::hidden(), None)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None)?;
+    let links = crate::links::check(&files, &site.config.base_path, external);
+    if links.has_errors() {
+        return Err(links);
+    }
     Ok((site, diags))
 }
 

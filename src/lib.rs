@@ -10,6 +10,7 @@ pub mod build;
 pub mod diagnostics;
 pub mod init;
 pub mod lecture;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;

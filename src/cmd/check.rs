@@ -10,11 +10,14 @@ pub struct Args {
     /// サイトのフォルダ（site.toml のある所） / the site's folder
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// 外部サイトへのリンクも確かめる（インターネット接続が必要） / also request every external link
+    #[arg(long)]
+    external: bool,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = super::root_arg(&a.root);
-    match tsunagu::build::check(&root, &Overrides::default()) {
+    match tsunagu::build::check(&root, &Overrides::default(), a.external) {
         Ok((site, diags)) => {
             super::report(&root, &diags, color);
             crate::cmd::say(&format!(

@@ -1,0 +1,398 @@
+//! Republishing after a data change: the live preview (`serve`) over real HTTP and its
+//! websocket, incremental writes, the change report, the output-folder guards, and the
+//! freshness list with its confirmation sheets.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bin, copy_sample};
+
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    dir
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{from} not in {}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A plain HTTP/1.0 GET: (status, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        text.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default(),
+    )
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path) -> Server {
+    let mut child = bin()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let start = Instant::now();
+    let addr = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
+        let line = lines.next().expect("serve exited").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_edit_reloads_the_browser_and_keeps_the_last_good_site_on_errors() {
+    let site = sample_copy();
+    let server = serve(site.path());
+    let page = "/providers/honcho-naika-clinic/";
+    let (status, body) = get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(body.contains("0990-12-2468"));
+    assert!(
+        body.contains("/__tsunagu/livereload.js"),
+        "live reload script injected"
+    );
+    assert_eq!(get(&server.addr, "/__tsunagu/livereload.js").0, 200);
+    assert_eq!(get(&server.addr, "/no/such/page/").0, 404);
+
+    let (mut ws, _) = tungstenite::connect(format!("ws://{}/__tsunagu/ws", server.addr)).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    }
+    let yaml = site.path().join("content/providers/clinics.yaml");
+    edit(&yaml, "0990-12-2468", "0990-12-9753");
+    let msg = ws.read().expect("a message over the websocket");
+    assert_eq!(msg.into_text().unwrap().as_str(), "reload");
+    let (_, body) = get(&server.addr, page);
+    assert!(
+        body.contains("0990-12-9753") && !body.contains("0990-12-2468"),
+        "new number served"
+    );
+
+    // A broken edit: the error goes to the browser, the last good page stays up.
+    edit(
+        &yaml,
+        "  name: 本町内科クリニック",
+        "  name: [本町内科クリニック",
+    );
+    let msg = ws.read().unwrap().into_text().unwrap().to_string();
+    assert!(
+        msg.starts_with("error\n") && msg.contains("clinics.yaml"),
+        "{msg}"
+    );
+    let (status, body) = get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("0990-12-9753"),
+        "last good build still served"
+    );
+    edit(
+        &yaml,
+        "  name: [本町内科クリニック",
+        "  name: 本町内科クリニック",
+    );
+    assert_eq!(ws.read().unwrap().into_text().unwrap().as_str(), "reload");
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
+    let site = sample_copy();
+    let out = site.path().join("public");
+    let (code, err) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("前回の出力がないため"), "{err}");
+    let untouched = out.join("providers/midori-chuo-byoin/index.html");
+    let changed = out.join("providers/honcho-naika-clinic/index.html");
+    let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let (t_untouched, t_changed) = (mtime(&untouched), mtime(&changed));
+    std::thread::sleep(Duration::from_millis(1100));
+
+    let (code, err) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0);
+    assert!(err.contains("前回から変わったところはありません"), "{err}");
+    assert_eq!(
+        mtime(&changed),
+        t_changed,
+        "a no-change build rewrote a file"
+    );
+
+    edit(
+        &site.path().join("content/providers/clinics.yaml"),
+        "0990-12-2468",
+        "0990-12-9753",
+    );
+    let diff = bin()
+        .args(["diff", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        text.contains("本町内科クリニック（honcho-naika-clinic）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("電話番号: 0990-12-2468 → 0990-12-9753"),
+        "{text}"
+    );
+    assert_eq!(mtime(&changed), t_changed, "diff must not write");
+
+    let report = site.path().join("report.json");
+    let (code, err) = build(site.path(), &out, &["--report", report.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("事業所 追加 0・削除 0・変更 1"), "{err}");
+    assert_eq!(
+        mtime(&untouched),
+        t_untouched,
+        "unchanged page was rewritten"
+    );
+    assert_ne!(mtime(&changed), t_changed);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        json["providers_changed"][0]["fields"][0]["field"],
+        "電話番号"
+    );
+    assert_eq!(
+        json["providers_changed"][0]["fields"][0]["after"],
+        "0990-12-9753"
+    );
+    // A machine-readable copy stays in the output.
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(".tsunagu/report.json")).unwrap()).unwrap();
+    assert_eq!(kept, json);
+
+    // Added and removed records.
+    let extra = "- id: atarashii-clinic\n  name: あたらしい診療所\n  kana: あたらしいしんりょうじょ\n  category: clinic\n  area: kita\n  address: みどり市北山町9番\n  phone: 0990-29-0000\n  updated: 2026-11-01\n";
+    std::fs::write(site.path().join("content/providers/new.yaml"), extra).unwrap();
+    let dental = site.path().join("content/providers/dental.yaml");
+    std::fs::remove_file(&dental).unwrap();
+    let diff = bin()
+        .args(["diff", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        text.contains("## 追加された事業所\n\n- あたらしい診療所（atarashii-clinic）"),
+        "{text}"
+    );
+    assert!(text.contains("## 削除された事業所"), "{text}");
+}
+
+#[test]
+fn build_refuses_dangerous_output_folders_and_says_why() {
+    let site = sample_copy();
+    let cases: [(&Path, &str); 3] = [
+        (site.path(), "サイトのフォルダそのもの"),
+        (
+            &site.path().join("content/out"),
+            "原稿のフォルダ（content/）の中",
+        ),
+        (Path::new("/usr"), "システムのフォルダ"),
+    ];
+    for (out, why) in cases {
+        let (code, err) = build(site.path(), out, &[]);
+        assert_eq!(code, 1, "{}: {err}", out.display());
+        assert!(err.contains(why), "{}: {err}", out.display());
+    }
+    let home = tempfile::tempdir().unwrap();
+    let o = bin()
+        .env("HOME", home.path())
+        .args(["build", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(home.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ホームフォルダ"));
+}
+
+#[test]
+fn stale_lists_overdue_records_and_writes_confirmation_sheets_and_a_csv() {
+    let site = sample_copy();
+    let out = site.path().join("kakunin");
+    let o = bin()
+        .args(["stale", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("確認の期限（365日）を過ぎた事業所: 2 件"),
+        "{text}"
+    );
+    // Grouped by category in site.toml order, oldest first.
+    assert!(
+        text.find("診療所（クリニック・医院）（1 件）").unwrap()
+            < text.find("訪問介護（ホームヘルプ）（1 件）").unwrap()
+    );
+    let csv = std::fs::read(out.join("stale.csv")).unwrap();
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for Excel");
+    let csv = String::from_utf8_lossy(&csv);
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("sakae-seikei-geka-iin,さかえ整形外科医院,0990-13-2460"));
+    let sheet = std::fs::read_to_string(out.join("confirm/sakae-seikei-geka-iin.html")).unwrap();
+    for s in [
+        "掲載情報確認票",
+        "さかえ整形外科医院　御中",
+        "修正後",
+        "0990-13-2460",
+        "回答日",
+        "FAX 0990-10-1235",
+    ] {
+        assert!(sheet.contains(s), "sheet lacks «{s}»");
+    }
+    let all = std::fs::read_to_string(out.join("confirm-all.html")).unwrap();
+    assert_eq!(all.matches("<section class=\"sheet\"").count(), 2);
+}
+
+#[test]
+fn check_verifies_internal_links_and_anchors_and_external_links_only_on_request() {
+    let site = sample_copy();
+    let page = site.path().join("content/guide/hajimeni.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("{text}\n[見出しへ](@/guide/kaigo-hoken.md#no-such-heading)\n"),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("guide/hajimeni/index.html")
+            && err.contains("#no-such-heading がリンク先のページにありません"),
+        "{err}"
+    );
+    std::fs::write(&page, &text).unwrap();
+
+    // External links: a local server stands in for the outside world.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let code = if req.url() == "/ok" { 200 } else { 404 };
+            let _ = req.respond(tiny_http::Response::empty(code));
+        }
+    });
+    // A new small site, so that no other outside address is requested.
+    let small = tempfile::tempdir().unwrap();
+    let root = small.path().join("site");
+    assert!(
+        bin()
+            .arg("init")
+            .arg(&root)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let home = root.join("content/_index.md");
+    let text = std::fs::read_to_string(&home).unwrap();
+    std::fs::write(
+        &home,
+        format!(
+            "{text}\n[ある](http://127.0.0.1:{port}/ok) [ない](http://127.0.0.1:{port}/gone)\n"
+        ),
+    )
+    .unwrap();
+    let o = bin().args(["check", "--root"]).arg(&root).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "external links are not requested by default"
+    );
+    let o = bin()
+        .args(["check", "--external", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "外部のリンク「http://127.0.0.1:{port}/gone」を開けません（HTTP 404）"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/ok」"), "{err}");
+}
