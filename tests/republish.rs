@@ -81,17 +81,6 @@ fn serve(root: &Path) -> Server {
     Server { child, addr }
 }
 
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn serve_rebuilds_on_edit_reloads_the_browser_and_keeps_the_last_good_site_on_errors() {
     let site = sample_copy();
