@@ -29,10 +29,19 @@ fn open(b: &Browser, js: bool) -> std::sync::Arc<Tab> {
     tab.navigate_to(&format!("{}{NOTE}", served().base))
         .unwrap();
     tab.wait_until_navigated().unwrap();
+    wait_for_styles(&tab);
     if js {
         tab.wait_for_element("#note-tools:not([hidden])").unwrap();
     }
     tab
+}
+
+/// Printing must wait for the note's stylesheet (its @page rule sets the paper size).
+fn wait_for_styles(tab: &Tab) {
+    wait_for("the page and its styles", || {
+        let expr = "document.readyState === 'complete' && [...document.styleSheets].some(s => (s.href || '').endsWith('note.css'))";
+        js(tab, expr).as_bool() == Some(true)
+    });
 }
 
 fn js(tab: &Tab, expr: &str) -> serde_json::Value {
@@ -399,6 +408,7 @@ fn the_counter_copy_can_be_printed_on_a5_when_configured() {
         .unwrap();
     tab.navigate_to(&format!("{}{NOTE}", site.base)).unwrap();
     tab.wait_until_navigated().unwrap();
+    wait_for_styles(&tab);
     let (_d, pdf) = pdf_of(&tab);
     let (n, size) = pages(&pdf);
     assert!(size.contains("(A5)"), "{size}");
