@@ -434,6 +434,11 @@ fn markup_in_provider_fields_is_escaped_everywhere() {
         let Ok(t) = std::fs::read_to_string(&f) else {
             continue;
         };
+        // Data files keep the text as written, but with no character that could open markup.
+        if f.extension().is_some_and(|e| e == "json") {
+            assert!(!t.contains('<') && !t.contains('>'), "{}", f.display());
+            continue;
+        }
         assert!(!t.contains("<script>alert"), "{}", f.display());
         assert!(!t.contains("<img src=x"), "{}", f.display());
         assert!(!t.contains("javascript:"), "{}", f.display());
