@@ -1,6 +1,7 @@
 //! The whole pipeline in one call: load → model → outputs → write.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -49,7 +50,7 @@ pub fn check(
     root: &Path,
     overrides: &Overrides,
     external: bool,
-) -> Result<(Site, Diagnostics), Diagnostics> {
+) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
     let files = render(&site, &indicatif::ProgressBar::hidden(), None)?;
     let links = crate::links::check(&files, &site.config.base_path, external);
@@ -61,7 +62,7 @@ pub fn check(
 
 /// Renders every output of a loaded site into memory; with `pdf`, the guides' PDFs too.
 pub fn render(
-    site: &Site,
+    site: &Arc<Site>,
     progress: &indicatif::ProgressBar,
     pdf: Option<&PdfRequest>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
@@ -71,7 +72,7 @@ pub fn render(
         templates: &templates,
         progress,
         pdf: pdf.is_some(),
-        only_providers: None,
+        scope: None,
     };
     progress.set_length(cx.expected_pages());
     let mut files = outputs::render_all(&cx)?;

@@ -24,7 +24,7 @@ use tokio::sync::broadcast;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, Overrides, providers::ProviderCache};
 use crate::model::Site;
-use crate::outputs::{self, RenderContext};
+use crate::outputs::{self, RenderContext, Scope};
 use crate::templates::Templates;
 use crate::write;
 
@@ -309,7 +309,7 @@ struct Session {
     overrides: Overrides,
     out_dir: PathBuf,
     cache: ProviderCache,
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
     /// Output path → bytes of the last good build.
     files: HashMap<String, Arc<Vec<u8>>>,
 }
@@ -359,33 +359,28 @@ impl Session {
         if !data_only {
             self.cache.clear();
         }
+        let mut timer = Timings::new();
         let (site, _warnings) = load::load_cached(&self.root, &self.overrides, Some(&self.cache))?;
-        // Provider pages to render: all, or only those whose record changed.
-        let scope: Option<HashSet<String>> = match (&self.site, data_only) {
-            (Some(old), true) => {
-                let before: HashMap<&str, &crate::model::Provider> =
-                    old.providers.iter().map(|p| (p.id.as_str(), p)).collect();
-                Some(
-                    site.providers
-                        .iter()
-                        .filter(|p| before.get(p.id.as_str()) != Some(p))
-                        .map(|p| p.id.clone())
-                        .collect(),
-                )
-            }
+        timer.mark("load");
+        // After a data-only edit: the changed records' pages, and the lists they were or are in.
+        let scope: Option<Scope> = match (&self.site, data_only) {
+            (Some(old), true) => Some(scope_of(old, &site)),
             _ => None,
         };
         let templates = Templates::new(&site)?;
+        timer.mark("templates");
         let hidden = indicatif::ProgressBar::hidden();
         let cx = RenderContext {
             site: &site,
             templates: &templates,
             progress: &hidden,
             pdf: false,
-            only_providers: scope.as_ref(),
+            scope: scope.as_ref(),
         };
         let rendered = outputs::render_all(&cx)?;
+        timer.mark("render");
         let prepared = write::prepare(&self.root, rendered, false).map_err(Diagnostics::from)?;
+        timer.mark("prepare");
         let mut next: HashMap<String, Arc<Vec<u8>>> =
             HashMap::with_capacity(self.files.len().max(prepared.len()));
         for f in prepared {
@@ -395,17 +390,19 @@ impl Session {
             );
         }
         if scope.is_some() {
-            // Unchanged providers' pages are carried over from the last build.
-            for p in &site.providers {
-                let key = format!("{}index.html", p.path());
-                if !next.contains_key(&key)
-                    && let Some(b) = self.files.get(&key)
-                {
-                    next.insert(key, b.clone());
+            // Everything outside the scope is carried over from the last build, except the
+            // pages of records that no longer exist.
+            let ids: HashSet<&str> = site.providers.iter().map(|p| p.id.as_str()).collect();
+            for (key, bytes) in &self.files {
+                let gone = provider_page_id(key).is_some_and(|id| !ids.contains(id));
+                if !gone && !next.contains_key(key) {
+                    next.insert(key.clone(), bytes.clone());
                 }
             }
         }
         let written = self.write_changes(&next).map_err(Diagnostics::from)?;
+        timer.mark("write");
+        timer.report();
         let pages = next.keys().filter(|k| k.ends_with(".html")).count();
         self.files = next;
         self.site = Some(site);
@@ -448,5 +445,86 @@ mod tests {
         let out = super::inject(html);
         assert!(!out.contains("Content-Security-Policy"));
         assert!(out.contains("<script src=\"/__tsunagu/livereload.js\"></script></body>"));
+    }
+}
+
+/// `providers/<id>/index.html` → `<id>` (list pages live one level deeper).
+fn provider_page_id(key: &str) -> Option<&str> {
+    let rest = key
+        .strip_prefix("providers/")?
+        .strip_suffix("/index.html")?;
+    (!rest.contains('/')).then_some(rest)
+}
+
+/// The records that differ between two loads, and every list page either version is on.
+fn scope_of(old: &Site, new: &Site) -> Scope {
+    let before: HashMap<&str, &crate::model::Provider> =
+        old.providers.iter().map(|p| (p.id.as_str(), p)).collect();
+    let after: HashMap<&str, &crate::model::Provider> =
+        new.providers.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut scope = Scope::default();
+    let mut touch = |p: &crate::model::Provider| {
+        scope
+            .lists
+            .insert(format!("providers/category/{}/", p.category));
+        scope.lists.insert(format!("providers/area/{}/", p.area));
+        for s in &p.services {
+            scope.lists.insert(format!("providers/service/{s}/"));
+        }
+    };
+    for (id, p) in &after {
+        match before.get(id) {
+            Some(old) if old == p => {}
+            Some(old) => {
+                touch(old);
+                touch(p);
+                scope.providers.insert(id.to_string());
+            }
+            None => {
+                touch(p);
+                scope.providers.insert(id.to_string());
+            }
+        }
+    }
+    for (id, p) in &before {
+        if !after.contains_key(id) {
+            touch(p);
+        }
+    }
+    scope
+}
+
+/// Stage times of a rebuild, printed when `TSUNAGU_TIMINGS` is set (for performance work).
+struct Timings {
+    on: bool,
+    last: Instant,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            on: std::env::var_os("TSUNAGU_TIMINGS").is_some(),
+            last: Instant::now(),
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, stage: &'static str) {
+        if self.on {
+            self.marks.push((stage, self.last.elapsed()));
+            self.last = Instant::now();
+        }
+    }
+
+    fn report(&self) {
+        if self.on {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(s, d)| format!("{s} {:.0} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
@@ -18,7 +19,7 @@ use crate::model::{Asset, Site};
 pub use config::Overrides;
 
 /// Loads and checks the site at `root`. On success the diagnostics hold only warnings.
-pub fn load(root: &Path, overrides: &Overrides) -> Result<(Site, Diagnostics), Diagnostics> {
+pub fn load(root: &Path, overrides: &Overrides) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     load_cached(root, overrides, None)
 }
 
@@ -27,7 +28,7 @@ pub fn load_cached(
     root: &Path,
     overrides: &Overrides,
     cache: Option<&providers::ProviderCache>,
-) -> Result<(Site, Diagnostics), Diagnostics> {
+) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let config = config::load(root, overrides)?;
     let mut diags = Diagnostics::new();
 
@@ -127,7 +128,7 @@ pub fn load_cached(
         templates,
         guides,
     };
-    Ok((site, diags))
+    Ok((Arc::new(site), diags))
 }
 
 /// The consultation windows (相談窓口 group) in the order of the site's areas.

@@ -107,9 +107,8 @@ pub fn load(
         diags.extend(d);
     }
     check_unique_ids(&providers, &mut diags);
-    providers.sort_by(|a, b| {
-        (a.kana.sort_key(), &a.name, &a.id).cmp(&(b.kana.sort_key(), &b.name, &b.id))
-    });
+    // Keys are built once per record, not once per comparison.
+    providers.sort_by_cached_key(|p| (p.kana.sort_key(), p.name.clone(), p.id.clone()));
     (providers, diags)
 }
 

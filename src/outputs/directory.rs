@@ -1,6 +1,7 @@
 //! The provider directory generated from data: the index by group, one page per provider,
 //! and lists by category, area and service in 五十音 order with あ行・か行… headings.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -39,16 +40,26 @@ impl Renderer for Directory {
 
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let site = cx.site;
-        let values: Vec<Value> = site
+        let specs: Vec<ListSpec> = list_specs(site)
+            .into_iter()
+            .filter(|s| cx.scope.is_none_or(|sc| sc.lists.contains(&s.path)))
+            .collect();
+        // Views are built only for providers something here will show.
+        let values: Vec<Option<Value>> = site
             .providers
-            .iter()
-            .map(|p| Value::from_serializable(&views::provider_view(site, p)))
+            .par_iter()
+            .map(|p| {
+                let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
+                let listed = cx.scope.is_some() && specs.iter().any(|s| s.filter.matches(p));
+                (own_page || listed)
+                    .then(|| Value::from_serializable(&views::provider_view(site, p)))
+            })
             .collect();
         let indexed: Vec<(usize, &Provider)> = site
             .providers
             .iter()
             .enumerate()
-            .filter(|(_, p)| cx.only_providers.is_none_or(|only| only.contains(&p.id)))
+            .filter(|(_, p)| cx.scope.is_none_or(|sc| sc.providers.contains(&p.id)))
             .collect();
         let providers_title = "医療・介護の事業所をさがす";
         let intro = site.sections.iter().find(|s| s.path == "providers/");
@@ -82,7 +93,7 @@ impl Renderer for Directory {
                 og_type: "website",
             };
             let mut ctx = base_context(site, &p.path(), meta, crumbs);
-            ctx.insert_value("provider", values[*i].clone());
+            ctx.insert_value("provider", values[*i].clone().unwrap_or_else(Value::none));
             let html = cx
                 .templates
                 .render("providers/provider.html", &ctx, &p.source)?;
@@ -92,7 +103,6 @@ impl Renderer for Directory {
             })
         })?;
 
-        let specs = list_specs(site);
         out.extend(render_pages(cx, &specs, |spec| {
             let rows = rows(site, &values, &spec.filter);
             let count: usize = rows.iter().map(|r| r.providers.len()).sum();
@@ -216,7 +226,7 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
 }
 
 /// Providers matching `filter`, grouped under their 行 (empty rows left out).
-fn rows<'a>(site: &Site, values: &'a [Value], filter: &ProviderFilter) -> Vec<Row<'a>> {
+fn rows<'a>(site: &Site, values: &'a [Option<Value>], filter: &ProviderFilter) -> Vec<Row<'a>> {
     ROWS.iter()
         .enumerate()
         .filter_map(|(n, label)| {
@@ -225,7 +235,7 @@ fn rows<'a>(site: &Site, values: &'a [Value], filter: &ProviderFilter) -> Vec<Ro
                 .iter()
                 .zip(values)
                 .filter(|(p, _)| p.kana.row() == *label && filter.matches(p))
-                .map(|(_, v)| v)
+                .filter_map(|(_, v)| v.as_ref())
                 .collect();
             (!providers.is_empty()).then(|| Row {
                 label,

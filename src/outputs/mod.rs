@@ -45,9 +45,18 @@ pub struct RenderContext<'a> {
     pub progress: &'a indicatif::ProgressBar,
     /// Whether this build also makes the guides' PDFs (so pages may link to them).
     pub pdf: bool,
-    /// When set, only these providers' own pages are rendered (the rest are known
-    /// unchanged, as in `serve` after an edit of provider data alone).
-    pub only_providers: Option<&'a std::collections::HashSet<String>>,
+    /// When set, only part of the directory is rendered (as in `serve` after an edit of
+    /// provider data alone); everything outside it is known to be unchanged.
+    pub scope: Option<&'a Scope>,
+}
+
+/// The provider pages and list pages an incremental rebuild must render.
+#[derive(Debug, Default)]
+pub struct Scope {
+    /// Ids of providers whose own page is rendered.
+    pub providers: std::collections::HashSet<String>,
+    /// Paths of list pages to render, like `providers/category/clinic/`.
+    pub lists: std::collections::HashSet<String>,
 }
 
 impl RenderContext<'_> {
@@ -87,8 +96,18 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
 pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
+    let timings = std::env::var_os("TSUNAGU_TIMINGS").is_some();
     for r in renderers() {
-        match r.render(cx) {
+        let start = std::time::Instant::now();
+        let result = r.render(cx);
+        if timings {
+            eprintln!(
+                "timings: renderer {} {:.0} ms",
+                r.name(),
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        match result {
             Ok(f) => files.extend(f),
             Err(d) => diags.extend(d),
         }

@@ -10,7 +10,6 @@ use jiff::civil::Date;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::load::config::Group;
 use crate::markdown;
 use crate::model::{Phone, ProviderFilter, Site, wareki};
 
@@ -21,7 +20,7 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn new(site: &Site) -> Result<Templates, Diagnostics> {
+    pub fn new(site: &Arc<Site>) -> Result<Templates, Diagnostics> {
         let mut tera = Tera::default();
         register(&mut tera, site);
         let files: Vec<(String, PathBuf)> = site
@@ -106,7 +105,7 @@ fn parse_date(s: &str) -> Result<Date, tera::Error> {
         })
 }
 
-fn register(tera: &mut Tera, site: &Site) {
+fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_filter(
         "wareki",
         |s: &str, kw: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -145,27 +144,18 @@ fn register(tera: &mut Tera, site: &Site) {
         },
     );
 
-    // Views of all providers are built once and shared by every page that asks.
-    let all: Arc<Vec<(crate::model::Provider, Option<Group>, Value)>> = Arc::new(
-        site.providers
-            .iter()
-            .map(|p| {
-                (
-                    p.clone(),
-                    site.group_of(p),
-                    Value::from_serializable(&views::provider_view(site, p)),
-                )
-            })
-            .collect(),
-    );
+    // Views are built only for the providers a call asks for (a home page asks for a few
+    // consultation windows, not for all 10,000 records).
+    let shared = Arc::clone(site);
     tera.register_function(
         "providers",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let filter: ProviderFilter = kw.deserialize()?;
-            let list: Vec<Value> = all
+            let list: Vec<Value> = shared
+                .providers
                 .iter()
-                .filter(|(p, g, _)| filter.matches_in(p, *g))
-                .map(|(_, _, v)| v.clone())
+                .filter(|p| filter.matches_in(p, shared.group_of(p)))
+                .map(|p| Value::from_serializable(&views::provider_view(&shared, p)))
                 .collect();
             Ok(Value::from(list))
         },
