@@ -437,17 +437,6 @@ impl Session {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn injection_adds_the_script_and_drops_the_csp() {
-        let html = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head><body>x</body></html>";
-        let out = super::inject(html);
-        assert!(!out.contains("Content-Security-Policy"));
-        assert!(out.contains("<script src=\"/__tsunagu/livereload.js\"></script></body>"));
-    }
-}
-
 /// `providers/<id>/index.html` → `<id>` (list pages live one level deeper).
 fn provider_page_id(key: &str) -> Option<&str> {
     let rest = key
@@ -526,5 +515,16 @@ impl Timings {
                 .collect();
             eprintln!("timings: {}", parts.join(", "));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn injection_adds_the_script_and_drops_the_csp() {
+        let html = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head><body>x</body></html>";
+        let out = super::inject(html);
+        assert!(!out.contains("Content-Security-Policy"));
+        assert!(out.contains("<script src=\"/__tsunagu/livereload.js\"></script></body>"));
     }
 }
