@@ -363,8 +363,10 @@ impl Session {
         let (site, _warnings) = load::load_cached(&self.root, &self.overrides, Some(&self.cache))?;
         timer.mark("load");
         // After a data-only edit: the changed records' pages, and the lists they were or are in.
+        // Adding or removing records can reshape lists (a list may split into 行 pages), so
+        // those rebuild everything.
         let scope: Option<Scope> = match (&self.site, data_only) {
-            (Some(old), true) => Some(scope_of(old, &site)),
+            (Some(old), true) if same_ids(old, &site) => Some(scope_of(old, &site)),
             _ => None,
         };
         let templates = Templates::new(&site)?;
@@ -443,6 +445,13 @@ fn provider_page_id(key: &str) -> Option<&str> {
         .strip_prefix("providers/")?
         .strip_suffix("/index.html")?;
     (!rest.contains('/')).then_some(rest)
+}
+
+fn same_ids(a: &Site, b: &Site) -> bool {
+    a.providers.len() == b.providers.len() && {
+        let ids: HashSet<&str> = a.providers.iter().map(|p| p.id.as_str()).collect();
+        b.providers.iter().all(|p| ids.contains(p.id.as_str()))
+    }
 }
 
 /// The records that differ between two loads, and every list page either version is on.

@@ -571,3 +571,48 @@ fn static_files_and_theme_assets_are_copied() {
         .collect();
     assert!(set.contains(Path::new("404.html")));
 }
+
+#[test]
+fn long_lists_are_split_into_one_page_per_gojuon_row() {
+    let mut yaml = String::new();
+    for (id, name, kana) in [
+        ("p1", "あさひ医院", "あさひいいん"),
+        ("p2", "いずみ医院", "いずみいいん"),
+        ("p3", "かえで医院", "かえでいいん"),
+        ("p4", "はな医院", "はないいん"),
+    ] {
+        yaml.push_str(&record(id, name, kana));
+    }
+    let toml = SMALL_TOML.replace("[municipality]", "list_page_size = 3\n[municipality]");
+    let site = small_site(&[("content/providers/a.yaml", &yaml), ("site.toml", &toml)]);
+    let b = build_site(site.path(), &["--no-minify"]);
+    let index = read(&b.out, "providers/category/clinic/index.html");
+    assert!(
+        index.contains("行ごとのページに分けています"),
+        "index of a split list"
+    );
+    assert!(
+        index.contains(
+            "href=\"/zaitaku/providers/category/clinic/a/\">あ行<span class=\"count\">（2件）"
+        ),
+        "{index}"
+    );
+    assert!(!index.contains("card-title"), "no cards on the index");
+    let a = read(&b.out, "providers/category/clinic/a/index.html");
+    assert!(a.contains("あさひ医院") && a.contains("いずみ医院") && !a.contains("かえで医院"));
+    assert!(a.contains("<h1>診療所の一覧（あ行）</h1>"));
+    assert!(
+        b.out
+            .join("providers/category/clinic/ka/index.html")
+            .is_file()
+    );
+    assert!(
+        !b.out.join("providers/category/clinic/sa").exists(),
+        "no page for an empty row"
+    );
+    let sitemap = read(&b.out, "sitemap.xml");
+    assert!(sitemap.contains("providers/category/clinic/ha/</loc>"));
+    // A list within the limit stays one page.
+    let empty = read(&b.out, "providers/category/houkatsu/index.html");
+    assert!(!empty.contains("行ごとのページ") && empty.contains("登録がありません"));
+}

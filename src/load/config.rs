@@ -26,6 +26,8 @@ struct RawConfig {
     stale_after_days: u32,
     #[serde(default = "default_true")]
     minify: bool,
+    #[serde(default = "default_list_page_size")]
+    list_page_size: usize,
     #[serde(default = "default_feed_section")]
     feed_section: String,
     municipality: RawMunicipality,
@@ -110,6 +112,9 @@ fn default_stale() -> u32 {
 }
 fn default_true() -> bool {
     true
+}
+fn default_list_page_size() -> usize {
+    300
 }
 fn default_feed_section() -> String {
     "news".into()
@@ -198,6 +203,8 @@ pub struct Config {
     pub theme: String,
     pub stale_after_days: u32,
     pub minify: bool,
+    /// Lists longer than this are split into one page per 五十音 row.
+    pub list_page_size: usize,
     pub feed_section: String,
     pub municipality: Municipality,
     pub markdown: MarkdownConfig,
@@ -430,6 +437,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         theme: raw.theme,
         stale_after_days: raw.stale_after_days,
         minify: raw.minify,
+        list_page_size: raw.list_page_size.max(1),
         feed_section: raw.feed_section,
         municipality: Municipality {
             name: raw.municipality.name,

@@ -103,27 +103,77 @@ impl Renderer for Directory {
             })
         })?;
 
-        out.extend(render_pages(cx, &specs, |spec| {
-            let rows = rows(site, &values, &spec.filter);
-            let count: usize = rows.iter().map(|r| r.providers.len()).sum();
-            let crumbs = vec![
-                crumb(site, "ホーム", ""),
-                crumb(site, providers_title, "providers/"),
-                views::Link {
-                    title: spec.title.clone(),
-                    path: String::new(),
-                },
-            ];
-            let meta = Meta {
-                title: &spec.title,
-                description: &spec.lead,
-                og_type: "website",
+        // A list longer than `list_page_size` becomes an index page plus one page per 行.
+        let page_size = site.config.list_page_size;
+        let mut pages: Vec<ListPage> = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let counts = row_counts(site, &spec.filter);
+            let total: usize = counts.iter().sum();
+            let wanted = |path: &str| cx.scope.is_none_or(|sc| sc.lists.contains(path));
+            if total <= page_size {
+                if wanted(&spec.path) {
+                    pages.push(ListPage {
+                        spec: i,
+                        row: None,
+                        counts: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            if wanted(&spec.path) {
+                pages.push(ListPage {
+                    spec: i,
+                    row: None,
+                    counts: counts.clone(),
+                });
+            }
+            for (r, n) in counts.iter().enumerate() {
+                if *n > 0 && wanted(&row_path(&spec.path, r)) {
+                    pages.push(ListPage {
+                        spec: i,
+                        row: Some(r),
+                        counts: Vec::new(),
+                    });
+                }
+            }
+        }
+        out.extend(render_pages(cx, &pages, |page| {
+            let spec = &specs[page.spec];
+            let mut rows = rows(site, &values, &spec.filter);
+            if let Some(r) = page.row {
+                rows.retain(|row| row.label == ROWS[r]);
+            }
+            let (title, path) = match page.row {
+                Some(r) => (format!("{}（{}）", spec.title, ROWS[r]), row_path(&spec.path, r)),
+                None => (spec.title.clone(), spec.path.clone()),
             };
-            let mut ctx = base_context(site, &spec.path, meta, crumbs);
+            // The index of a split list shows links to its row pages instead of cards.
+            let row_links: Vec<serde_json::Value> = page
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(r, n)| serde_json::json!({"label": ROWS[r], "count": n, "path": format!("{}{}", site.config.base_path, row_path(&spec.path, r))}))
+                .collect();
+            if !row_links.is_empty() {
+                rows.clear();
+            }
+            let count: usize = if row_links.is_empty() {
+                rows.iter().map(|r| r.providers.len()).sum()
+            } else {
+                page.counts.iter().sum()
+            };
+            let mut crumbs = vec![crumb(site, "ホーム", ""), crumb(site, providers_title, "providers/")];
+            if page.row.is_some() {
+                crumbs.push(crumb(site, &spec.title, &spec.path));
+            }
+            crumbs.push(views::Link { title: title.clone(), path: String::new() });
+            let meta = Meta { title: &title, description: &spec.lead, og_type: "website" };
+            let mut ctx = base_context(site, &path, meta, crumbs);
             ctx.insert(
                 "list",
                 &serde_json::json!({
-                    "title": spec.title,
+                    "title": title,
                     "lead": spec.lead,
                     "kind": spec.kind,
                     "key": spec.key,
@@ -131,15 +181,9 @@ impl Renderer for Directory {
                 }),
             );
             ctx.insert("rows", &rows);
-            let html = cx.templates.render(
-                "providers/list.html",
-                &ctx,
-                std::path::Path::new("site.toml"),
-            )?;
-            Ok(OutputFile {
-                path: index_file(&spec.path),
-                content: Content::Html(html),
-            })
+            ctx.insert("row_links", &row_links);
+            let html = cx.templates.render("providers/list.html", &ctx, std::path::Path::new("site.toml"))?;
+            Ok(OutputFile { path: index_file(&path), content: Content::Html(html) })
         })?);
 
         let meta = Meta {
@@ -178,6 +222,51 @@ impl Renderer for Directory {
         });
         Ok(out)
     }
+}
+
+/// One page of a list: the whole list, the index of a split list (`counts` per 行),
+/// or the page of one 行.
+struct ListPage {
+    spec: usize,
+    row: Option<usize>,
+    counts: Vec<usize>,
+}
+
+/// Path segments of the 行 pages of a split list.
+pub const ROW_SLUGS: [&str; 10] = ["a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa"];
+
+pub fn row_path(list_path: &str, row: usize) -> String {
+    format!("{list_path}{}/", ROW_SLUGS[row])
+}
+
+/// How many providers of a list fall in each 行.
+fn row_counts(site: &Site, filter: &ProviderFilter) -> Vec<usize> {
+    let mut counts = vec![0; ROWS.len()];
+    for p in site.providers.iter().filter(|p| filter.matches(p)) {
+        if let Some(r) = ROWS.iter().position(|l| *l == p.kana.row()) {
+            counts[r] += 1;
+        }
+    }
+    counts
+}
+
+/// Every list page the directory writes (for the sitemap).
+pub fn list_page_paths(site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    for spec in list_specs(site) {
+        let counts = row_counts(site, &spec.filter);
+        if counts.iter().sum::<usize>() > site.config.list_page_size {
+            out.extend(
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(r, _)| row_path(&spec.path, r)),
+            );
+        }
+        out.push(spec.path);
+    }
+    out
 }
 
 fn list_specs(site: &Site) -> Vec<ListSpec> {

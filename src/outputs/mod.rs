@@ -2,7 +2,7 @@
 //! files it wants written. None of them touches the disk; the writer decides that.
 
 mod assets;
-mod directory;
+pub mod directory;
 mod feed;
 pub mod lectures;
 pub mod print_guide;

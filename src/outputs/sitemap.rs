@@ -36,15 +36,8 @@ impl Renderer for Sitemap {
         for p in &site.providers {
             entries.push((p.path(), Some(p.updated.to_string())));
         }
-        let c = &site.config;
-        for (kind, keys) in [
-            ("category", c.categories.keys().collect::<Vec<_>>()),
-            ("area", c.areas.keys().collect()),
-            ("service", c.services.keys().collect()),
-        ] {
-            for k in keys {
-                entries.push((format!("providers/{kind}/{k}/"), None));
-            }
+        for path in super::directory::list_page_paths(site) {
+            entries.push((path, None));
         }
         entries.sort();
         let mut x = String::from(
