@@ -350,10 +350,13 @@ impl Session {
     /// Rebuilds after `changed` (everything when `None`); returns the summary line.
     fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Result<String, Diagnostics> {
         let start = Instant::now();
+        // Editors and tools save through temporary files that are gone by now; those are
+        // not changes of their own.
         let data_only = changed.is_some_and(|c| {
             c.iter().all(|p| {
+                let yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
                 p.starts_with(load::providers::PROVIDERS_DIR)
-                    && p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                    && (yaml || !self.root.join(p).exists())
             })
         }) && self.site.is_some();
         if !data_only {
@@ -462,12 +465,19 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
         new.providers.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut scope = Scope::default();
     let mut touch = |p: &crate::model::Provider| {
-        scope
-            .lists
-            .insert(format!("providers/category/{}/", p.category));
-        scope.lists.insert(format!("providers/area/{}/", p.area));
-        for s in &p.services {
-            scope.lists.insert(format!("providers/service/{s}/"));
+        let row = crate::model::kana::ROWS
+            .iter()
+            .position(|r| *r == p.kana.row())
+            .unwrap_or(0);
+        let lists = [
+            format!("providers/category/{}/", p.category),
+            format!("providers/area/{}/", p.area),
+        ]
+        .into_iter()
+        .chain(p.services.iter().map(|s| format!("providers/service/{s}/")));
+        for list in lists {
+            scope.lists.insert(outputs::directory::row_path(&list, row));
+            scope.lists.insert(list);
         }
     };
     for (id, p) in &after {

@@ -84,8 +84,20 @@ fn serve(root: &Path) -> Server {
 #[test]
 fn serve_rebuilds_on_edit_reloads_the_browser_and_keeps_the_last_good_site_on_errors() {
     let site = sample_copy();
+    // Small pages, so the lists are split by 行 and an edit must reach the right row page.
+    let toml = site.path().join("site.toml");
+    edit(
+        &toml,
+        "stale_after_days = 365",
+        "stale_after_days = 365\nlist_page_size = 5",
+    );
     let server = serve(site.path());
     let page = "/providers/honcho-naika-clinic/";
+    let row_page = "/providers/category/clinic/ha/";
+    assert!(
+        get(&server.addr, row_page).1.contains("0990-12-2468"),
+        "split list row page"
+    );
     let (status, body) = get(&server.addr, page);
     assert_eq!(status, 200);
     assert!(body.contains("0990-12-2468"));
@@ -108,6 +120,11 @@ fn serve_rebuilds_on_edit_reloads_the_browser_and_keeps_the_last_good_site_on_er
     assert!(
         body.contains("0990-12-9753") && !body.contains("0990-12-2468"),
         "new number served"
+    );
+    let (_, list) = get(&server.addr, row_page);
+    assert!(
+        list.contains("0990-12-9753") && !list.contains("0990-12-2468"),
+        "the list page follows the edit"
     );
 
     // A broken edit: the error goes to the browser, the last good page stays up.

@@ -44,13 +44,53 @@ impl Renderer for Directory {
             .into_iter()
             .filter(|s| cx.scope.is_none_or(|sc| sc.lists.contains(&s.path)))
             .collect();
+        // A list longer than `list_page_size` becomes an index page plus one page per 行.
+        let page_size = site.config.list_page_size;
+        let mut pages: Vec<ListPage> = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let counts = row_counts(site, &spec.filter);
+            let total: usize = counts.iter().sum();
+            let wanted = |path: &str| cx.scope.is_none_or(|sc| sc.lists.contains(path));
+            if total <= page_size {
+                if wanted(&spec.path) {
+                    pages.push(ListPage {
+                        spec: i,
+                        row: None,
+                        counts: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            if wanted(&spec.path) {
+                pages.push(ListPage {
+                    spec: i,
+                    row: None,
+                    counts: counts.clone(),
+                });
+            }
+            for (r, n) in counts.iter().enumerate() {
+                if *n > 0 && wanted(&row_path(&spec.path, r)) {
+                    pages.push(ListPage {
+                        spec: i,
+                        row: Some(r),
+                        counts: Vec::new(),
+                    });
+                }
+            }
+        }
         // Views are built only for providers something here will show.
         let values: Vec<Option<Value>> = site
             .providers
             .par_iter()
             .map(|p| {
                 let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
-                let listed = cx.scope.is_some() && specs.iter().any(|s| s.filter.matches(p));
+                // On a list page of its own (a whole list, or its 行 page), not an index page.
+                let listed = cx.scope.is_some()
+                    && pages.iter().any(|lp| {
+                        lp.counts.is_empty()
+                            && specs[lp.spec].filter.matches(p)
+                            && lp.row.is_none_or(|r| ROWS[r] == p.kana.row())
+                    });
                 (own_page || listed)
                     .then(|| Value::from_serializable(&views::provider_view(site, p)))
             })
@@ -103,40 +143,6 @@ impl Renderer for Directory {
             })
         })?;
 
-        // A list longer than `list_page_size` becomes an index page plus one page per 行.
-        let page_size = site.config.list_page_size;
-        let mut pages: Vec<ListPage> = Vec::new();
-        for (i, spec) in specs.iter().enumerate() {
-            let counts = row_counts(site, &spec.filter);
-            let total: usize = counts.iter().sum();
-            let wanted = |path: &str| cx.scope.is_none_or(|sc| sc.lists.contains(path));
-            if total <= page_size {
-                if wanted(&spec.path) {
-                    pages.push(ListPage {
-                        spec: i,
-                        row: None,
-                        counts: Vec::new(),
-                    });
-                }
-                continue;
-            }
-            if wanted(&spec.path) {
-                pages.push(ListPage {
-                    spec: i,
-                    row: None,
-                    counts: counts.clone(),
-                });
-            }
-            for (r, n) in counts.iter().enumerate() {
-                if *n > 0 && wanted(&row_path(&spec.path, r)) {
-                    pages.push(ListPage {
-                        spec: i,
-                        row: Some(r),
-                        counts: Vec::new(),
-                    });
-                }
-            }
-        }
         out.extend(render_pages(cx, &pages, |page| {
             let spec = &specs[page.spec];
             let mut rows = rows(site, &values, &spec.filter);
