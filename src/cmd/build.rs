@@ -11,9 +11,8 @@ use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// サイトのフォルダ（site.toml のある所） / the site's folder
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    site: super::SiteArg,
     /// 出力フォルダ（既定: サイトのフォルダの public/） / output folder [default: ROOT/public]
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -38,7 +37,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
-    let root = super::root_arg(&a.root);
+    let root = a.site.root();
     let output = a.output.clone().unwrap_or_else(|| root.join("public"));
     let progress = progress_bar();
     let opts = BuildOptions {

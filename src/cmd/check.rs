@@ -1,22 +1,20 @@
 //! `tsunagu check`
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// サイトのフォルダ（site.toml のある所） / the site's folder
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    site: super::SiteArg,
     /// 外部サイトへのリンクも確かめる（インターネット接続が必要） / also request every external link
     #[arg(long)]
     external: bool,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
-    let root = super::root_arg(&a.root);
+    let root = a.site.root();
     match tsunagu::build::check(&root, &Overrides::default(), a.external) {
         Ok((site, diags)) => {
             super::report(&root, &diags, color);

@@ -108,6 +108,16 @@ pub fn say(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-fn root_arg(root: &Option<PathBuf>) -> PathBuf {
-    root.clone().unwrap_or_else(|| PathBuf::from("."))
+/// `--root`, shared by every command that works on a site.
+#[derive(Debug, clap::Args)]
+pub struct SiteArg {
+    /// サイトのフォルダ（site.toml のある所）。既定は今いるフォルダ / the site's folder [default: .]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+impl SiteArg {
+    fn root(&self) -> PathBuf {
+        self.root.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
 }

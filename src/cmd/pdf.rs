@@ -11,9 +11,8 @@ use tsunagu::load::Overrides;
 pub struct Args {
     /// ガイドの名前（site.toml の [guides.名前]）。省くとすべて / the guide's name; all when left out
     guide: Option<String>,
-    /// サイトのフォルダ（site.toml のある所） / the site's folder
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    site: super::SiteArg,
     /// 書き出すフォルダ（既定: 今いるフォルダ）。ファイルは「名前.pdf」 / folder for NAME.pdf [default: .]
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -26,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
-    let root = super::root_arg(&a.root);
+    let root = a.site.root();
     let start = Instant::now();
     let out_dir = a.output.clone().unwrap_or_else(|| PathBuf::from("."));
     let overrides = Overrides {

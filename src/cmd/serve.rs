@@ -8,9 +8,8 @@ use tsunagu::serve::ServeOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// サイトのフォルダ（site.toml のある所） / the site's folder
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    site: super::SiteArg,
     /// 待ち受ける番号（0 なら空いている番号） / port on 127.0.0.1 (0 picks a free one)
     #[arg(long, short, default_value_t = 1111)]
     port: u16,
@@ -22,7 +21,7 @@ pub struct Args {
 static COLOR: AtomicBool = AtomicBool::new(false);
 
 pub fn run(a: Args, color: bool) -> ExitCode {
-    let root = super::root_arg(&a.root);
+    let root = a.site.root();
     COLOR.store(color, Ordering::Relaxed);
     let emit_root = root.clone();
     let opts = ServeOptions {

@@ -8,16 +8,15 @@ use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// サイトのフォルダ（site.toml のある所） / the site's folder
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    site: super::SiteArg,
     /// 確認票と CSV を書き出すフォルダ（既定: ./kakunin） / folder for the sheets and the CSV
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
-    let root = super::root_arg(&a.root);
+    let root = a.site.root();
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("kakunin"));
     let (result, diags) = match tsunagu::build::stale(&root, &Overrides::default()) {
         Ok(r) => r,
