@@ -175,10 +175,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         &prepared,
         &snapshot,
         &changes,
-        WriteOptions {
-            minify,
-            force: opts.force,
-        },
+        WriteOptions { force: opts.force },
     )
     .map_err(Diagnostics::from)?;
     Ok(BuildReport {

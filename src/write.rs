@@ -1,4 +1,4 @@
-//! Step 4 of a build: minify, write everything into a staging folder beside the output,
+//! Step 4 of a build: minify and hash, write everything into a staging folder beside the output,
 //! then swap it in. A build that fails before the swap leaves the old output untouched.
 
 use std::fs;
@@ -18,7 +18,6 @@ pub const MARKER: &str = ".tsunagu-output";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
-    pub minify: bool,
     /// Replace an output folder even when it does not look like ours.
     pub force: bool,
 }

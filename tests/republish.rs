@@ -183,6 +183,7 @@ fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
     let (code, err) = build(site.path(), &out, &[]);
     assert_eq!(code, 0);
     assert!(err.contains("前回から変わったところはありません"), "{err}");
+    assert!(err.contains("（うち書き換え 0）"), "{err}");
     assert_eq!(
         mtime(&changed),
         t_changed,

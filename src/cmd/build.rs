@@ -65,11 +65,12 @@ pub fn run(a: Args, color: bool) -> ExitCode {
             }
             super::say(&r.changes.summary());
             crate::cmd::say(&format!(
-                "完了: {} ページ（事業所 {} 件）、{} ファイル {:.1} MB を {} に書き出しました。警告 {} 件、{:.2} 秒",
+                "完了: {} ページ（事業所 {} 件）、{} ファイル {:.1} MB（うち書き換え {}）を {} に書き出しました。警告 {} 件、{:.2} 秒",
                 r.pages,
                 r.providers,
                 r.stats.files,
                 r.stats.bytes as f64 / 1_000_000.0,
+                r.stats.written,
                 output.display(),
                 r.diagnostics.warning_count(),
                 r.elapsed.as_secs_f64()
