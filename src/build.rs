@@ -169,15 +169,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         previous.as_ref().and_then(|p| p.providers.as_ref()),
         &snapshot,
     );
-    let stats = write::publish(
-        &opts.root,
-        &opts.output,
-        &prepared,
-        &snapshot,
-        &changes,
-        WriteOptions { force: opts.force },
-    )
-    .map_err(Diagnostics::from)?;
+    // Nothing changed and every file is still in place: leave the output alone entirely.
+    let untouched = previous.as_ref().is_some_and(|p| {
+        p.files == write::manifest(&prepared)
+            && p.providers.as_ref() == Some(&snapshot)
+            && prepared.iter().all(|f| opts.output.join(&f.path).is_file())
+    });
+    let stats = if untouched {
+        write::WriteStats {
+            files: prepared.len(),
+            bytes: prepared.iter().map(|f| f.bytes.len() as u64).sum(),
+            written: 0,
+        }
+    } else {
+        write::publish(
+            &opts.root,
+            &opts.output,
+            &prepared,
+            &snapshot,
+            &changes,
+            WriteOptions { force: opts.force },
+        )
+        .map_err(Diagnostics::from)?
+    };
     Ok(BuildReport {
         changes,
         pages,

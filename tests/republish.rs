@@ -180,9 +180,16 @@ fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
     let (t_untouched, t_changed) = (mtime(&untouched), mtime(&changed));
     std::thread::sleep(Duration::from_millis(1100));
 
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let folder = inode(&out);
     let (code, err) = build(site.path(), &out, &[]);
     assert_eq!(code, 0);
     assert!(err.contains("前回から変わったところはありません"), "{err}");
+    assert_eq!(
+        inode(&out),
+        folder,
+        "a build with no change must leave the output folder as it is"
+    );
     assert!(err.contains("（うち書き換え 0）"), "{err}");
     assert_eq!(
         mtime(&changed),
