@@ -63,49 +63,41 @@ pub fn parse(
     config: &Config,
     providers: &[Provider],
 ) -> Parsed {
-    let mut slides = Vec::new();
-    let mut errors = Vec::new();
-    let mut broken = Vec::new();
+    // Byte range and first line of each slide: split at `---` lines outside code.
+    let mut ranges = Vec::new();
     let mut in_fence = false;
-    let mut start = 0; // byte offset where the current slide begins
-    let mut start_line = 1;
-    let mut offset = 0;
-    let lines: Vec<&str> = body.split_inclusive('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
+    let (mut start, mut start_line, mut offset) = (0, 1, 0);
+    for (i, line) in body.split_inclusive('\n').enumerate() {
         let t = line.trim();
         if t.starts_with("```") || t.starts_with("~~~") {
             in_fence = !in_fence;
         }
         if !in_fence && t == "---" {
-            push_slide(
-                &body[start..offset],
-                start,
-                start_line,
-                cx,
-                meta,
-                config,
-                providers,
-                &mut slides,
-                &mut errors,
-                &mut broken,
-            );
+            ranges.push((start, offset, start_line));
             start = offset + line.len();
             start_line = i + 2;
         }
         offset += line.len();
     }
-    push_slide(
-        &body[start..],
-        start,
-        start_line,
-        cx,
-        meta,
-        config,
-        providers,
-        &mut slides,
-        &mut errors,
-        &mut broken,
-    );
+    ranges.push((start, body.len(), start_line));
+
+    let mut slides = Vec::new();
+    let mut errors = Vec::new();
+    let mut broken = Vec::new();
+    for (from, to, line) in ranges {
+        push_slide(
+            &body[from..to],
+            from,
+            line,
+            cx,
+            meta,
+            config,
+            providers,
+            &mut slides,
+            &mut errors,
+            &mut broken,
+        );
+    }
     if slides.is_empty() && errors.is_empty() {
         errors.push((
             1,
