@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
 
-use common::{bin, tool};
+use common::tool;
 
 const DECK: &str = "lectures/zaitaku-iryo/";
 
@@ -282,13 +282,8 @@ fn lecture_mistakes_name_the_file_and_line() {
         .replacen("::: notes\n最初に", "::: note\n最初に", 1);
     std::fs::write(&file, &broken).unwrap();
     let line = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
-    let o = bin()
-        .args(["check", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let (code, err) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{err}");
     let f = "content/lectures/zaitaku-iryo.md";
     assert!(
         err.contains(&format!("{f}:{}:", line("handout: 4")))
@@ -310,13 +305,8 @@ fn lecture_mistakes_name_the_file_and_line() {
     // Unknown keys under lecture: are front matter errors with their line.
     let src2 = src.replacen("  speaker:", "  speeker:", 1);
     std::fs::write(&file, &src2).unwrap();
-    let o = bin()
-        .args(["check", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let (code, err) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("speeker"), "{err}");
     assert!(
         err.contains(&format!(

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use headless_chrome::protocol::cdp::{Browser as CdpBrowser, DOM, Emulation};
 use headless_chrome::{Browser, Tab};
 
-use common::{bin, files, tool};
+use common::{files, tool};
 
 const NOTE: &str = "notes/watashi-note/";
 
@@ -362,13 +362,8 @@ fn note_syntax_errors_name_the_file_and_line() {
         .replacen("::: lines 10 伝えたいこと", "::: lines 100 伝えたいこと", 1);
     std::fs::write(&note, &broken).unwrap();
     let line_of = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
-    let o = bin()
-        .args(["check", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let (code, err) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains(&format!(
             "content/notes/watashi-note.md:{}:1",

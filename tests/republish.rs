@@ -345,13 +345,8 @@ fn check_verifies_internal_links_and_anchors_and_external_links_only_on_request(
         format!("{text}\n[見出しへ](@/guide/kaigo-hoken.md#no-such-heading)\n"),
     )
     .unwrap();
-    let o = bin()
-        .args(["check", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let (code, err) = common::check(site.path());
+    assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("guide/hajimeni/index.html")
             && err.contains("#no-such-heading がリンク先のページにありません"),

@@ -28,6 +28,19 @@ pub fn run(args: &[&std::ffi::OsStr]) -> (i32, String) {
     )
 }
 
+/// `tsunagu check --root DIR`: (exit code, stderr).
+pub fn check(root: &Path) -> (Option<i32>, String) {
+    let o = bin()
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .expect("run tsunagu");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Every file below `dir`, sorted.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
