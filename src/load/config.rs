@@ -43,6 +43,10 @@ struct RawConfig {
     guides: IndexMap<String, RawGuide>,
     #[serde(default)]
     pdf: PdfConfig,
+    #[serde(default)]
+    opendata: OpenDataConfig,
+    #[serde(default)]
+    import: ImportConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +218,8 @@ pub struct Config {
     pub services: IndexMap<String, Service>,
     pub guides: IndexMap<String, GuideConfig>,
     pub pdf: PdfConfig,
+    pub opendata: OpenDataConfig,
+    pub import: ImportConfig,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +251,58 @@ pub struct MapConfig {
     pub link: Option<String>,
     #[serde(default)]
     pub label: Option<String>,
+    /// Tile URL template with `{z}`, `{x}` and `{y}` (e.g. 地理院タイル). Without it no
+    /// map is drawn and no page asks a tile server for anything.
+    #[serde(default)]
+    pub tiles: Option<String>,
+    /// Credit the tile provider requires, shown on every map.
+    #[serde(default)]
+    pub attribution: Option<String>,
+    #[serde(default)]
+    pub attribution_url: Option<String>,
+    #[serde(default = "default_max_zoom")]
+    pub max_zoom: u8,
+}
+
+fn default_max_zoom() -> u8 {
+    18
+}
+
+/// The licence printed on `/opendata/` and in the exported files.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataConfig {
+    #[serde(default = "default_license")]
+    pub license: String,
+    #[serde(default = "default_license_url")]
+    pub license_url: String,
+}
+
+impl Default for OpenDataConfig {
+    fn default() -> Self {
+        OpenDataConfig {
+            license: default_license(),
+            license_url: default_license_url(),
+        }
+    }
+}
+
+fn default_license() -> String {
+    "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）".into()
+}
+fn default_license_url() -> String {
+    "https://creativecommons.org/licenses/by/4.0/deed.ja".into()
+}
+
+/// A city's own CSV layout for `tsunagu import --format NAME`: each of our field names
+/// (name, kana, type, address, phone…) maps to the CSV header that holds it.
+pub type ImportFormat = IndexMap<String, String>;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    #[serde(default)]
+    pub formats: IndexMap<String, ImportFormat>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
@@ -287,6 +345,10 @@ pub struct Category {
     /// schema.org type for JSON-LD (Hospital, MedicalClinic, Dentist, Pharmacy…).
     #[serde(default = "default_schema_type")]
     pub schema_type: String,
+    /// Type names in imported CSV files that mean this category (医療機関の種類,
+    /// サービスの種類), e.g. ["訪問介護"].
+    #[serde(default)]
+    pub source_types: Vec<String>,
 }
 
 fn default_schema_type() -> String {
@@ -299,6 +361,9 @@ pub struct Area {
     pub label: String,
     #[serde(default)]
     pub description: String,
+    /// Town names (町名) in this area; `import` places a record by its address.
+    #[serde(default)]
+    pub towns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -423,6 +488,30 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                 .with_help("https:// で始まり {lat} と {lon} を含む URL を書いてください"),
         );
     }
+    if let Some(tiles) = &raw.map.tiles
+        && (!tiles.starts_with("https://")
+            || !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k))
+            || url::Url::parse(&tiles.replace(['{', '}'], "")).is_err())
+    {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                src.find("tiles").map(|o| pos_of_offset(src, o)),
+                "[map] tiles の形が正しくありません",
+            )
+            .with_help("https:// で始まり {z} {x} {y} を含むタイルの URL を書いてください（例: https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png）"),
+        );
+    }
+    if raw.map.tiles.is_some() && raw.map.attribution.as_deref().is_none_or(str::is_empty) {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                src.find("tiles").map(|o| pos_of_offset(src, o)),
+                "[map] tiles を使うときは attribution（出典の表示）が必要です",
+            )
+            .with_help("タイル提供元が求める出典を書いてください（例: attribution = \"地理院タイル\"）"),
+        );
+    }
     let guides = guides(src, &raw.guides, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -455,6 +544,8 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         services: raw.services,
         guides,
         pdf: raw.pdf,
+        opendata: raw.opendata,
+        import: raw.import,
     })
 }
 
