@@ -362,6 +362,14 @@ impl Record<'_> {
     }
 
     fn kana(&mut self) -> Option<Kana> {
+        if self.field("kana").is_none_or(Node::is_null) {
+            // Imported lists often carry no reading; the record is still published.
+            self.diags.push(
+                Diagnostic::warning(self.file, Some(self.node.pos), "よみがな（kana）がありません")
+                    .with_help("kana に名称の読みをひらがなで書いてください。書くまでは五十音順の一覧で「その他」に並びます"),
+            );
+            return Some(Kana::unknown());
+        }
         let s = self.text("kana", true)?;
         match Kana::parse(&s) {
             Ok(k) => Some(k),

@@ -43,6 +43,7 @@ theme_files!(
     "static/css/style.css",
     "static/js/textsize.js",
     "static/js/note.js",
+    "static/js/fold.js",
     "static/css/note.css",
     "static/css/note-a5.css",
     "static/favicon.svg",

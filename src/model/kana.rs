@@ -25,6 +25,15 @@ impl Kana {
         }
     }
 
+    /// No reading known (e.g. imported from a CSV without one): sorts last, under「その他」.
+    pub fn unknown() -> Kana {
+        Kana(String::new())
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -32,6 +41,9 @@ impl Kana {
     /// Key for 五十音 order: voiced and small kana sort with their plain forms first,
     /// then the exact reading breaks ties (はし < ばし < ぱし).
     pub fn sort_key(&self) -> (String, String) {
+        if self.is_unknown() {
+            return ("\u{10FFFF}".into(), String::new());
+        }
         let plain = self
             .0
             .chars()
@@ -43,7 +55,7 @@ impl Kana {
 
     /// The 行 a reading is listed under: "あ行", "か行", … "わ行".
     pub fn row(&self) -> &'static str {
-        self.0.chars().next().map(row_of).unwrap_or("わ行")
+        self.0.chars().next().map(row_of).unwrap_or("その他")
     }
 }
 
@@ -70,9 +82,25 @@ fn seion(c: char) -> char {
     c
 }
 
-pub const ROWS: [&str; 10] = [
-    "あ行", "か行", "さ行", "た行", "な行", "は行", "ま行", "や行", "ら行", "わ行",
+/// The 五十音 rows, and last「その他」for records without a reading.
+pub const ROWS: [&str; 11] = [
+    "あ行", "か行", "さ行", "た行", "な行", "は行", "ま行", "や行", "ら行", "わ行", "その他",
 ];
+
+/// Text folded for matching, as `static/js/fold.js` folds it in the browser: NFKC
+/// (full-width digits and letters, half-width katakana), lower case, katakana to
+/// hiragana, and no spaces. 「ｹｱﾏﾈ」「ケアマネ」「けあまね」 all fold the same.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => to_hiragana(c),
+            _ => c,
+        })
+        .collect()
+}
 
 fn row_of(c: char) -> &'static str {
     match seion(c) {
@@ -107,6 +135,14 @@ mod tests {
         assert_eq!(Kana::parse("東原"), Err('東'));
         assert_eq!(Kana::parse("abc"), Err('a'));
         assert!(Kana::parse("").is_err());
+    }
+
+    #[test]
+    fn fold_ignores_width_kana_case_and_spaces() {
+        assert_eq!(fold("ｹｱﾏﾈ ジャー"), "けあまねじゃー");
+        assert_eq!(fold("訪問看護ステーション"), "訪問看護すてーしょん");
+        assert_eq!(fold("ＡＢＣ１２３"), "abc123");
+        assert_eq!(Kana::unknown().row(), "その他");
     }
 
     #[test]

@@ -239,7 +239,9 @@ struct ListPage {
 }
 
 /// Path segments of the 行 pages of a split list.
-pub const ROW_SLUGS: [&str; 10] = ["a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa"];
+pub const ROW_SLUGS: [&str; 11] = [
+    "a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "other",
+];
 
 pub fn row_path(list_path: &str, row: usize) -> String {
     format!("{list_path}{}/", ROW_SLUGS[row])
