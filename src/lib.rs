@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod diagnostics;
+pub mod import;
 pub mod init;
 pub mod lecture;
 pub mod links;

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod diff;
+mod import;
 mod init;
 mod pdf;
 mod serve;
@@ -49,6 +50,8 @@ enum Command {
     Diff(diff::Args),
     /// 新しいサイトのひな形を作ります / create a new site
     Init(init::Args),
+    /// オープンデータの CSV から事業所データを取り込みます / import providers from an open-data CSV
+    Import(import::Args),
     /// 確認の期限を過ぎた事業所の一覧と、掲載情報確認票を作ります / list overdue records, make confirmation sheets
     Stale(stale::Args),
     /// 印刷用ガイドを PDF にします（Chromium を使います） / print a guide to PDF with Chromium
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(a) => check::run(a, color),
         Command::Diff(a) => diff::run(a, color),
         Command::Init(a) => init::run(a, color),
+        Command::Import(a) => import::run(a, color),
         Command::Pdf(a) => pdf::run(a, color),
         Command::Serve(a) => serve::run(a, color),
         Command::Stale(a) => stale::run(a, color),

@@ -19,7 +19,7 @@ use crate::model::{Accepting, Coords, Day, Hours, Kana, Phone, Provider};
 
 pub const PROVIDERS_DIR: &str = "content/providers";
 
-const FIELDS: &[&str] = &[
+pub const FIELDS: &[&str] = &[
     "id",
     "name",
     "kana",
@@ -136,12 +136,17 @@ fn check_unique_ids(providers: &[Provider], diags: &mut Diagnostics) {
 }
 
 fn load_file(root: &Path, rel: &Path, config: &Config) -> (Vec<Provider>, Diagnostics) {
+    match read_text(root, rel) {
+        Ok(src) => load_text(rel, &src, config),
+        Err(d) => (Vec::new(), d.into()),
+    }
+}
+
+/// Reads the records of one file's text, as if it were `rel` (the importer checks what
+/// it is about to write this way).
+pub fn load_text(rel: &Path, src: &str, config: &Config) -> (Vec<Provider>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let src = match read_text(root, rel) {
-        Ok(s) => s,
-        Err(d) => return (Vec::new(), d.into()),
-    };
-    let tree = match yaml::parse(&src) {
+    let tree = match yaml::parse(src) {
         Ok(Some(t)) => t,
         Ok(None) => return (Vec::new(), diags),
         Err(e) => {

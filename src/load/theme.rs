@@ -25,6 +25,7 @@ theme_files!(
     "templates/page.html",
     "templates/section.html",
     "templates/404.html",
+    "templates/opendata.html",
     "templates/partials/breadcrumbs.html",
     "templates/partials/provider_list.html",
     "templates/partials/provider_card.html",

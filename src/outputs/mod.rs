@@ -5,6 +5,7 @@ mod assets;
 pub mod directory;
 mod feed;
 pub mod lectures;
+mod opendata;
 pub mod print_guide;
 mod sitemap;
 mod web;
@@ -87,6 +88,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(feed::AtomFeed),
         Box::new(print_guide::PrintGuides),
         Box::new(lectures::Lectures),
+        Box::new(opendata::OpenData),
         Box::new(sitemap::Sitemap),
         Box::new(assets::Assets),
     ]

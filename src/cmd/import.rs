@@ -1,0 +1,110 @@
+//! `tsunagu import`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tsunagu::import::{Options, Outcome};
+use tsunagu::load::Overrides;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    site: super::SiteArg,
+    /// 取り込む CSV ファイル / the CSV file
+    file: PathBuf,
+    /// 形式: iryo（医療機関一覧）, kaigo（介護サービス事業所一覧）, kouhyou（介護サービス情報公表システム）か site.toml の [import.formats.名前]。省略すると1行目から判断します / layout; detected from the header when omitted
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// 文字コード: utf-8, utf-16, shift_jis。省略すると自動で判断します / encoding; detected when omitted
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+    /// すべての行をこの分類に入れます / put every row in this category
+    #[arg(long, value_name = "KEY")]
+    category: Option<String>,
+    /// 住所から圏域が決まらない行の圏域 / area for rows whose address matches no town
+    #[arg(long, value_name = "KEY")]
+    area: Option<String>,
+    /// 書き込む YAML（既定: content/providers/<CSV の名前>.yaml） / the YAML file to write
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// 変わる内容を表示するだけで、書き込みません / show what would change, write nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run(a: Args, color: bool) -> ExitCode {
+    let root = a.site.root();
+    let config = match tsunagu::load::config::load(&root, &Overrides::default()) {
+        Ok(c) => c,
+        Err(d) => return super::fail(&root, &d, color),
+    };
+    let opts = Options {
+        file: a.file,
+        format: a.format,
+        encoding: a.encoding,
+        category: a.category,
+        area: a.area,
+        out: a.out,
+        dry_run: a.dry_run,
+    };
+    let outcome = match tsunagu::import::run(&root, &config, &opts) {
+        Ok(o) => o,
+        Err(d) => return super::fail(&root, &d, color),
+    };
+    super::report(&root, &outcome.problems, color);
+    super::say(&summary(&opts, &outcome));
+    if outcome.skipped() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(opts: &Options, o: &Outcome) -> String {
+    let mut s = format!(
+        "\n{}（{}、{}、{} 行）\n",
+        opts.file.display(),
+        o.format,
+        o.encoding,
+        o.rows
+    );
+    for (id, changes) in &o.updated {
+        s.push_str(&format!("更新 {id}\n"));
+        for c in changes {
+            s.push_str(&format!(
+                "    {}: {} → {}\n",
+                c.field,
+                c.before.as_deref().unwrap_or("（なし）"),
+                c.after
+            ));
+        }
+    }
+    for id in &o.added {
+        s.push_str(&format!("追加 {id}\n"));
+    }
+    s.push_str(&format!(
+        "追加 {} 件、更新 {} 件、変更なし {} 件、CSV にない記録 {} 件（そのまま残しました）、取り込めなかった行 {} 件\n",
+        o.added.len(),
+        o.updated.len(),
+        o.unchanged,
+        o.kept,
+        o.skipped()
+    ));
+    s.push_str(&if o.written {
+        format!(
+            "{} に書き込みました。tsunagu build でサイトに反映されます。",
+            o.out.display()
+        )
+    } else if opts.dry_run {
+        format!(
+            "--dry-run のため {} には書き込んでいません。",
+            o.out.display()
+        )
+    } else {
+        format!("変更がないため {} はそのままです。", o.out.display())
+    });
+    if o.skipped() > 0 {
+        s.push_str("\n取り込めなかった行があります。上の理由を見て CSV を直し、もう一度取り込んでください（取り込めた行はそのまま残ります）。");
+    }
+    s
+}

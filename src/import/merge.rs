@@ -1,0 +1,351 @@
+//! Merging imported records into a provider file: matched records are updated in place
+//! and keep every field the CSV does not carry; new ones are added at the end; records
+//! the CSV does not mention stay as they were.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::Outcome;
+use super::emit::{self, Y};
+use super::rows::Candidate;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::load::config::Config;
+use crate::load::providers::{FIELDS, PROVIDERS_DIR, load_text};
+use crate::load::yaml;
+
+/// One field of one record that an import changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: String,
+}
+
+type Pairs = Vec<(String, Y)>;
+
+pub fn merge(
+    root: &Path,
+    csv: &Path,
+    out_rel: &Path,
+    config: &Config,
+    candidates: Vec<Candidate>,
+    problems: &mut Diagnostics,
+) -> Result<Outcome, Diagnostics> {
+    let (header, mut records) = read_existing(root, out_rel)?;
+    let today = crate::load::today().to_string();
+    let mut taken_ids = other_ids(root, out_rel);
+    taken_ids.extend(
+        records
+            .iter()
+            .filter_map(|r| get(r, "id").map(String::from)),
+    );
+    let existing = records.len();
+    let mut touched: HashSet<usize> = HashSet::new();
+    let mut outcome = Outcome::default();
+
+    for c in candidates {
+        let found = find(&records, &touched, &c);
+        if let Some(i) = found
+            && touched.contains(&i)
+        {
+            let id = get(&records[i], "id").unwrap_or_default();
+            problems.push(
+                Diagnostic::warning(
+                    csv,
+                    Some(Pos::new(c.line, 1)),
+                    format!(
+                        "「{}」は前の行と同じ事業所です（id: {id}）。この行は取り込んでいません",
+                        c.name
+                    ),
+                )
+                .with_help("同じ事業所が2行あります。どちらが正しいか確かめてください"),
+            );
+            continue;
+        }
+        match found {
+            Some(i) => {
+                touched.insert(i);
+                let changes = update(&mut records[i], &c.fields, &today);
+                let id = get(&records[i], "id").unwrap_or_default().to_string();
+                if changes.is_empty() {
+                    outcome.unchanged += 1;
+                } else {
+                    outcome.updated.push((id, changes));
+                }
+            }
+            None => {
+                let id = new_id(&c, &taken_ids);
+                taken_ids.insert(id.clone());
+                let mut pairs: Pairs = vec![("id".into(), Y::Plain(id.clone()))];
+                for (k, v) in &c.fields {
+                    set(&mut pairs, k, v.clone());
+                }
+                if get(&pairs, "updated").is_none() {
+                    set(&mut pairs, "updated", Y::Plain(today.clone()));
+                }
+                records.push(pairs);
+                touched.insert(records.len() - 1);
+                outcome.added.push(id);
+            }
+        }
+    }
+    outcome.kept = (0..existing).filter(|i| !touched.contains(i)).count();
+
+    let text = render(&header, &records, out_rel);
+    let (_, diags) = load_text(out_rel, &text, config);
+    if diags.has_errors() {
+        // The importer made something the loader refuses: say so rather than write it.
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::error(
+            out_rel,
+            None,
+            "取り込んだ結果が事業所データとして正しくないため、書き込みませんでした",
+        ).with_help("下の問題は書き込む前の内容についてのものです。元のファイルを直してから、もう一度取り込んでください"));
+        all.extend(diags.into_iter().filter(|d| d.is_error()).collect());
+        return Err(all);
+    }
+    outcome.text = text;
+    Ok(outcome)
+}
+
+/// Writes the merged file next to its target, then renames it over (never half a file).
+pub fn write(root: &Path, out_rel: &Path, outcome: &Outcome) -> Result<(), Diagnostics> {
+    let path = root.join(out_rel);
+    let fail = |e: std::io::Error| -> Diagnostics {
+        Diagnostic::error(out_rel, None, format!("書き込めません: {e}")).into()
+    };
+    let dir = path.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, outcome.text.as_bytes()).map_err(fail)?;
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Comment lines at the top of the file (kept), and its records.
+fn read_existing(root: &Path, rel: &Path) -> Result<(String, Vec<Pairs>), Diagnostics> {
+    if !root.join(rel).exists() {
+        return Ok((String::new(), Vec::new()));
+    }
+    let text = crate::load::read_text(root, rel)?;
+    let header: String = text
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .filter(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let tree = yaml::parse(&text).map_err(|e| {
+        Diagnostics::from(
+            Diagnostic::error(rel, Some(e.pos), e.message)
+                .with_help("取り込み先のファイルを直してから、もう一度取り込んでください"),
+        )
+    })?;
+    let items: Vec<&yaml::Node> = match &tree {
+        None => Vec::new(),
+        Some(t) => match (t.as_seq(), t.as_map()) {
+            (Some(items), _) => items.iter().collect(),
+            (None, Some(_)) => vec![t],
+            _ => {
+                return Err(
+                    Diagnostic::error(rel, Some(t.pos), "事業所の記録として読めません")
+                        .with_help("取り込み先には事業所データのファイルを指定してください")
+                        .into(),
+                );
+            }
+        },
+    };
+    let records = items
+        .into_iter()
+        .map(|n| match Y::from_node(n) {
+            Y::Map(pairs) => pairs,
+            _ => Vec::new(),
+        })
+        .collect();
+    Ok((header, records))
+}
+
+/// Ids used by the other provider files, so new ones never collide.
+fn other_ids(root: &Path, out_rel: &Path) -> HashSet<String> {
+    let dir = root.join(PROVIDERS_DIR);
+    let mut ids = HashSet::new();
+    for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+        let p = entry.path();
+        if p.extension().is_none_or(|e| e != "yaml" && e != "yml") || p == root.join(out_rel) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        let Ok(Some(tree)) = yaml::parse(&text) else {
+            continue;
+        };
+        let items: Vec<&yaml::Node> = match tree.as_seq() {
+            Some(s) => s.iter().collect(),
+            None => vec![&tree],
+        };
+        for n in items {
+            if let Some(id) = n
+                .as_map()
+                .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("id")))
+                .and_then(|(_, v)| v.as_str())
+            {
+                ids.insert(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
+fn get<'a>(pairs: &'a [(String, Y)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.as_text())
+}
+
+/// The record this candidate updates: same id, else same office code and category,
+/// else same name and category.
+fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<usize> {
+    let same_cat = |r: &Pairs| get(r, "category") == Some(c.category.as_str());
+    c.id.as_deref()
+        .and_then(|id| records.iter().position(|r| get(r, "id") == Some(id)))
+        .or_else(|| {
+            let code = c.office_code.as_deref()?;
+            records
+                .iter()
+                .position(|r| same_cat(r) && get(r, "office_code") == Some(code))
+        })
+        .or_else(|| {
+            // Names repeat (two 長尾医院 in one city): with several, the address or
+            // phone decides.
+            let same: Vec<usize> = (0..records.len())
+                .filter(|i| !touched.contains(i) && same_cat(&records[*i]))
+                .filter(|i| {
+                    get(&records[*i], "name")
+                        .map(super::normalize::tidy)
+                        .as_deref()
+                        == Some(c.name.as_str())
+                })
+                .collect();
+            match same[..] {
+                [one] => Some(one),
+                _ => same.into_iter().find(|i| {
+                    ["address", "phone"].iter().any(|k| {
+                        get(&records[*i], k).is_some() && get(&records[*i], k) == field(c, k)
+                    })
+                }),
+            }
+        })
+}
+
+fn field<'a>(c: &'a Candidate, key: &str) -> Option<&'a str> {
+    c.fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.as_text())
+}
+
+fn new_id(c: &Candidate, taken: &HashSet<String>) -> String {
+    let base = match (&c.id, &c.office_code) {
+        (Some(id), _) => id.clone(),
+        (None, Some(code)) if code.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            format!("{}-{}", c.category, code.to_ascii_lowercase())
+        }
+        _ => {
+            let hash = blake3::hash(
+                format!(
+                    "{}\n{}\n{}",
+                    c.name,
+                    c.category,
+                    field(c, "address").unwrap_or_default()
+                )
+                .as_bytes(),
+            );
+            format!("{}-{}", c.category, &hash.to_hex()[..8])
+        }
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Text of a value for comparing and for showing a change.
+fn shown(y: &Y) -> String {
+    match y {
+        Y::Str(s) | Y::Plain(s) => s.clone(),
+        Y::Flow(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
+        Y::Seq(items) => items.iter().map(shown).collect::<Vec<_>>().join(" / "),
+        Y::Map(pairs) => pairs
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", shown(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// Sets the CSV's fields on an existing record; `updated` becomes today when anything
+/// changed and the CSV gives no date of its own.
+fn update(record: &mut Pairs, fields: &[(String, Y)], today: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (k, v) in fields {
+        let before = record
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, old)| shown(old));
+        if before.as_deref() == Some(shown(v).as_str()) {
+            continue;
+        }
+        changes.push(Change {
+            field: k.clone(),
+            before,
+            after: shown(v),
+        });
+        set(record, k, v.clone());
+    }
+    let dated = fields.iter().any(|(k, _)| k == "updated");
+    if !changes.is_empty() && !dated && get(record, "updated") != Some(today) {
+        changes.push(Change {
+            field: "updated".into(),
+            before: get(record, "updated").map(String::from),
+            after: today.into(),
+        });
+        set(record, "updated", Y::Plain(today.into()));
+    }
+    changes
+}
+
+/// Replaces a field, or inserts it where the documented order puts it.
+fn set(record: &mut Pairs, key: &str, value: Y) {
+    if let Some(slot) = record.iter_mut().find(|(k, _)| k == key) {
+        slot.1 = value;
+        return;
+    }
+    let rank = |k: &str| FIELDS.iter().position(|f| *f == k).unwrap_or(FIELDS.len());
+    let at = record
+        .iter()
+        .position(|(k, _)| rank(k) > rank(key))
+        .unwrap_or(record.len());
+    record.insert(at, (key.to_string(), value));
+}
+
+fn render(header: &str, records: &[Pairs], out_rel: &Path) -> String {
+    let mut out = if header.is_empty() {
+        format!(
+            "# {} — tsunagu import で取り込んだ事業所です。直接直してもかまいません。\n",
+            out_rel
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )
+    } else {
+        header.to_string()
+    };
+    for r in records {
+        out.push('\n');
+        emit::write_map(&mut out, r, 2, "- ");
+    }
+    out
+}

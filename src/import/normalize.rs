@@ -1,0 +1,258 @@
+//! Cleaning values as cities type them: full-width digits and spaces, hyphens of every
+//! kind, 和暦 dates, days written as 「月～金」 or 「平日」, Excel's time fractions.
+
+use jiff::civil::Date;
+
+use crate::model::{Day, Phone};
+
+/// Full-width ASCII to ASCII, half-width katakana to full-width, spaces collapsed.
+/// Kanji are left alone: NFKC would rewrite compatibility ideographs in people's names.
+pub fn tidy(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(s.len());
+    let mut kana_run = String::new();
+    let mut space = false;
+    for c in s.chars() {
+        if ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+            if space && !out.is_empty() && kana_run.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            kana_run.push(c);
+            continue;
+        }
+        if !kana_run.is_empty() {
+            out.extend(kana_run.nfkc());
+            kana_run.clear();
+        }
+        let c = match c {
+            // Digits, Latin letters and ＠ only: （）、・ and the like are proper Japanese
+            // punctuation and stay full-width.
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '＠' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' | '\t' | '\r' | '\n' => ' ',
+            _ => c,
+        };
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out.extend(kana_run.nfkc());
+    out
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' | 'ｰ' | '－' | '─'
+    )
+}
+
+/// `(054)626-1139`, `０５４－６２６－１１３９`, `TEL 054 626 1139` → `054-626-1139`.
+pub fn phone(s: &str) -> Option<Phone> {
+    let t = tidy(s);
+    let t = t
+        .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '(' && c != '（')
+        .trim();
+    let mut out = String::new();
+    for c in t.chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            '(' | '（' if out.is_empty() => {}
+            ')' | '）' | ' ' | '(' | '（' => out.push('-'),
+            c if is_dash(c) => out.push('-'),
+            _ => return None,
+        }
+    }
+    while out.contains("--") {
+        out = out.replace("--", "-");
+    }
+    Phone::parse(out.trim_matches('-'))
+}
+
+/// `〒999－0101`, `9990101` → `999-0101`.
+pub fn postal(s: &str) -> Option<String> {
+    let t = tidy(s);
+    let digits: String = t
+        .trim_start_matches('〒')
+        .chars()
+        .filter(|c| !is_dash(*c) && *c != ' ')
+        .collect();
+    (digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
+}
+
+const ERAS: [(&str, char, i16); 5] = [
+    ("令和", 'R', 2018),
+    ("平成", 'H', 1988),
+    ("昭和", 'S', 1925),
+    ("大正", 'T', 1911),
+    ("明治", 'M', 1867),
+];
+
+/// `令和 02年05月01日`, `R2.5.1`, `令和元年5月1日`, `2024/3/15`, `2024-03-15`.
+pub fn date(s: &str) -> Option<Date> {
+    let t = tidy(s).replace(' ', "");
+    let (offset, rest) = ERAS
+        .iter()
+        .find_map(|(name, letter, base)| {
+            t.strip_prefix(name)
+                .or_else(|| t.strip_prefix(*letter))
+                .or_else(|| t.strip_prefix(letter.to_ascii_lowercase()))
+                .map(|r| (*base, r.replacen("元", "1", 1)))
+        })
+        .unwrap_or((0, t.clone()));
+    let nums: Vec<i16> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [y, m, d] = nums[..] else { return None };
+    let year = if offset > 0 { offset + y } else { y };
+    if offset == 0 && year < 1000 {
+        return None;
+    }
+    Date::new(year, m.try_into().ok()?, d.try_into().ok()?).ok()
+}
+
+/// `9:00`, `9時30分`, `0.375` (Excel's fraction of a day) → `09:00`.
+pub fn time(s: &str) -> Option<String> {
+    let t = tidy(s).replace(' ', "");
+    if let Ok(f) = t.parse::<f64>()
+        && (0.0..1.0).contains(&f)
+        && t.contains('.')
+    {
+        let minutes = (f * 1440.0).round() as u32;
+        return Some(format!("{:02}:{:02}", minutes / 60, minutes % 60));
+    }
+    let t = t.replace('時', ":").replace('分', "");
+    let mut parts = t.split(':');
+    let h: u32 = parts.next()?.parse().ok()?;
+    let m: u32 = match parts.next() {
+        Some("") | None => 0,
+        Some(m) => m.parse().ok()?,
+    };
+    if parts.next().is_some_and(|s| s.parse::<u32>().is_err()) || h > 24 || m > 59 {
+        return None;
+    }
+    Some(format!("{h:02}:{m:02}"))
+}
+
+/// `月火水木金`, `月～金`, `月・水・金曜日`, `平日`, `毎日`, `土日祝` → days; `None` when
+/// anything else is written (the text then goes to the hours note, not lost).
+pub fn days(s: &str) -> Option<Vec<Day>> {
+    let t = tidy(s)
+        .replace("曜日", "")
+        .replace('曜', "")
+        .replace("祝日", "祝")
+        .replace("平日", "月～金")
+        .replace("毎日", "月～日")
+        .replace("年中無休", "月～日祝");
+    let label = |c: char| Day::ALL.into_iter().find(|d| d.label().starts_with(c));
+    let mut out: Vec<Day> = Vec::new();
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '・' | '、' | ',' | '/' | ' ' | '，') {
+            i += 1;
+            continue;
+        }
+        let from = label(c)?;
+        let is_range = chars
+            .get(i + 1)
+            .is_some_and(|n| matches!(n, '～' | '〜' | '~') || is_dash(*n));
+        if is_range {
+            let to = label(*chars.get(i + 2)?)?;
+            if (to as usize) < (from as usize) || to == Day::Hol {
+                return None;
+            }
+            out.extend(Day::ALL[from as usize..=to as usize].iter().copied());
+            i += 3;
+        } else {
+            out.push(from);
+            i += 1;
+        }
+    }
+    out.sort_by_key(|d| *d as usize);
+    out.dedup();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Katakana or half-width readings as hiragana; `None` when the text is not a reading.
+pub fn kana(s: &str) -> Option<String> {
+    let t = tidy(s);
+    crate::model::Kana::parse(&t)
+        .ok()
+        .map(|k| k.as_str().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_and_spaces_are_tidied_but_kanji_kept() {
+        assert_eq!(tidy("　髙﨑 クリニック　　１丁目"), "髙﨑 クリニック 1丁目");
+        assert_eq!(tidy("ﾐﾄﾞﾘ ｸﾘﾆｯｸ"), "ミドリ クリニック");
+        assert_eq!(
+            tidy("年末年始（１２月３１日〜）ＡＢ"),
+            "年末年始（12月31日〜）AB"
+        );
+    }
+
+    #[test]
+    fn phones_in_every_shape_found_in_city_files() {
+        for s in [
+            "(054)626-1139",
+            "０５４－６２６－１１３９",
+            "TEL 054-626-1139",
+            "054 626 1139",
+        ] {
+            assert_eq!(
+                phone(s).map(|p| p.as_str().to_string()).as_deref(),
+                Some("054-626-1139"),
+                "{s}"
+            );
+        }
+        assert!(phone("内線123").is_none());
+        assert_eq!(postal("〒９９９－０１０１").as_deref(), Some("999-0101"));
+        assert_eq!(postal("9990101").as_deref(), Some("999-0101"));
+        assert!(postal("999-01").is_none());
+    }
+
+    #[test]
+    fn era_dates() {
+        let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+        assert_eq!(date("令和 02年05月01日"), Some(d(2020, 5, 1)));
+        assert_eq!(date("令和元年5月1日"), Some(d(2019, 5, 1)));
+        assert_eq!(date("R8.4.1"), Some(d(2026, 4, 1)));
+        assert_eq!(date("平成31年4月30日"), Some(d(2019, 4, 30)));
+        assert_eq!(date("２０２４／３／１５"), Some(d(2024, 3, 15)));
+        assert_eq!(date("2024-02-30"), None);
+        assert_eq!(date("そのうち"), None);
+    }
+
+    #[test]
+    fn days_and_times() {
+        use Day::*;
+        assert_eq!(days("月火水木金"), Some(vec![Mon, Tue, Wed, Thu, Fri]));
+        assert_eq!(days("月～土"), Some(vec![Mon, Tue, Wed, Thu, Fri, Sat]));
+        assert_eq!(days("平日"), Some(vec![Mon, Tue, Wed, Thu, Fri]));
+        assert_eq!(days("月・水・金曜日"), Some(vec![Mon, Wed, Fri]));
+        assert_eq!(days("土日祝"), Some(vec![Sat, Sun, Hol]));
+        assert_eq!(days("第2土曜"), None);
+        assert_eq!(time("9:00").as_deref(), Some("09:00"));
+        assert_eq!(time("９時３０分").as_deref(), Some("09:30"));
+        assert_eq!(time("0.375").as_deref(), Some("09:00"));
+        assert_eq!(time("25:00"), None);
+        assert_eq!(kana("ﾐﾄﾞﾘｸﾘﾆｯｸ").as_deref(), Some("みどりくりにっく"));
+    }
+}

@@ -1,0 +1,547 @@
+//! One CSV row to provider records: a row whose type names two categories (実施サービス
+//! 「訪問介護;通所介護」) gives two records.
+
+use std::path::Path;
+
+use super::Options;
+use super::emit::Y;
+use super::formats::Mapping;
+use super::normalize::{self, tidy};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::load::config::Config;
+use crate::model::{Accepting, Day, Hours};
+
+/// A record read from the CSV, before it meets the file it goes into.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub line: usize,
+    /// An id the CSV gives (tsunagu's own export does).
+    pub id: Option<String>,
+    pub category: String,
+    pub name: String,
+    pub office_code: Option<String>,
+    /// Every field with a value, in the documented order, without `id`.
+    pub fields: Vec<(String, Y)>,
+}
+
+pub struct Row<'a> {
+    pub file: &'a Path,
+    pub line: usize,
+    pub cells: &'a csv::StringRecord,
+    pub headers: &'a [String],
+    pub mapping: &'a Mapping,
+    pub config: &'a Config,
+    pub opts: &'a Options,
+}
+
+impl Row<'_> {
+    fn get(&self, field: &str) -> Option<String> {
+        let i = *self.mapping.get(field)?;
+        let cell = self.cells.get(i)?;
+        // Notes may run over several lines; everything else is one line.
+        let v = if matches!(field, "notes" | "hours_note" | "accepting_note") {
+            cell.lines()
+                .map(tidy)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string()
+        } else {
+            tidy(cell)
+        };
+        (!v.is_empty()).then_some(v)
+    }
+
+    fn column(&self, field: &str) -> String {
+        self.mapping
+            .get(field)
+            .and_then(|i| self.headers.get(*i))
+            .map_or_else(
+                || field.to_string(),
+                |h| h.trim_start_matches('\u{FEFF}').to_string(),
+            )
+    }
+
+    fn problem(&self, diags: &mut Diagnostics, message: String, help: &str) {
+        diags.push(
+            Diagnostic::error(self.file, Some(Pos::new(self.line, 1)), message)
+                .with_help(help.to_string()),
+        );
+    }
+
+    fn note(&self, diags: &mut Diagnostics, message: String, help: &str) {
+        diags.push(
+            Diagnostic::warning(self.file, Some(Pos::new(self.line, 1)), message)
+                .with_help(help.to_string()),
+        );
+    }
+
+    /// The records of this row; problems that stop a row are errors, values left out
+    /// are warnings.
+    pub fn records(&self, diags: &mut Diagnostics) -> Vec<Candidate> {
+        if self.cells.len() != self.headers.len() {
+            self.problem(
+                diags,
+                format!(
+                    "列の数が1行目と違います（この行は {} 列、1行目は {} 列）",
+                    self.cells.len(),
+                    self.headers.len()
+                ),
+                "コンマ（,）を含む値は \"…\" で囲んでください。この行は取り込んでいません",
+            );
+            return Vec::new();
+        }
+        let Some(name) = self.get("name") else {
+            self.problem(
+                diags,
+                format!("{}が空です", self.column("name")),
+                "名称のない行は取り込めません",
+            );
+            return Vec::new();
+        };
+        let categories = self.categories(&name, diags);
+        if categories.is_empty() {
+            return Vec::new();
+        }
+        let Some(fields) = self.fields(&name, diags) else {
+            return Vec::new();
+        };
+        let id = self.get("id").filter(|id| {
+            id.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && id.bytes().any(|b| b.is_ascii_lowercase())
+                && !id.starts_with('-')
+                && id.len() <= 100
+        });
+        let office_code = self.get("office_code");
+        categories
+            .into_iter()
+            .map(|category| {
+                let mut fields = fields.clone();
+                let at = fields.iter().position(|(k, _)| k == "area").unwrap_or(1);
+                fields.insert(at, ("category".into(), Y::Plain(category.clone())));
+                Candidate {
+                    line: self.line,
+                    id: id.clone(),
+                    category,
+                    name: name.clone(),
+                    office_code: office_code.clone(),
+                    fields,
+                }
+            })
+            .collect()
+    }
+
+    fn categories(&self, name: &str, diags: &mut Diagnostics) -> Vec<String> {
+        if let Some(c) = &self.opts.category {
+            return vec![c.clone()];
+        }
+        let Some(kind) = self.get("type") else {
+            self.problem(
+                diags,
+                format!("「{name}」の{}が空です", self.column("type")),
+                "種類から分類を決めます。種類を書くか、--category で分類を指定してください",
+            );
+            return Vec::new();
+        };
+        let mut found: Vec<String> = Vec::new();
+        let mut unknown = Vec::new();
+        for part in kind
+            .split([';', '；', '、', ',', '，', '/', '／', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match self.category_of(part) {
+                Some(c) if !found.contains(&c) => found.push(c),
+                Some(_) => {}
+                None => unknown.push(part),
+            }
+        }
+        let help = "site.toml の [categories.分類] source_types にこの種類を加えるか、--category で分類を指定してください";
+        if found.is_empty() {
+            self.problem(
+                diags,
+                format!("「{name}」の種類「{kind}」に合う分類がありません"),
+                help,
+            );
+        } else if !unknown.is_empty() {
+            self.note(
+                diags,
+                format!("「{name}」の種類のうち「{}」に合う分類がありません（ほかの種類で取り込みました）", unknown.join("、")),
+                help,
+            );
+        }
+        found
+    }
+
+    /// Exact type name first, then the longest type name the value starts with
+    /// (「通所介護（療養通所介護）」 is 通所介護).
+    fn category_of(&self, part: &str) -> Option<String> {
+        let cats = &self.config.categories;
+        cats.iter()
+            .find(|(_, c)| c.source_types.iter().any(|t| tidy(t) == part))
+            .or_else(|| {
+                cats.iter()
+                    .filter_map(|(k, c)| {
+                        let best = c
+                            .source_types
+                            .iter()
+                            .map(|t| tidy(t))
+                            .filter(|t| part.starts_with(t.as_str()))
+                            .map(|t| t.chars().count())
+                            .max()?;
+                        Some((k, c, best))
+                    })
+                    .max_by_key(|(_, _, n)| *n)
+                    .map(|(k, c, _)| (k, c))
+            })
+            .map(|(k, _)| k.clone())
+            .or_else(|| {
+                cats.iter()
+                    .find(|(k, c)| *k == part || tidy(&c.label) == part)
+                    .map(|(k, _)| k.clone())
+            })
+    }
+
+    fn area(&self, address: &str, diags: &mut Diagnostics) -> Option<String> {
+        if let Some(a) = self.get("area") {
+            if let Some((k, _)) = self
+                .config
+                .areas
+                .iter()
+                .find(|(k, v)| **k == a || tidy(&v.label) == a)
+            {
+                return Some(k.clone());
+            }
+            self.note(
+                diags,
+                format!("圏域「{a}」は site.toml にありません"),
+                "住所から圏域を決めました",
+            );
+        }
+        let town = self.get("town").unwrap_or_default();
+        let best = self
+            .config
+            .areas
+            .iter()
+            .flat_map(|(k, a)| a.towns.iter().map(move |t| (k, tidy(t))))
+            .filter(|(_, t)| {
+                !t.is_empty() && (town.contains(t.as_str()) || address.contains(t.as_str()))
+            })
+            .max_by_key(|(_, t)| t.chars().count())
+            .map(|(k, _)| k.clone());
+        best.or_else(|| self.opts.area.clone())
+    }
+
+    /// Every field but `id` and `category`, in the documented order; `None` when a
+    /// required one is missing (reported).
+    fn fields(&self, name: &str, diags: &mut Diagnostics) -> Option<Vec<(String, Y)>> {
+        let mut f: Vec<(String, Y)> = vec![("name".into(), Y::Str(name.to_string()))];
+        let text = |k: &str, v: String| (k.to_string(), Y::Str(v));
+
+        if let Some(k) = self.get("kana") {
+            match normalize::kana(&k) {
+                Some(k) => f.push(text("kana", k)),
+                None => self.note(
+                    diags,
+                    format!("「{name}」の読み「{k}」にかな以外の文字があります（読みは取り込んでいません）"),
+                    "読みはカタカナかひらがなで書いてください",
+                ),
+            }
+        }
+        let Some(mut address) = self.get("address") else {
+            self.problem(
+                diags,
+                format!("「{name}」の{}が空です", self.column("address")),
+                "住所のない行は取り込めません",
+            );
+            return None;
+        };
+        if let Some(b) = self.get("building")
+            && !address.contains(&b)
+        {
+            address = format!("{address} {b}");
+        }
+        let Some(area) = self.area(&address, diags) else {
+            self.problem(
+                diags,
+                format!("「{name}」の圏域を住所「{address}」から決められません"),
+                "site.toml の [areas.圏域] towns に町名を加えるか、--area で圏域を指定してください",
+            );
+            return None;
+        };
+        f.push(("area".into(), Y::Plain(area)));
+        if let Some(p) = self.get("postal_code") {
+            match normalize::postal(&p) {
+                Some(p) => f.push(text("postal_code", p)),
+                None => self.note(
+                    diags,
+                    format!("「{name}」の郵便番号「{p}」が読めません（取り込んでいません）"),
+                    "7桁の数字で書いてください（例: 999-0101）",
+                ),
+            }
+        }
+        f.push(text("address", address));
+        let phone_text = self.get("phone").unwrap_or_default();
+        let Some(phone) = normalize::phone(&phone_text) else {
+            self.problem(
+                diags,
+                if phone_text.is_empty() {
+                    format!("「{name}」の{}が空です", self.column("phone"))
+                } else {
+                    format!("「{name}」の電話番号「{phone_text}」が読めません")
+                },
+                "市外局番からの10桁か11桁の番号を書いてください（例: 0990-12-3456）。電話番号のない行は取り込めません",
+            );
+            return None;
+        };
+        f.push(text("phone", phone.as_str().to_string()));
+        if let Some(fax) = self.get("fax") {
+            match normalize::phone(&fax) {
+                Some(p) => f.push(text("fax", p.as_str().to_string())),
+                None => self.note(
+                    diags,
+                    format!("「{name}」の FAX 番号「{fax}」が読めません（取り込んでいません）"),
+                    "市外局番からの番号を書いてください",
+                ),
+            }
+        }
+        let mut email = self.get("email");
+        if let Some(url) = self.get("url") {
+            if url.starts_with("https://") || url.starts_with("http://") {
+                f.push(text("url", url));
+            } else if url.contains('@') && email.is_none() {
+                email = Some(url.trim_start_matches("mailto:").to_string());
+            } else {
+                self.note(diags, format!("「{name}」のホームページ「{url}」は http:// か https:// で始まっていません（取り込んでいません）"), "ホームページのアドレスを確かめてください");
+            }
+        }
+        if let Some(e) = email {
+            let at = e.find('@');
+            if at.is_some_and(|i| i > 0 && e[i + 1..].contains('.')) && !e.contains(' ') {
+                let at = f.iter().position(|(k, _)| k == "url").unwrap_or(f.len());
+                f.insert(at, text("email", e));
+            } else {
+                self.note(
+                    diags,
+                    format!("「{name}」のメールアドレス「{e}」が読めません（取り込んでいません）"),
+                    "name@example.jp の形で書いてください",
+                );
+            }
+        }
+        self.coords(name, &mut f, diags);
+        self.hours(&mut f);
+        if let Some(c) = self.get("closed_days") {
+            f.push(text("closed_days", c));
+        }
+        if let Some(services) = self.get("services") {
+            let mut keys = Vec::new();
+            for s in services
+                .split([';', '；', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                match self.config.services.iter().find(|(k, v)| *k == s || tidy(&v.label) == s) {
+                    Some((k, _)) => keys.push(Y::Plain(k.clone())),
+                    None => self.note(diags, format!("「{name}」の対応サービス「{s}」は site.toml にありません（取り込んでいません）"), "site.toml の [services] の名前か表示名を書いてください"),
+                }
+            }
+            if !keys.is_empty() {
+                f.push(("services".into(), Y::Flow(keys)));
+            }
+        }
+        if let Some(a) = self.get("accepting") {
+            let status = [
+                Accepting::Accepting,
+                Accepting::Limited,
+                Accepting::Full,
+                Accepting::Unknown,
+            ]
+            .into_iter()
+            .find(|s| {
+                let key = serde_json::to_value(s).ok();
+                key.as_ref().and_then(|v| v.as_str()) == Some(a.as_str())
+                    || s.label() == a
+                    || s.mark() == a
+            });
+            match status {
+                Some(s) => {
+                    let key = serde_json::to_value(s)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    let mut m = vec![("status".to_string(), Y::Plain(key))];
+                    if let Some(n) = self.get("accepting_note") {
+                        m.push(text("note", n));
+                    }
+                    f.push(("accepting".into(), Y::Map(m)));
+                }
+                None => self.note(
+                    diags,
+                    format!("「{name}」の受入状況「{a}」が読めません（取り込んでいません）"),
+                    "accepting, limited, full, unknown か、その表示名を書いてください",
+                ),
+            }
+        }
+        if let Some(c) = self.get("corporation") {
+            f.push(text("corporation", c));
+        }
+        if let Some(c) = self.get("office_code") {
+            f.push(text("office_code", c));
+        }
+        if let Some(u) = self.get("updated") {
+            match normalize::date(&u) {
+                Some(d) => f.push(("updated".into(), Y::Plain(d.to_string()))),
+                None => self.note(
+                    diags,
+                    format!("「{name}」の日付「{u}」が読めません（取り込んだ日を使います）"),
+                    "2026-04-01 や 令和8年4月1日 の形で書いてください",
+                ),
+            }
+        }
+        if let Some(n) = self.get("notes") {
+            f.push(text("notes", n));
+        }
+        Some(f)
+    }
+
+    fn coords(&self, name: &str, f: &mut Vec<(String, Y)>, diags: &mut Diagnostics) {
+        let (Some(lat), Some(lon)) = (self.get("lat"), self.get("lon")) else {
+            return;
+        };
+        let num = |s: &str| {
+            s.replace('．', ".")
+                .replace(['－', '−'], "-")
+                .parse::<f64>()
+        };
+        let parsed = (num(&lat), num(&lon));
+        match parsed {
+            // Japan, generously: 20–46°N, 122–154°E.
+            (Ok(a), Ok(o)) if (20.0..=46.0).contains(&a) && (122.0..=154.0).contains(&o) => {
+                f.push(("lat".into(), Y::Plain(a.to_string())));
+                f.push(("lon".into(), Y::Plain(o.to_string())));
+            }
+            _ => self.note(
+                diags,
+                format!("「{name}」の緯度・経度「{lat}, {lon}」は日本の中を指していません（取り込んでいません）"),
+                "緯度（北緯、例: 35.68）と経度（東経、例: 139.76）を10進数で書いてください",
+            ),
+        }
+    }
+
+    /// Opening hours from days + start + end, or from tsunagu's own 営業時間 column;
+    /// whatever does not fit the structure goes to `hours_note` as written.
+    fn hours(&self, f: &mut Vec<(String, Y)>) {
+        let mut note: Vec<String> = Vec::new();
+        let mut blocks: Vec<Hours> = Vec::new();
+        if let Some(h) = self.get("hours") {
+            match parse_hours_text(&h) {
+                Some(b) => blocks = b,
+                None => note.push(h),
+            }
+        } else if let Some(d) = self.get("days") {
+            let open = self.get("open");
+            let close = self.get("close");
+            let times = open
+                .as_deref()
+                .and_then(normalize::time)
+                .zip(close.as_deref().and_then(normalize::time));
+            match (normalize::days(&d), times) {
+                (Some(days), Some((open, close))) if open < close => {
+                    blocks.push(Hours { days, open, close })
+                }
+                _ => {
+                    let mut s = format!("{}: {d}", self.column("days"));
+                    if open.is_some() || close.is_some() {
+                        s.push_str(&format!(
+                            " {}～{}",
+                            open.unwrap_or_default(),
+                            close.unwrap_or_default()
+                        ));
+                    }
+                    note.push(s);
+                }
+            }
+        }
+        if let Some(n) = self.get("hours_note") {
+            note.push(n);
+        }
+        if let Some(n) = self.get("after_hours") {
+            note.push(format!("{}: {n}", self.column("after_hours")));
+        }
+        if !blocks.is_empty() {
+            let items = blocks
+                .into_iter()
+                .map(|b| {
+                    Y::Map(vec![
+                        (
+                            "days".into(),
+                            Y::Flow(b.days.iter().map(|d| Y::Plain(d.key().into())).collect()),
+                        ),
+                        ("open".into(), Y::Str(b.open)),
+                        ("close".into(), Y::Str(b.close)),
+                    ])
+                })
+                .collect();
+            f.push(("hours".into(), Y::Seq(items)));
+        }
+        if !note.is_empty() {
+            f.push(("hours_note".into(), Y::Str(note.join("。"))));
+        }
+    }
+}
+
+/// tsunagu's export writes opening hours as 「月火水木金 08:30-17:30、土 09:00-12:00」.
+pub fn hours_text(hours: &[Hours]) -> String {
+    hours
+        .iter()
+        .map(|h| {
+            let days: String = h.days.iter().map(|d| d.label()).collect();
+            format!("{days} {}-{}", h.open, h.close)
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn parse_hours_text(s: &str) -> Option<Vec<Hours>> {
+    s.split('、')
+        .map(|block| {
+            let (days, times) = block.trim().split_once(' ')?;
+            let (open, close) = times.split_once('-')?;
+            let days: Vec<Day> = days
+                .chars()
+                .map(|c| Day::ALL.into_iter().find(|d| d.label().starts_with(c)))
+                .collect::<Option<_>>()?;
+            Some(Hours {
+                days,
+                open: normalize::time(open)?,
+                close: normalize::time(close)?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_text_round_trips() {
+        let h = vec![
+            Hours {
+                days: vec![Day::Mon, Day::Tue, Day::Fri],
+                open: "08:30".into(),
+                close: "17:30".into(),
+            },
+            Hours {
+                days: vec![Day::Sat],
+                open: "09:00".into(),
+                close: "12:00".into(),
+            },
+        ];
+        let text = hours_text(&h);
+        assert_eq!(text, "月火金 08:30-17:30、土 09:00-12:00");
+        assert_eq!(parse_hours_text(&text), Some(h));
+        assert_eq!(parse_hours_text("相談に応じます"), None);
+    }
+}

@@ -1,0 +1,272 @@
+//! `/opendata/`: the providers as open data — CSV in the 自治体標準オープンデータセット layout
+//! (医療機関一覧 for medical categories, 介護サービス事業所一覧 for the rest), UTF-8 with a
+//! BOM so Excel opens it, and JSON; plus a page saying what they hold and their licence.
+//!
+//! After the standard columns come a few of tsunagu's own (圏域, 対応サービス, 受入状況…),
+//! so `tsunagu import` reads an exported file back into the same records.
+
+use super::{Content, Meta, OutputFile, RenderContext, Renderer, base_context, crumb, index_file};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::Group;
+use crate::model::{Provider, Site};
+
+pub struct OpenData;
+
+/// One exported table.
+struct Table {
+    file: &'static str,
+    title: &'static str,
+    name_col: &'static str,
+    type_col: &'static str,
+    code_col: &'static str,
+    days_col: &'static str,
+    note_col: &'static str,
+    medical: bool,
+}
+
+const TABLES: [Table; 2] = [
+    Table {
+        file: "iryo-kikan.csv",
+        title: "医療機関一覧",
+        name_col: "名称",
+        type_col: "医療機関の種類",
+        code_col: "医療機関コード",
+        days_col: "診療曜日",
+        note_col: "診療日時特記事項",
+        medical: true,
+    },
+    Table {
+        file: "kaigo-jigyosho.csv",
+        title: "介護サービス事業所・相談窓口一覧",
+        name_col: "介護サービス事業所名称",
+        type_col: "実施サービス",
+        code_col: "事業所番号",
+        days_col: "利用可能曜日",
+        note_col: "利用可能曜日特記事項",
+        medical: false,
+    },
+];
+
+impl Table {
+    fn headers(&self) -> Vec<String> {
+        let kana = format!("{}_カナ", self.name_col);
+        let (open, close) = if self.medical {
+            ("診療開始時間", "診療終了時間")
+        } else {
+            ("開始時間", "終了時間")
+        };
+        [
+            "全国地方公共団体コード",
+            "ID",
+            "地方公共団体名",
+            self.name_col,
+            &kana,
+            self.type_col,
+            "所在地_連結表記",
+            "建物名等(方書)",
+            "緯度",
+            "経度",
+            "電話番号",
+            "FAX番号",
+            "法人の名称",
+            self.code_col,
+            self.days_col,
+            open,
+            close,
+            self.note_col,
+            "URL",
+            "備考",
+            // tsunagu's own columns.
+            "郵便番号",
+            "メールアドレス",
+            "営業時間",
+            "休業日",
+            "圏域",
+            "対応サービス",
+            "受入状況",
+            "受入状況の補足",
+            "情報確認日",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    fn row(&self, site: &Site, p: &Provider) -> Vec<String> {
+        let c = &site.config;
+        let category = c.categories.get(&p.category);
+        let kind = category
+            .and_then(|cat| {
+                cat.source_types
+                    .first()
+                    .cloned()
+                    .or(Some(cat.label.clone()))
+            })
+            .unwrap_or_default();
+        let days: String = crate::model::Day::ALL
+            .iter()
+            .filter(|d| p.hours.iter().any(|h| h.days.contains(d)))
+            .map(|d| d.label())
+            .collect();
+        let first = p.hours.first();
+        let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+        let services: Vec<&str> = p
+            .services
+            .iter()
+            .map(|s| c.services.get(s).map_or(s.as_str(), |v| v.label.as_str()))
+            .collect();
+        vec![
+            c.municipality.code.clone(),
+            p.id.clone(),
+            c.municipality.name.clone(),
+            p.name.clone(),
+            katakana(p.kana.as_str()),
+            kind,
+            p.address.clone(),
+            String::new(),
+            p.coords.map(|x| x.lat.to_string()).unwrap_or_default(),
+            p.coords.map(|x| x.lon.to_string()).unwrap_or_default(),
+            p.phone.as_str().to_string(),
+            p.fax
+                .as_ref()
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
+            opt(&p.corporation),
+            opt(&p.office_code),
+            days,
+            first.map(|h| h.open.clone()).unwrap_or_default(),
+            first.map(|h| h.close.clone()).unwrap_or_default(),
+            opt(&p.hours_note),
+            opt(&p.url),
+            opt(&p.notes),
+            p.postal_code.clone(),
+            opt(&p.email),
+            crate::import::hours_text(&p.hours),
+            opt(&p.closed_days),
+            c.areas
+                .get(&p.area)
+                .map_or(p.area.clone(), |a| a.label.clone()),
+            services.join(";"),
+            p.accepting.label().to_string(),
+            opt(&p.accepting_note),
+            p.updated.to_string(),
+        ]
+    }
+}
+
+fn size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} バイト")
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// 名称_カナ is written in katakana in the standard; readings are kept in hiragana.
+fn katakana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ぁ'..='ゖ' | 'ゝ' | 'ゞ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+fn csv_bytes(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(headers)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+impl Renderer for OpenData {
+    fn name(&self) -> &'static str {
+        "opendata"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let site = cx.site;
+        let mut files = Vec::new();
+        let mut tables = Vec::new();
+        for t in &TABLES {
+            let rows: Vec<Vec<String>> = site
+                .providers
+                .iter()
+                .filter(|p| (site.group_of(p) == Some(Group::Medical)) == t.medical)
+                .map(|p| t.row(site, p))
+                .collect();
+            let bytes = csv_bytes(&t.headers(), &rows).map_err(|e| {
+                Diagnostic::error("opendata", None, format!("CSV を作れません: {e}"))
+            })?;
+            tables.push(serde_json::json!({
+                "file": t.file,
+                "title": t.title,
+                "count": rows.len(),
+                "size": size(bytes.len()),
+            }));
+            files.push(OutputFile {
+                path: format!("opendata/{}", t.file).into(),
+                content: Content::Bytes(bytes),
+            });
+        }
+        let c = &site.config;
+        // No build time in here: the newest confirmation date stands for the data's age.
+        let as_of = site.providers.iter().map(|p| p.updated).max();
+        let json = serde_json::json!({
+            "title": format!("{} 医療・介護の事業所一覧", c.municipality.name),
+            "publisher": c.municipality.name,
+            "municipality_code": c.municipality.code,
+            "license": c.opendata.license,
+            "license_url": c.opendata.license_url,
+            "as_of": as_of.map(|d| d.to_string()),
+            "providers": site.providers,
+        });
+        let json_bytes = serde_json::to_vec_pretty(&json)
+            .map_err(|e| Diagnostic::error("opendata", None, format!("JSON を作れません: {e}")))?;
+        tables.push(serde_json::json!({
+            "file": "providers.json",
+            "title": "事業所一覧（JSON）",
+            "count": site.providers.len(),
+            "size": size(json_bytes.len()),
+        }));
+        files.push(OutputFile {
+            path: "opendata/providers.json".into(),
+            content: Content::Bytes(json_bytes),
+        });
+
+        let title = "オープンデータ";
+        let mut ctx = base_context(
+            site,
+            "opendata/",
+            Meta {
+                title,
+                description: "",
+                og_type: "website",
+            },
+            vec![crumb(site, "ホーム", ""), crumb(site, title, "opendata/")],
+        );
+        ctx.insert("tables", &tables);
+        ctx.insert("as_of", &as_of.map(|d| d.to_string()));
+        ctx.insert("license", &c.opendata);
+        let html = cx
+            .templates
+            .render("opendata.html", &ctx, std::path::Path::new("site.toml"))?;
+        files.push(OutputFile {
+            path: index_file("opendata/"),
+            content: Content::Html(html),
+        });
+        Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn readings_are_published_in_katakana() {
+        assert_eq!(super::katakana("みどり・くりにっく"), "ミドリ・クリニック");
+    }
+}
