@@ -132,9 +132,9 @@ pub fn publish(
     let _ = fs::remove_dir_all(&staging);
 
     let state = [
-        (MANIFEST, state_json(&manifest(files))),
-        (PROVIDERS, state_json(providers)),
-        (REPORT, state_json(report)),
+        (MANIFEST, safe_json(&manifest(files))),
+        (PROVIDERS, safe_json(providers)),
+        (REPORT, safe_json(report)),
     ];
     let result = write_tree(out_dir, &staging, files, old.as_ref()).and_then(|mut stats| {
         fs::create_dir_all(staging.join(STATE_DIR)).map_err(|e| io_error(&staging, &e))?;
@@ -156,7 +156,7 @@ pub fn publish(
 
 /// JSON for the published bookkeeping files. `<`, `>` and `&` are escaped (they can only
 /// occur inside strings), so no data can ever read as markup, whatever serves the file.
-fn state_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
+pub fn safe_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
     let text = String::from_utf8(serde_json::to_vec_pretty(value)?).unwrap_or_default();
     Ok(text
         .replace('<', "\\u003c")

@@ -148,6 +148,8 @@ pub fn fold_header(h: &str) -> String {
     super::normalize::tidy(h.trim_start_matches('\u{FEFF}'))
         .replace(' ', "")
         .replace('＿', "_")
+        .replace('（', "(")
+        .replace('）', ")")
 }
 
 /// Column index of each field found in `headers`.

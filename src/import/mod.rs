@@ -83,7 +83,15 @@ pub fn run(root: &Path, config: &Config, opts: &Options) -> Result<Outcome, Diag
             .with_help("Excel で「CSV UTF-8（コンマ区切り）」として保存し直すか、--encoding shift_jis などで文字コードを指定してください")
     })?;
 
+    // Excel's "Unicode text" is tab-separated UTF-16; take tabs when the header has more.
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches('\t').count() > first.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());

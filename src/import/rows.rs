@@ -38,6 +38,11 @@ impl Row<'_> {
     fn get(&self, field: &str) -> Option<String> {
         let i = *self.mapping.get(field)?;
         let cell = self.cells.get(i)?;
+        // tsunagu's export (and careful spreadsheets) quote formula-like text with `'`.
+        let cell = match cell.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+            _ => cell,
+        };
         // Notes may run over several lines; everything else is one line.
         let v = if matches!(field, "notes" | "hours_note" | "accepting_note") {
             cell.lines()
@@ -56,10 +61,16 @@ impl Row<'_> {
         self.mapping
             .get(field)
             .and_then(|i| self.headers.get(*i))
-            .map_or_else(
-                || field.to_string(),
-                |h| h.trim_start_matches('\u{FEFF}').to_string(),
-            )
+            .map(|h| h.trim_start_matches('\u{FEFF}').trim().to_string())
+            // An English header (高松市's "availableDate") means nothing to residents.
+            .filter(|h| !h.is_ascii())
+            .or_else(|| {
+                super::formats::FIELDS
+                    .iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, label)| label.to_string())
+            })
+            .unwrap_or_else(|| field.to_string())
     }
 
     fn problem(&self, diags: &mut Diagnostics, message: String, help: &str) {

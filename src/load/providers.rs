@@ -765,14 +765,19 @@ impl Record<'_> {
 
     fn office_code(&mut self) -> Option<String> {
         let s = self.text("office_code", false)?;
-        if s.bytes().all(|b| b.is_ascii_digit()) && matches!(s.len(), 7 | 10) {
+        // 介護保険事業所番号 may carry a capital letter (総合事業: "04A0700017").
+        let digits = s.bytes().all(|b| b.is_ascii_digit());
+        let care = s.len() == 10
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+        if (digits && s.len() == 7) || care {
             return Some(s);
         }
         let node = self.field("office_code")?.clone();
         self.error(
             &node,
             format!("事業所番号「{s}」の形が正しくありません"),
-            "医療機関コードは7桁、介護保険事業所番号は10桁の半角数字で、\"0123456\" のように引用符で囲んで書いてください",
+            "医療機関コードは7桁、介護保険事業所番号は10桁の半角英数字で、\"0123456\" のように引用符で囲んで書いてください",
         );
         None
     }

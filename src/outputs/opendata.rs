@@ -172,13 +172,23 @@ fn katakana(s: &str) -> String {
         .collect()
 }
 
+/// A cell starting with `=`, `+`, `-` or `@` is a formula to Excel; a leading `'` keeps
+/// it text (`tsunagu import` takes the `'` off again).
+fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
+}
+
 fn csv_bytes(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(headers)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(|v| defuse(v).into_owned()))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -225,7 +235,7 @@ impl Renderer for OpenData {
             "as_of": as_of.map(|d| d.to_string()),
             "providers": site.providers,
         });
-        let json_bytes = serde_json::to_vec_pretty(&json)
+        let json_bytes = crate::write::safe_json(&json)
             .map_err(|e| Diagnostic::error("opendata", None, format!("JSON を作れません: {e}")))?;
         tables.push(serde_json::json!({
             "file": "providers.json",
