@@ -442,11 +442,13 @@ fn markup_in_provider_fields_is_escaped_everywhere() {
         // Open data keeps the text as written (it is data, never served as HTML); a
         // formula-like cell is quoted so Excel shows it as text.
         if f.extension().is_some_and(|e| e == "csv") {
-            assert!(
-                t.contains("<script>alert(1)</script>医院"),
-                "{}",
-                f.display()
-            );
+            if f.ends_with("iryo-kikan.csv") {
+                assert!(
+                    t.contains("<script>alert(1)</script>医院"),
+                    "{}",
+                    f.display()
+                );
+            }
             continue;
         }
         assert!(!t.contains("<script>alert"), "{}", f.display());
