@@ -15,7 +15,7 @@ use crate::markdown::{self, escape};
 use crate::model::{Provider, ProviderFilter};
 
 /// Front matter `lecture:` of a lecture page.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LectureMeta {
     #[serde(default)]
@@ -39,6 +39,20 @@ pub struct LectureMeta {
 
 fn default_handout() -> u8 {
     3
+}
+
+impl Default for LectureMeta {
+    fn default() -> Self {
+        LectureMeta {
+            place: String::new(),
+            time: String::new(),
+            speaker: String::new(),
+            organiser: String::new(),
+            area: None,
+            contact: None,
+            handout: default_handout(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

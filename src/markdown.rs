@@ -23,7 +23,13 @@ pub struct Rendered {
     pub summary: String,
     /// Byte offset in the source and the `@/` target that does not exist.
     pub broken_links: Vec<(usize, String)>,
+    /// Byte offset where quotes or lists nest deeper than [`MAX_NESTING`].
+    pub too_deep: Option<usize>,
 }
+
+/// Deepest nesting of quotes and lists rendered as such; real pages use three or four.
+/// Deeper input is flattened (and reported) so no later stage recurses without bound.
+pub const MAX_NESTING: usize = 32;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -43,12 +49,35 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
     let mut in_first_para = false;
     let mut para_text = String::new();
     let mut in_code_block = false;
+    let mut depth = 0usize;
+    let mut too_deep = None;
 
     let parser = Parser::new_ext(&prepared, options()).into_offset_iter();
     for (event, range) in parser {
         if !matches!(event, Event::Text(_)) && !text_buf.is_empty() {
             let html = furigana_html(&std::mem::take(&mut text_buf));
             push(&mut out, &mut heading, Event::InlineHtml(html.into()));
+        }
+        let container = matches!(
+            event,
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+        );
+        let container_end = matches!(
+            event,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+        );
+        if container {
+            depth += 1;
+            if depth > MAX_NESTING {
+                too_deep.get_or_insert(range.start);
+                continue;
+            }
+        }
+        if container_end {
+            depth = depth.saturating_sub(1);
+            if depth >= MAX_NESTING {
+                continue;
+            }
         }
         let event = match event {
             Event::Text(t) if in_code_block => Event::Text(restore_code(t)),
@@ -163,6 +192,7 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
         html: html_out,
         summary: summary.unwrap_or_default(),
         broken_links: broken,
+        too_deep,
     }
 }
 

@@ -414,7 +414,10 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         None => match check_base_url(raw.base_url.get_ref()) {
             Ok(v) => v,
             Err(m) => {
-                diags.push(Diagnostic::error(CONFIG_FILE, at(&raw.base_url.span()), m));
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, at(&raw.base_url.span()), m)
+                        .with_help("サイトを公開する場所の URL（https:// から）を書いてください"),
+                );
                 (String::new(), "/".into())
             }
         },

@@ -122,7 +122,7 @@ pub fn load(
                 Some(NOTE_TEMPLATE) => {
                     let n = note::render(body, &cx, data.contacts);
                     errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
-                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links }
+                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links, too_deep: None }
                 }
                 Some(LECTURE_TEMPLATE) => {
                     let meta = d.meta.lecture.clone().unwrap_or_default();
@@ -135,10 +135,20 @@ pub fn load(
                     let html: String = p.slides.iter().map(|s| s.html.as_str()).collect();
                     let summary = markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
                     slides = p.slides;
-                    markdown::Rendered { html, summary, broken_links: p.broken_links }
+                    markdown::Rendered { html, summary, broken_links: p.broken_links, too_deep: None }
                 }
                 _ => markdown::render(body, &cx),
             };
+            if let Some(off) = r.too_deep {
+                errs.push(
+                    Diagnostic::error(
+                        &d.rel,
+                        Some(pos_of_offset(&d.src, d.body_offset + off)),
+                        format!("引用（>）や箇条書きの入れ子が深すぎます（{}段まで）", markdown::MAX_NESTING),
+                    )
+                    .with_help("入れ子を浅くしてください。行頭の「>」や字下げが多すぎないかを確かめてください"),
+                );
+            }
             errs.extend(r.broken_links.iter().map(|(off, target)| {
                 Diagnostic::error(
                     &d.rel,

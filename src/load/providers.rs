@@ -228,6 +228,18 @@ impl Record<'_> {
                 );
                 None
             }
+            Some(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+                let c = s.chars().find(|c| c.is_control()).unwrap_or_default();
+                self.error(
+                    &node,
+                    format!(
+                        "「{key}」に見えない制御文字（U+{:04X}）があります",
+                        c as u32
+                    ),
+                    "ほかのソフトから貼り付けたときに紛れ込んだ文字です。値を打ち直してください",
+                );
+                None
+            }
             Some(s) if s.trim().is_empty() => {
                 if required {
                     self.error(
