@@ -126,9 +126,15 @@ fn index_json(site: &Site) -> Vec<u8> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec(&index).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    // `<`, `>` and `&` only occur inside strings; escaped, no value could ever open
+    // markup, even if the file were pasted into a page.
+    let mut json = serde_json::to_string(&index)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    json.push('\n');
+    json.into_bytes()
 }
 
 /// What the finder template needs besides `site`.
@@ -137,7 +143,7 @@ struct FinderView<'a> {
     index: String,
     /// Whether a map is drawn (tiles are configured).
     map: bool,
-    /// The map page: the map comes first and is larger.
+    /// The map page: the same finder with a larger map.
     map_page: bool,
     find_path: String,
     map_path: Option<String>,
