@@ -264,6 +264,19 @@ pub struct MapConfig {
     pub max_zoom: u8,
 }
 
+/// Tiles come over https, except from this machine (a local tile server, or tests):
+/// `http://127.0.0.1…` and `http://localhost…` are allowed too.
+fn tile_scheme_ok(tiles: &str) -> bool {
+    if tiles.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = tiles.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    host == "127.0.0.1" || host == "localhost"
+}
+
 fn default_max_zoom() -> u8 {
     18
 }
@@ -492,7 +505,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         );
     }
     if let Some(tiles) = &raw.map.tiles
-        && (!tiles.starts_with("https://")
+        && (!tile_scheme_ok(tiles)
             || !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k))
             || url::Url::parse(&tiles.replace(['{', '}'], "")).is_err())
     {
@@ -710,5 +723,21 @@ mod tests {
         assert_eq!(url, "https://www.city.example.lg.jp/kenko/zaitaku/");
         assert_eq!(path, "/kenko/zaitaku/");
         assert!(check_base_url("zaitaku/").is_err());
+    }
+
+    #[test]
+    fn tiles_need_https_except_from_this_machine() {
+        assert!(tile_scheme_ok(
+            "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+        ));
+        assert!(tile_scheme_ok(
+            "http://127.0.0.1:8080/tiles/{z}/{x}/{y}.png"
+        ));
+        assert!(tile_scheme_ok("http://localhost/{z}/{x}/{y}.png"));
+        assert!(!tile_scheme_ok("http://tile.example.jp/{z}/{x}/{y}.png"));
+        assert!(!tile_scheme_ok(
+            "http://127.0.0.1.example.jp/{z}/{x}/{y}.png"
+        ));
+        assert!(!tile_scheme_ok("ftp://127.0.0.1/{z}/{x}/{y}.png"));
     }
 }

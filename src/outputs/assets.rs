@@ -15,6 +15,10 @@ impl Renderer for Assets {
             .site
             .assets
             .iter()
+            // The vendored map library is published only for sites that draw maps.
+            .filter(|a| {
+                cx.site.config.map.tiles.is_some() || !a.output.starts_with("vendor/leaflet")
+            })
             .map(|a| OutputFile {
                 path: a.output.clone(),
                 content: match a.embedded {

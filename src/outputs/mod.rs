@@ -4,6 +4,7 @@
 mod assets;
 pub mod directory;
 mod feed;
+pub mod finder;
 pub mod lectures;
 mod opendata;
 pub mod print_guide;
@@ -85,6 +86,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
     vec![
         Box::new(web::WebPages),
         Box::new(directory::Directory),
+        Box::new(finder::Finder),
         Box::new(feed::AtomFeed),
         Box::new(print_guide::PrintGuides),
         Box::new(lectures::Lectures),

@@ -37,6 +37,9 @@ impl Renderer for Sitemap {
         for p in &site.providers {
             entries.push((p.path(), Some(p.updated.to_string())));
         }
+        for path in super::finder::page_paths(site) {
+            entries.push((path, None));
+        }
         for path in super::directory::list_page_paths(site) {
             entries.push((path, None));
         }

@@ -25,6 +25,8 @@ pub struct SiteView<'a> {
     pub feed_path: Option<String>,
     /// Printed guides, with the paths of their print pages.
     pub guides: Vec<Link>,
+    /// Map settings; `map.tiles` is unset unless the site opted in to drawn maps.
+    pub map: &'a crate::load::config::MapConfig,
 }
 
 #[derive(Serialize, Clone)]
@@ -81,6 +83,7 @@ pub struct ProviderView<'a> {
     pub permalink: String,
     pub category: VocabRef<'a>,
     pub group: &'static str,
+    pub group_key: &'static str,
     pub area: VocabRef<'a>,
     pub postal_code: &'a str,
     pub address: &'a str,
@@ -90,6 +93,7 @@ pub struct ProviderView<'a> {
     pub email: Option<&'a str>,
     pub website: Option<&'a str>,
     pub map_link: Option<String>,
+    pub coords: Option<crate::model::Coords>,
     pub hours: Vec<HoursView>,
     pub hours_note: Option<&'a str>,
     pub closed_days: Option<&'a str>,
@@ -219,6 +223,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                 path: format!("{bp}{}", g.print_path()),
             })
             .collect(),
+        map: &c.map,
     }
 }
 
@@ -298,6 +303,7 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
             "category",
         ),
         group: site.group_of(p).map_or("", Group::label),
+        group_key: site.group_of(p).map_or("", Group::key),
         area: vocab(
             &p.area,
             area.map_or("", |x| x.label.as_str()),
@@ -312,6 +318,7 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
         email: p.email.as_deref(),
         website: p.url.as_deref(),
         map_link,
+        coords: p.coords,
         hours: p
             .hours
             .iter()

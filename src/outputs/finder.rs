@@ -1,0 +1,234 @@
+//! The provider finder: a compact JSON index of every provider, the 「事業所をさがす」
+//! page whose script filters it, and — only when `[map] tiles` is set — the map page.
+//!
+//! The JSON is read by `static/js/finder.js`; its keys are short because a city may list
+//! 10,000 providers and residents open the page on phones. Every record is an array:
+//! `[id, name, kana, category, area, [services], accepting, address, phone, lat, lon]`
+//! where category, area, services and accepting are indexes into the label tables.
+
+use serde::Serialize;
+
+use super::{Content, Meta, OutputFile, RenderContext, Renderer, base_context, crumb, index_file};
+use crate::diagnostics::Diagnostics;
+use crate::model::{Accepting, Site};
+use crate::templates::views;
+
+pub struct Finder;
+
+pub const FIND_PATH: &str = "providers/find/";
+pub const MAP_PATH: &str = "providers/map/";
+pub const INDEX_FILE: &str = "providers/finder.json";
+
+/// Accepting statuses in the order of the index's `r` table.
+const ACCEPTING: [Accepting; 4] = [
+    Accepting::Accepting,
+    Accepting::Limited,
+    Accepting::Full,
+    Accepting::Unknown,
+];
+
+/// The pages this renderer writes (for the sitemap).
+pub fn page_paths(site: &Site) -> Vec<String> {
+    let mut out = vec![FIND_PATH.to_string()];
+    if site.config.map.tiles.is_some() {
+        out.push(MAP_PATH.to_string());
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    /// Version of the layout, so a cached script can tell an old file.
+    v: u8,
+    /// Categories: `[key, label, group key]`.
+    c: Vec<(&'a str, &'a str, &'static str)>,
+    /// Areas: `[key, label]`.
+    a: Vec<(&'a str, &'a str)>,
+    /// Services: `[key, label]`.
+    s: Vec<(&'a str, &'a str)>,
+    /// Accepting statuses: `[key, label, mark]`.
+    r: Vec<(&'static str, &'static str, &'static str)>,
+    p: Vec<Record<'a>>,
+}
+
+#[derive(Serialize)]
+struct Record<'a>(
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<usize>,
+    Option<usize>,
+    Vec<usize>,
+    usize,
+    &'a str,
+    &'a str,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn accepting_key(a: Accepting) -> &'static str {
+    match a {
+        Accepting::Accepting => "accepting",
+        Accepting::Limited => "limited",
+        Accepting::Full => "full",
+        Accepting::Unknown => "unknown",
+    }
+}
+
+/// Coordinates rounded to about 10 cm: more digits only make the file larger.
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn index_json(site: &Site) -> Vec<u8> {
+    let c = &site.config;
+    let index = Index {
+        v: 1,
+        c: c.categories
+            .iter()
+            .map(|(k, cat)| (k.as_str(), cat.label.as_str(), cat.group.key()))
+            .collect(),
+        a: c.areas
+            .iter()
+            .map(|(k, a)| (k.as_str(), a.label.as_str()))
+            .collect(),
+        s: c.services
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.label.as_str()))
+            .collect(),
+        r: ACCEPTING
+            .iter()
+            .map(|a| (accepting_key(*a), a.label(), a.mark()))
+            .collect(),
+        p: site
+            .providers
+            .iter()
+            .map(|p| {
+                Record(
+                    &p.id,
+                    &p.name,
+                    p.kana.as_str(),
+                    c.categories.get_index_of(&p.category),
+                    c.areas.get_index_of(&p.area),
+                    p.services
+                        .iter()
+                        .filter_map(|s| c.services.get_index_of(s))
+                        .collect(),
+                    ACCEPTING
+                        .iter()
+                        .position(|a| *a == p.accepting)
+                        .unwrap_or(ACCEPTING.len() - 1),
+                    &p.address,
+                    p.phone.as_str(),
+                    p.coords.map(|co| round(co.lat)),
+                    p.coords.map(|co| round(co.lon)),
+                )
+            })
+            .collect(),
+    };
+    // `<`, `>` and `&` only occur inside strings; escaped, no value could ever open
+    // markup, even if the file were pasted into a page.
+    let mut json = serde_json::to_string(&index)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    json.push('\n');
+    json.into_bytes()
+}
+
+/// What the finder template needs besides `site`.
+#[derive(Serialize)]
+struct FinderView<'a> {
+    index: String,
+    /// Whether a map is drawn (tiles are configured).
+    map: bool,
+    /// The map page: the same finder with a larger map.
+    map_page: bool,
+    find_path: String,
+    map_path: Option<String>,
+    providers_path: String,
+    title: &'a str,
+}
+
+impl Renderer for Finder {
+    fn name(&self) -> &'static str {
+        "finder"
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        let site = cx.site;
+        let bp = &site.config.base_path;
+        let has_map = site.config.map.tiles.is_some();
+        let mut out = vec![OutputFile {
+            path: INDEX_FILE.into(),
+            content: Content::Bytes(index_json(site)),
+        }];
+        let mut pages = vec![(FIND_PATH, "事業所をさがす", false)];
+        if has_map {
+            pages.push((MAP_PATH, "地図で事業所をさがす", true));
+        }
+        for (path, title, map_page) in pages {
+            let description = format!(
+                "{}の医療機関・介護サービス事業所・相談窓口を、種類・地域・できること・受け入れの状況・名前や住所からさがせます。",
+                site.config.municipality.name
+            );
+            let meta = Meta {
+                title,
+                description: &description,
+                og_type: "website",
+            };
+            let crumbs = vec![
+                crumb(site, "ホーム", ""),
+                crumb(site, "医療・介護の事業所をさがす", "providers/"),
+                views::Link {
+                    title: title.into(),
+                    path: String::new(),
+                },
+            ];
+            let mut ctx = base_context(site, path, meta, crumbs);
+            ctx.insert(
+                "finder",
+                &FinderView {
+                    index: format!("{bp}{INDEX_FILE}"),
+                    map: has_map,
+                    map_page,
+                    find_path: format!("{bp}{FIND_PATH}"),
+                    map_path: has_map.then(|| format!("{bp}{MAP_PATH}")),
+                    providers_path: format!("{bp}providers/"),
+                    title,
+                },
+            );
+            let html = cx
+                .templates
+                .render(
+                    "providers/find.html",
+                    &ctx,
+                    std::path::Path::new("content/providers"),
+                )
+                .map_err(Diagnostics::from)?;
+            out.push(OutputFile {
+                path: index_file(path),
+                content: Content::Html(html),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_are_rounded_to_six_places() {
+        assert_eq!(round(36.061_234_567), 36.061_235);
+        assert_eq!(round(139.5), 139.5);
+    }
+
+    #[test]
+    fn accepting_keys_match_the_provider_view() {
+        let keys: Vec<&str> = ACCEPTING.iter().map(|a| accepting_key(*a)).collect();
+        assert_eq!(keys, ["accepting", "limited", "full", "unknown"]);
+    }
+}

@@ -1,0 +1,995 @@
+//! The provider finder and the map in a real browser (Debian's Chromium, headless).
+//!
+//! Two builds are served on 127.0.0.1 and shared by every test of this file: the sample
+//! site as it is (no map tiles: nothing may be fetched from elsewhere), and a copy whose
+//! site.toml points `[map] tiles` at a tiny local tile server that counts requests.
+//! Expected results are worked out from the sample's own YAML, not written down by hand.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::{Browser, Tab};
+use tsunagu::model::kana::fold;
+
+/// The provider whose position the map copy leaves out.
+const UNPLACED: &str = "kitayama-naika-iin";
+
+fn plain() -> &'static common::Served {
+    static S: OnceLock<common::Served> = OnceLock::new();
+    S.get_or_init(|| common::serve_sample(&[]))
+}
+
+struct Tiles {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+}
+
+/// A tile server on 127.0.0.1 answering every `/tiles/…` request with one small PNG.
+fn tiles() -> &'static Tiles {
+    static T: OnceLock<Tiles> = OnceLock::new();
+    T.get_or_init(|| {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = server.server_addr().to_ip().unwrap().port();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counter = requests.clone();
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(256, 256, image::Rgb([230, 236, 226]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        std::thread::spawn(move || {
+            for req in server.incoming_requests() {
+                if req.url().starts_with("/tiles/") {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+                let h = tiny_http::Header::from_bytes("Content-Type", "image/png").unwrap();
+                let _ = req.respond(tiny_http::Response::from_data(png.clone()).with_header(h));
+            }
+        });
+        Tiles { port, requests }
+    })
+}
+
+/// The sample with map tiles switched on, and one more provider without a position.
+fn mapped() -> &'static common::Served {
+    static S: OnceLock<(tempfile::TempDir, common::Served)> = OnceLock::new();
+    &S.get_or_init(|| {
+        let site = tempfile::tempdir().unwrap();
+        common::copy_sample(site.path());
+        let toml = site.path().join("site.toml");
+        let mut s = std::fs::read_to_string(&toml).unwrap();
+        s.push_str(&format!(
+            "\n[map]\ntiles = \"http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"テスト地図\"\nattribution_url = \"http://127.0.0.1:{port}/credit\"\n",
+            port = tiles().port
+        ));
+        std::fs::write(&toml, s).unwrap();
+        let clinics = site.path().join("content/providers/clinics.yaml");
+        let y = std::fs::read_to_string(&clinics).unwrap();
+        std::fs::write(&clinics, without_position(&y, UNPLACED)).unwrap();
+        let served = common::serve_site(site.path(), &[]);
+        (site, served)
+    })
+    .1
+}
+
+/// The YAML with the `lat:` and `lon:` lines of one record removed.
+fn without_position(yaml: &str, id: &str) -> String {
+    let start = yaml
+        .find(&format!("- id: {id}\n"))
+        .expect("record in the sample");
+    let end = yaml[start + 1..]
+        .find("\n- id:")
+        .map_or(yaml.len(), |i| start + 1 + i);
+    let record: String = yaml[start..end]
+        .lines()
+        .filter(|l| !l.starts_with("  lat:") && !l.starts_with("  lon:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(record.len(), end - start, "{id} had a position to remove");
+    format!(
+        "{}{}{}",
+        &yaml[..start],
+        record,
+        &yaml[end..].trim_start_matches('\n')
+    )
+}
+
+/// One provider record of the sample, as the tests need it.
+#[derive(Debug)]
+struct Rec {
+    id: String,
+    name: String,
+    kana: String,
+    address: String,
+    category: String,
+    area: String,
+    services: Vec<String>,
+    accepting: String,
+    placed: bool,
+}
+
+fn sample_providers() -> Vec<Rec> {
+    let dir = common::root().join("content/providers");
+    let mut out = Vec::new();
+    for f in common::files(&dir) {
+        let v: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let items = match v {
+            serde_yaml::Value::Sequence(s) => s,
+            other => vec![other],
+        };
+        for p in items {
+            let s = |k: &str| p[k].as_str().map(String::from).unwrap_or_default();
+            let accepting = match &p["accepting"] {
+                serde_yaml::Value::String(x) => x.clone(),
+                serde_yaml::Value::Mapping(_) => p["accepting"]["status"]
+                    .as_str()
+                    .unwrap_or("unknown")
+                    .to_string(),
+                _ => "unknown".into(),
+            };
+            let id = s("id");
+            out.push(Rec {
+                placed: p["lat"].as_f64().is_some() && id != UNPLACED,
+                name: s("name"),
+                kana: s("kana"),
+                address: s("address"),
+                category: s("category"),
+                area: s("area"),
+                services: p["services"]
+                    .as_sequence()
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                accepting,
+                id,
+            });
+        }
+    }
+    assert!(out.len() > 50, "the sample has its providers");
+    out
+}
+
+fn ids<'a>(recs: impl Iterator<Item = &'a Rec>) -> BTreeSet<String> {
+    recs.map(|r| r.id.clone()).collect()
+}
+
+fn open(b: &Browser, base: &str, width: u32, path: &str) -> Arc<Tab> {
+    let tab = b.new_tab().unwrap();
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 800,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    tab.navigate_to(&format!("{base}{path}")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab
+}
+
+/// Opens the finder and waits until the first results are counted.
+fn finder(b: &Browser, base: &str, width: u32, query: &str) -> Arc<Tab> {
+    let tab = open(b, base, width, &format!("providers/find/{query}"));
+    wait_for(
+        &tab,
+        "document.getElementById('finder-status').textContent.includes('件見つかりました')",
+    );
+    tab
+}
+
+fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, false)
+        .unwrap_or_else(|e| panic!("{js}: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+fn eval_str(tab: &Tab, js: &str) -> String {
+    eval(tab, js).as_str().map(String::from).unwrap_or_default()
+}
+
+fn eval_f64(tab: &Tab, js: &str) -> f64 {
+    eval(tab, js).as_f64().unwrap_or(f64::NAN)
+}
+
+fn wait_for(tab: &Tab, cond: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {cond}");
+}
+
+/// The provider ids of the result list, from the links' paths.
+fn result_ids(tab: &Tab) -> BTreeSet<String> {
+    let json = eval_str(
+        tab,
+        "JSON.stringify([...document.querySelectorAll('#finder-results .card-title a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
+    );
+    serde_json::from_str::<Vec<String>>(&json)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+fn status(tab: &Tab) -> String {
+    eval_str(tab, "document.getElementById('finder-status').textContent")
+}
+
+/// Chooses an option or ticks a box the way a user's input would: value, then events.
+fn choose(tab: &Tab, selector: &str, value: &str) {
+    let js = format!(
+        "(() => {{ const el = document.querySelector('{selector}'); const v = {};
+           if (el.type === 'checkbox') el.checked = v === 'true'; else el.value = v;
+           el.dispatchEvent(new Event('input', {{bubbles: true}}));
+           el.dispatchEvent(new Event('change', {{bubbles: true}})); return true; }})()",
+        serde_json::to_string(value).unwrap()
+    );
+    eval(tab, &js);
+}
+
+fn type_query(tab: &Tab, text: &str) {
+    eval(
+        tab,
+        "document.getElementById('f-q').value = ''; document.getElementById('f-q').focus(); true",
+    );
+    tab.type_str(text).unwrap();
+    wait_for(
+        tab,
+        &format!(
+            "document.getElementById('f-q').value === {}",
+            serde_json::to_string(text).unwrap()
+        ),
+    );
+}
+
+#[test]
+fn category_area_and_service_narrow_to_exactly_the_expected_providers() {
+    let all = sample_providers();
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "");
+    assert_eq!(
+        result_ids(&tab),
+        ids(all.iter()),
+        "no filter shows everyone"
+    );
+    assert_eq!(status(&tab), format!("{} 件見つかりました", all.len()));
+
+    choose(&tab, "#f-category", "clinic");
+    choose(&tab, "#f-area", "kita");
+    let clinics_kita = ids(all
+        .iter()
+        .filter(|r| r.category == "clinic" && r.area == "kita"));
+    assert_eq!(result_ids(&tab), clinics_kita);
+
+    choose(&tab, "#f-service-houmon-shinryo", "true");
+    let expected = ids(all.iter().filter(|r| {
+        r.category == "clinic"
+            && r.area == "kita"
+            && r.services.iter().any(|s| s == "houmon-shinryo")
+    }));
+    assert!(expected.len() >= 2 && expected.len() < clinics_kita.len());
+    assert_eq!(result_ids(&tab), expected);
+
+    // The count is announced politely, and matches what is listed.
+    assert_eq!(status(&tab), format!("{} 件見つかりました", expected.len()));
+    assert_eq!(
+        eval_str(
+            &tab,
+            "document.getElementById('finder-status').getAttribute('role')"
+        ),
+        "status"
+    );
+    assert_eq!(
+        eval_str(
+            &tab,
+            "document.getElementById('finder-status').getAttribute('aria-live')"
+        ),
+        "polite"
+    );
+    // Each result carries a phone link and the accepting badge.
+    assert_eq!(
+        eval_f64(
+            &tab,
+            "document.querySelectorAll('#finder-results a[href^=\"tel:\"]').length"
+        ),
+        expected.len() as f64
+    );
+    assert_eq!(
+        eval_f64(
+            &tab,
+            "document.querySelectorAll('#finder-results .accepting').length"
+        ),
+        expected.len() as f64
+    );
+
+    // Two services at once: both must be offered.
+    choose(&tab, "#f-service-24h", "true");
+    let both = ids(all.iter().filter(|r| {
+        r.category == "clinic"
+            && r.area == "kita"
+            && r.services.iter().any(|s| s == "houmon-shinryo")
+            && r.services.iter().any(|s| s == "24h")
+    }));
+    assert!(both.len() < expected.len());
+    assert_eq!(result_ids(&tab), both);
+
+    // Clearing the form shows everyone again.
+    eval(&tab, "document.getElementById('finder-form').reset(); true");
+    wait_for(
+        &tab,
+        &format!(
+            "document.querySelectorAll('#finder-results li').length === {}",
+            all.len()
+        ),
+    );
+}
+
+#[test]
+fn accepting_filter_keeps_providers_taking_new_clients_including_limited() {
+    let all = sample_providers();
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "");
+    choose(&tab, "#f-category", "visiting-nurse");
+    choose(&tab, "#f-accepting", "true");
+    let expected = ids(all.iter().filter(|r| {
+        r.category == "visiting-nurse" && matches!(r.accepting.as_str(), "accepting" | "limited")
+    }));
+    let every_nurse = all
+        .iter()
+        .filter(|r| r.category == "visiting-nurse")
+        .count();
+    assert!(!expected.is_empty() && expected.len() < every_nurse);
+    assert_eq!(result_ids(&tab), expected);
+    assert_eq!(status(&tab), format!("{} 件見つかりました", expected.len()));
+}
+
+/// Which sample providers a query finds, folding as the Rust side does.
+fn text_matches(all: &[Rec], query: &str) -> BTreeSet<String> {
+    let terms: Vec<String> = query.split_whitespace().map(fold).collect();
+    ids(all.iter().filter(|r| {
+        let text = [fold(&r.name), fold(&r.kana), fold(&r.address)];
+        terms
+            .iter()
+            .all(|t| text.iter().any(|x| x.contains(t.as_str())))
+    }))
+}
+
+#[test]
+fn text_search_ignores_kana_kind_and_width() {
+    let all = sample_providers();
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "");
+
+    // Katakana finds readings written in hiragana.
+    type_query(&tab, "サクラダイ");
+    let sakuradai = text_matches(&all, "さくらだい");
+    assert!(sakuradai.len() >= 3, "{sakuradai:?}");
+    assert!(
+        all.iter()
+            .any(|r| sakuradai.contains(&r.id) && !fold(&r.name).contains("さくらだい")),
+        "some are found by their reading alone"
+    );
+    assert_eq!(result_ids(&tab), sakuradai);
+
+    // Half-width katakana, the same.
+    type_query(&tab, "ｻｸﾗﾀﾞｲ");
+    assert_eq!(result_ids(&tab), sakuradai);
+
+    // Full-width and half-width digits in an address; two words must both match.
+    type_query(&tab, "本町２丁目");
+    let honcho2 = text_matches(&all, "本町2丁目");
+    assert!(!honcho2.is_empty());
+    assert_eq!(result_ids(&tab), honcho2);
+    type_query(&tab, "みどり　ｸﾘﾆｯｸ");
+    let two_words = text_matches(&all, "みどり くりにっく");
+    assert!(!two_words.is_empty() && two_words.len() < all.len());
+    assert_eq!(result_ids(&tab), two_words);
+
+    type_query(&tab, "そんなじぎょうしょはない");
+    assert!(result_ids(&tab).is_empty());
+    assert!(
+        status(&tab).starts_with("0 件見つかりました"),
+        "{}",
+        status(&tab)
+    );
+}
+
+#[test]
+fn filters_live_in_the_url_and_a_shared_link_restores_them() {
+    let all = sample_providers();
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "");
+    choose(&tab, "#f-category", "clinic");
+    choose(&tab, "#f-area", "kita");
+    choose(&tab, "#f-service-houmon-shinryo", "true");
+    choose(&tab, "#f-accepting", "true");
+    type_query(&tab, "ｻｸﾗ");
+    let search = eval_str(&tab, "location.search");
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+    let has = |k: &str, v: &str| params.iter().any(|(a, b)| a == k && b == v);
+    assert!(has("category", "clinic") && has("area", "kita"), "{search}");
+    assert!(
+        has("service", "houmon-shinryo") && has("accepting", "1"),
+        "{search}"
+    );
+    assert!(has("q", "ｻｸﾗ"), "{search}");
+    let before = result_ids(&tab);
+    let expected: BTreeSet<String> = text_matches(&all, "さくら")
+        .intersection(&ids(all.iter().filter(|r| {
+            r.category == "clinic"
+                && r.area == "kita"
+                && r.services.iter().any(|s| s == "houmon-shinryo")
+                && matches!(r.accepting.as_str(), "accepting" | "limited")
+        })))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(before, expected);
+
+    // A care manager's colleague opens the shared link in a fresh tab.
+    let again = finder(&b, &plain().base, 1024, &search);
+    assert_eq!(
+        eval_str(&again, "document.getElementById('f-category').value"),
+        "clinic"
+    );
+    assert_eq!(
+        eval_str(&again, "document.getElementById('f-area').value"),
+        "kita"
+    );
+    assert_eq!(
+        eval(
+            &again,
+            "document.getElementById('f-service-houmon-shinryo').checked"
+        ),
+        true
+    );
+    assert_eq!(
+        eval(&again, "document.getElementById('f-service-24h').checked"),
+        false
+    );
+    assert_eq!(
+        eval(&again, "document.getElementById('f-accepting').checked"),
+        true
+    );
+    assert_eq!(
+        eval_str(&again, "document.getElementById('f-q').value"),
+        "ｻｸﾗ"
+    );
+    assert_eq!(result_ids(&again), before);
+    assert_eq!(status(&again), format!("{} 件見つかりました", before.len()));
+
+    // The example link of the issue, with an unknown value that is ignored.
+    let t = finder(
+        &b,
+        &plain().base,
+        1024,
+        "?category=clinic&area=nowhere&service=houmon-shinryo",
+    );
+    assert_eq!(eval_str(&t, "document.getElementById('f-area').value"), "");
+    assert_eq!(
+        result_ids(&t),
+        ids(
+            all.iter().filter(
+                |r| r.category == "clinic" && r.services.iter().any(|s| s == "houmon-shinryo")
+            )
+        )
+    );
+}
+
+#[test]
+fn finder_fits_a_320px_phone_at_every_text_size() {
+    let b = common::browser(320);
+    for base in [&plain().base, &mapped().base] {
+        let tab = finder(&b, base, 320, "?category=care-management&service=ninchisho");
+        assert_eq!(eval_f64(&tab, "window.innerWidth"), 320.0);
+        for size in ["normal", "large", "xlarge"] {
+            let sw = eval_f64(
+                &tab,
+                &format!(
+                    "document.getElementById('ts-{size}').checked = true; document.documentElement.scrollWidth"
+                ),
+            );
+            assert!(
+                sw <= 320.0,
+                "{base}providers/find/ scrolls sideways at 320px ({size}): {sw}"
+            );
+        }
+        // Large type: form text and results at least the body size of 18px.
+        eval(
+            &tab,
+            "document.getElementById('ts-normal').checked = true; true",
+        );
+        let fs = eval_f64(
+            &tab,
+            "parseFloat(getComputedStyle(document.getElementById('f-category')).fontSize)",
+        );
+        assert!(fs >= 18.0, "select font {fs}px");
+    }
+}
+
+#[test]
+fn without_javascript_the_list_pages_are_the_fallback() {
+    let b = common::browser(1024);
+    let tab = b.new_tab().unwrap();
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+        .unwrap();
+    tab.navigate_to(&format!("{}providers/find/", plain().base))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    // The script-driven form is not shown as a dead control.
+    assert_eq!(
+        eval_f64(
+            &tab,
+            "document.getElementById('finder-form').getClientRects().length"
+        ),
+        0.0
+    );
+    let hrefs = eval_str(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('.finder-fallback a')].filter(a => a.getClientRects().length).map(a => a.pathname))",
+    );
+    let hrefs: Vec<String> = serde_json::from_str(&hrefs).unwrap();
+    let config = std::fs::read_to_string(common::root().join("site.toml")).unwrap();
+    let config: toml::Table = toml::from_str(&config).unwrap();
+    for (kind, table) in [
+        ("category", "categories"),
+        ("area", "areas"),
+        ("service", "services"),
+    ] {
+        for key in config[table].as_table().unwrap().keys() {
+            let want = format!("/providers/{kind}/{key}/");
+            assert!(
+                hrefs.iter().any(|h| h.ends_with(&want)),
+                "fallback link {want} missing from {hrefs:?}"
+            );
+        }
+    }
+    let notice = eval_str(&tab, "document.querySelector('main').innerText");
+    assert!(notice.contains("一覧からさがす"), "{notice}");
+}
+
+#[test]
+fn the_finder_is_linked_from_the_providers_index_and_the_navigation() {
+    let html =
+        std::fs::read_to_string(plain().dir.path().join("public/providers/index.html")).unwrap();
+    let main = &html[html.find("<main").unwrap()..];
+    assert!(
+        main.contains("/providers/find/"),
+        "providers index links the finder"
+    );
+    let home = std::fs::read_to_string(plain().dir.path().join("public/index.html")).unwrap();
+    let nav = &home[home.find("site-nav").unwrap()..home.find("</nav>").unwrap()];
+    assert!(
+        nav.contains("/providers/find/"),
+        "navigation links the finder"
+    );
+    let sitemap = std::fs::read_to_string(plain().dir.path().join("public/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/providers/find/</loc>"));
+}
+
+#[test]
+fn finder_index_is_compact_and_lists_every_provider() {
+    let all = sample_providers();
+    let bytes = std::fs::read(plain().dir.path().join("public/providers/finder.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let records = v["p"].as_array().unwrap();
+    assert_eq!(records.len(), all.len());
+    let listed: BTreeSet<String> = records
+        .iter()
+        .map(|r| r[0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, ids(all.iter()));
+    assert!(records.iter().all(|r| r.as_array().unwrap().len() == 11));
+    let per_record = bytes.len() / all.len();
+    assert!(per_record < 260, "{per_record} bytes a record");
+    // Deterministic: a second build writes the same bytes.
+    let other = common::serve_sample(&[]);
+    let again = std::fs::read(other.dir.path().join("public/providers/finder.json")).unwrap();
+    assert_eq!(bytes, again);
+}
+
+/// Every `src`/`href` that makes the browser fetch something: scripts, images,
+/// stylesheets, frames.
+fn fetched_urls(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let attr = match name.to_ascii_lowercase().as_str() {
+            "script" | "img" | "iframe" | "source" | "video" | "audio" | "embed" => "src=",
+            "link"
+                if tag.contains("stylesheet")
+                    || tag.contains("preload")
+                    || tag.contains("icon") =>
+            {
+                "href="
+            }
+            _ => continue,
+        };
+        let end = tag.find('>').unwrap_or(tag.len());
+        if let Some(i) = tag[..end].find(attr) {
+            let v = tag[i + attr.len()..end].trim_start_matches(['"', '\'']);
+            let v: String = v
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+                .collect();
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    common::files(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+#[test]
+fn without_tiles_there_is_no_map_and_nothing_is_fetched_from_elsewhere() {
+    let out = plain().dir.path().join("public");
+    assert!(
+        !out.join("providers/map").exists(),
+        "no map page without tiles"
+    );
+    assert!(
+        !out.join("vendor/leaflet").exists(),
+        "the map library is not published"
+    );
+    let pages = html_files(&out);
+    assert!(pages.len() > 80);
+    let mut fetched = 0;
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        assert!(
+            !html.contains("leaflet"),
+            "{} mentions leaflet",
+            page.display()
+        );
+        assert!(
+            !html.contains("map.css") && !html.contains("js/map.js"),
+            "{}",
+            page.display()
+        );
+        assert!(
+            !html.contains("finder-map") && !html.contains("data-tiles"),
+            "{}",
+            page.display()
+        );
+        for u in fetched_urls(&html) {
+            fetched += 1;
+            assert!(
+                u.starts_with("data:") || !u.contains("//") || u.starts_with(&plain().base),
+                "{} fetches {u}",
+                page.display()
+            );
+        }
+    }
+    assert!(
+        fetched > pages.len(),
+        "the scan saw the pages' scripts and styles"
+    );
+
+    // And in the browser: the finder asks only its own site for anything.
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "");
+    let urls = eval_str(
+        &tab,
+        "JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
+    );
+    let urls: Vec<String> = serde_json::from_str(&urls).unwrap();
+    assert!(urls.iter().any(|u| u.ends_with("finder.json")));
+    for u in urls {
+        assert!(u.starts_with(&plain().base), "requested {u}");
+    }
+}
+
+fn marker_count(tab: &Tab) -> usize {
+    eval_f64(
+        tab,
+        "document.querySelectorAll('#finder-map .leaflet-marker-icon').length",
+    ) as usize
+}
+
+fn marker_titles(tab: &Tab) -> BTreeSet<String> {
+    let json = eval_str(
+        tab,
+        "JSON.stringify([...document.querySelectorAll('#finder-map .leaflet-marker-icon')].map(m => m.title))",
+    );
+    serde_json::from_str::<Vec<String>>(&json)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+fn unplaced_list(tab: &Tab) -> BTreeSet<String> {
+    let json = eval_str(
+        tab,
+        "document.getElementById('finder-nocoords').hidden ? '[]' : JSON.stringify([...document.querySelectorAll('#finder-nocoords li a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
+    );
+    serde_json::from_str::<Vec<String>>(&json)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn map_markers_follow_the_finder_filters_and_unplaced_providers_are_listed() {
+    let all = sample_providers();
+    let b = common::browser(1024);
+    for page in ["providers/find/", "providers/map/"] {
+        let tab = open(&b, &mapped().base, 1024, page);
+        wait_for(
+            &tab,
+            "document.getElementById('finder-status').textContent.includes('件見つかりました')",
+        );
+        let placed = all.iter().filter(|r| r.placed).count();
+        assert_eq!(
+            marker_count(&tab),
+            placed,
+            "{page}: one marker per placed provider"
+        );
+        assert_eq!(
+            unplaced_list(&tab),
+            ids(all.iter().filter(|r| !r.placed)),
+            "{page}"
+        );
+
+        choose(&tab, "#f-category", "clinic");
+        choose(&tab, "#f-area", "kita");
+        let chosen: Vec<&Rec> = all
+            .iter()
+            .filter(|r| r.category == "clinic" && r.area == "kita")
+            .collect();
+        let names: BTreeSet<String> = chosen
+            .iter()
+            .filter(|r| r.placed)
+            .map(|r| r.name.clone())
+            .collect();
+        assert!(!names.is_empty());
+        assert_eq!(
+            marker_count(&tab),
+            names.len(),
+            "{page}: markers follow the filters"
+        );
+        let titles: BTreeSet<String> = marker_titles(&tab)
+            .into_iter()
+            .map(|t| t.split('（').next().unwrap().to_string())
+            .collect();
+        assert_eq!(titles, names);
+        let unplaced = ids(chosen.iter().copied().filter(|r| !r.placed));
+        assert!(unplaced.contains(UNPLACED));
+        assert_eq!(unplaced_list(&tab), unplaced, "{page}");
+        assert!(
+            eval_str(&tab, "document.getElementById('finder-nocoords').innerText")
+                .contains("地図に表示できない事業所（位置情報なし）")
+        );
+
+        // A marker opens a popup linking to the provider's page.
+        eval(
+            &tab,
+            "document.querySelector('#finder-map .leaflet-marker-icon').click(); true",
+        );
+        wait_for(
+            &tab,
+            "document.querySelector('#finder-map .leaflet-popup-content a')",
+        );
+        let href = eval_str(
+            &tab,
+            "document.querySelector('#finder-map .leaflet-popup-content a').pathname",
+        );
+        let id = href
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            chosen.iter().any(|r| r.id == id && r.placed),
+            "popup links {href}"
+        );
+
+        // Widening to every area, then typing, moves the markers and the list with it.
+        choose(&tab, "#f-area", "");
+        let clinics: Vec<&Rec> = all.iter().filter(|r| r.category == "clinic").collect();
+        let placed_clinics = clinics.iter().filter(|r| r.placed).count();
+        assert!(placed_clinics > names.len());
+        assert_eq!(marker_count(&tab), placed_clinics, "{page}");
+        type_query(&tab, "ﾅｲｶ");
+        let found = text_matches(&all, "ないか");
+        let typed: Vec<&&Rec> = clinics.iter().filter(|r| found.contains(&r.id)).collect();
+        assert!(typed.iter().any(|r| r.id == UNPLACED));
+        assert_eq!(
+            marker_count(&tab),
+            typed.iter().filter(|r| r.placed).count(),
+            "{page}"
+        );
+        assert_eq!(
+            unplaced_list(&tab),
+            ids(typed.iter().map(|r| **r).filter(|r| !r.placed)),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn map_tiles_come_from_the_configured_server_with_its_credit() {
+    let b = common::browser(1024);
+    let before = tiles().requests.load(Ordering::SeqCst);
+    let tab = open(&b, &mapped().base, 1024, "providers/map/");
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#finder-map img.leaflet-tile-loaded').length > 0",
+    );
+    assert!(
+        tiles().requests.load(Ordering::SeqCst) > before,
+        "tiles were requested from the local server"
+    );
+    let credit = eval_str(
+        &tab,
+        "document.querySelector('#finder-map .leaflet-control-attribution').innerText",
+    );
+    assert!(credit.contains("テスト地図"), "{credit}");
+    let link = eval_str(
+        &tab,
+        "document.querySelector('#finder-map .leaflet-control-attribution a[href$=\"/credit\"]').textContent",
+    );
+    assert_eq!(link, "テスト地図");
+    // Every request went to the site or the tile server, nowhere else.
+    let urls = eval_str(
+        &tab,
+        "JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
+    );
+    let tile_base = format!("http://127.0.0.1:{}/tiles/", tiles().port);
+    for u in serde_json::from_str::<Vec<String>>(&urls).unwrap() {
+        assert!(
+            u.starts_with(&mapped().base) || u.starts_with(&tile_base),
+            "requested {u}"
+        );
+    }
+}
+
+#[test]
+fn provider_pages_show_a_small_map_only_when_they_have_a_position() {
+    let all = sample_providers();
+    let placed = all
+        .iter()
+        .find(|r| r.placed && r.category == "clinic" && r.area == "kita")
+        .unwrap();
+    let b = common::browser(1024);
+    let tab = open(
+        &b,
+        &mapped().base,
+        1024,
+        &format!("providers/{}/", placed.id),
+    );
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#provider-map .leaflet-marker-icon').length === 1",
+    );
+    let title = eval_str(
+        &tab,
+        "document.querySelector('#provider-map .leaflet-marker-icon').title",
+    );
+    assert!(title.starts_with(&placed.name), "{title}");
+    assert!(
+        eval_str(&tab, "document.querySelector('main').innerText").contains(&placed.address),
+        "address stays"
+    );
+    let group = eval_str(
+        &tab,
+        "document.querySelector('#provider-map .leaflet-marker-icon').className",
+    );
+    assert!(group.contains("map-marker-medical"), "{group}");
+
+    let html = std::fs::read_to_string(
+        mapped()
+            .dir
+            .path()
+            .join(format!("public/providers/{UNPLACED}/index.html")),
+    )
+    .unwrap();
+    assert!(
+        !html.contains("provider-map") && !html.contains("leaflet"),
+        "no map without a position"
+    );
+    let plain_html = std::fs::read_to_string(
+        plain()
+            .dir
+            .path()
+            .join(format!("public/providers/{}/index.html", placed.id)),
+    )
+    .unwrap();
+    assert!(!plain_html.contains("provider-map"), "no map without tiles");
+}
+
+/// axe-core, where the machine has it (the test is skipped with a note otherwise).
+fn axe_source() -> Option<String> {
+    let candidates = [
+        std::env::var("AXE_CORE_JS").unwrap_or_default(),
+        "/opt/webtools/node_modules/axe-core/axe.min.js".into(),
+        "/usr/share/nodejs/axe-core/axe.min.js".into(),
+    ];
+    candidates
+        .iter()
+        .filter(|p| !p.is_empty())
+        .find_map(|p| std::fs::read_to_string(p).ok())
+}
+
+fn axe_violations(tab: &Tab, axe: &str) -> Vec<String> {
+    eval(tab, axe);
+    let r = tab
+        .evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+            true,
+        )
+        .unwrap();
+    serde_json::from_str(r.value.unwrap().as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn finder_and_map_pages_pass_axe() {
+    let Some(axe) = axe_source() else {
+        eprintln!(
+            "axe-core not found (set AXE_CORE_JS); skipping the automated accessibility check"
+        );
+        return;
+    };
+    let b = common::browser(1024);
+    let tab = finder(&b, &plain().base, 1024, "?service=houmon-shinryo");
+    let v = axe_violations(&tab, &axe);
+    assert!(v.is_empty(), "finder: {v:?}");
+    for page in [
+        "providers/map/?category=clinic&area=kita",
+        "providers/find/",
+    ] {
+        let tab = open(&b, &mapped().base, 1024, page);
+        wait_for(
+            &tab,
+            "document.querySelectorAll('#finder-map .leaflet-marker-icon').length > 0",
+        );
+        eval(
+            &tab,
+            "document.querySelector('#finder-map .leaflet-marker-icon').click(); true",
+        );
+        wait_for(&tab, "document.querySelector('.leaflet-popup-content a')");
+        let v = axe_violations(&tab, &axe);
+        assert!(v.is_empty(), "{page}: {v:?}");
+    }
+    let tab = open(&b, &mapped().base, 1024, "providers/sakuradai-shinryojo/");
+    wait_for(
+        &tab,
+        "document.querySelector('#provider-map .leaflet-marker-icon')",
+    );
+    let v = axe_violations(&tab, &axe);
+    assert!(v.is_empty(), "provider page: {v:?}");
+}
