@@ -40,12 +40,15 @@ theme_files!(
     "templates/lecture/speaker.html",
     "templates/print/guide.html",
     "templates/print/guide.css",
+    "templates/search.html",
     "static/css/style.css",
     "static/js/textsize.js",
     "static/js/note.js",
     "static/js/fold.js",
+    "static/js/search.js",
     "static/css/note.css",
     "static/css/note-a5.css",
+    "static/css/search.css",
     "static/favicon.svg",
 );
 

@@ -6,6 +6,7 @@ pub mod directory;
 mod feed;
 pub mod lectures;
 pub mod print_guide;
+pub mod search;
 mod sitemap;
 mod web;
 
@@ -88,6 +89,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(print_guide::PrintGuides),
         Box::new(lectures::Lectures),
         Box::new(sitemap::Sitemap),
+        Box::new(search::Search),
         Box::new(assets::Assets),
     ]
 }
