@@ -509,7 +509,9 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                 src.find("tiles").map(|o| pos_of_offset(src, o)),
                 "[map] tiles を使うときは attribution（出典の表示）が必要です",
             )
-            .with_help("タイル提供元が求める出典を書いてください（例: attribution = \"地理院タイル\"）"),
+            .with_help(
+                "タイル提供元が求める出典を書いてください（例: attribution = \"地理院タイル\"）",
+            ),
         );
     }
     let guides = guides(src, &raw.guides, &mut diags);

@@ -84,7 +84,17 @@ fn seion(c: char) -> char {
 
 /// The 五十音 rows, and last「その他」for records without a reading.
 pub const ROWS: [&str; 11] = [
-    "あ行", "か行", "さ行", "た行", "な行", "は行", "ま行", "や行", "ら行", "わ行", "その他",
+    "あ行",
+    "か行",
+    "さ行",
+    "た行",
+    "な行",
+    "は行",
+    "ま行",
+    "や行",
+    "ら行",
+    "わ行",
+    "その他",
 ];
 
 /// Text folded for matching, as `static/js/fold.js` folds it in the browser: NFKC

@@ -10,10 +10,13 @@
 //! lines of Rust, deterministic, and folds text with the same [`fold`] the browser
 //! runs (`static/js/fold.js`), so 「けあまね」「ｹｱﾏﾈ」「ケアマネ」 all match.
 //!
-//! Files written under `search/`:
-//! - `index.json`: the documents (title, path, section) and, for each folded bigram,
-//!   the ascending ids of the documents containing it. Pairs are only indexed when both
-//!   characters are letters or digits (punctuation pairs would only add weight).
+//! Files written under `search/`, split so that a phone downloads only what a query needs:
+//! - `index.json`: the documents (title, path, section) and how the rest is split.
+//! - `grams-K.json`: for each folded key whose first character's code point is K modulo
+//!   the number of these files, the ids of the documents containing it, as gaps between
+//!   ascending ids. A key is a pair of neighbouring letters or digits, or a letter
+//!   alone when no letter follows it, so every letter starts some key and a one-letter
+//!   query needs one file. Punctuation pairs are not indexed (they would only add weight).
 //! - `text-N.json`: the plain text of documents `N*SHARD ..`, fetched only when a query
 //!   has candidates there, to confirm the phrase really occurs and to show a snippet.
 
@@ -32,6 +35,12 @@ pub struct Search;
 /// Documents per text file: small enough that a rare word loads little text, large
 /// enough that a common one needs only a few requests.
 pub const SHARD: usize = 40;
+
+/// About this many postings per `grams-K.json` (some 30–40 kB).
+const POSTINGS_PER_FILE: usize = 10_000;
+
+/// At most this many `grams-K.json` files, however large the site.
+const MAX_GRAM_FILES: usize = 64;
 
 const TEMPLATE: &str = "search.html";
 
@@ -74,6 +83,12 @@ impl Renderer for Search {
                 content: Content::Bytes(index.index_json()),
             },
         ];
+        for (n, json) in index.gram_files().into_iter().enumerate() {
+            out.push(OutputFile {
+                path: format!("search/grams-{n}.json").into(),
+                content: Content::Bytes(json),
+            });
+        }
         for (n, json) in index.text_shards().into_iter().enumerate() {
             out.push(OutputFile {
                 path: format!("search/text-{n}.json").into(),
@@ -113,9 +128,11 @@ pub struct Index {
 struct IndexJson<'a> {
     /// Format version, bumped when search.js must change with it.
     v: u32,
+    /// Documents per `text-N.json`.
     shard: usize,
+    /// How many `grams-K.json` there are.
+    grams: usize,
     docs: &'a [Doc],
-    grams: &'a BTreeMap<String, Vec<u32>>,
 }
 
 impl Index {
@@ -166,12 +183,42 @@ impl Index {
 
     pub fn index_json(&self) -> Vec<u8> {
         let j = IndexJson {
-            v: 1,
+            v: 2,
             shard: SHARD,
+            grams: self.gram_file_count(),
             docs: &self.docs,
-            grams: &self.grams,
         };
         serde_json::to_vec(&j).unwrap_or_default()
+    }
+
+    pub fn gram_file_count(&self) -> usize {
+        let postings: usize = self.grams.values().map(Vec::len).sum();
+        postings
+            .div_ceil(POSTINGS_PER_FILE)
+            .clamp(1, MAX_GRAM_FILES)
+    }
+
+    /// `grams-K.json` for each K: key → gaps between ascending doc ids.
+    pub fn gram_files(&self) -> Vec<Vec<u8>> {
+        let n = self.gram_file_count();
+        let mut files: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); n];
+        for (key, ids) in &self.grams {
+            let first = key.chars().next().map_or(0, |c| c as usize);
+            let mut last = 0;
+            let gaps = ids
+                .iter()
+                .map(|&id| {
+                    let gap = id - last;
+                    last = id;
+                    gap
+                })
+                .collect();
+            files[first % n].insert(key, gaps);
+        }
+        files
+            .iter()
+            .map(|f| serde_json::to_vec(f).unwrap_or_default())
+            .collect()
     }
 
     /// `text-N.json` for each shard: the texts of its documents, in id order.
@@ -202,8 +249,8 @@ pub fn indexable(c: char) -> bool {
 }
 
 /// The distinct keys of already-folded text, sorted: each pair of neighbouring letters
-/// or digits, and a letter with none beside it (「（薬）」) as itself, so that a
-/// one-letter query can be answered from the keys that contain that letter.
+/// or digits, and a letter alone when no letter follows it (「お薬。」 gives お薬 and
+/// 薬), so every letter of the text starts at least one key.
 pub fn grams(folded: &str) -> Vec<String> {
     let chars: Vec<char> = folded.chars().collect();
     let ok = |i: usize| chars.get(i).is_some_and(|c| indexable(*c));
@@ -214,7 +261,7 @@ pub fn grams(folded: &str) -> Vec<String> {
         }
         if ok(i + 1) {
             out.push(chars[i..i + 2].iter().collect());
-        } else if i == 0 || !ok(i - 1) {
+        } else {
             out.push(chars[i].to_string());
         }
     }
@@ -246,11 +293,8 @@ pub fn html_to_text(html: &str) -> String {
             .collect();
         let closing = tag.starts_with('/');
         match skip_until {
-            Some(end) => {
-                if closing && name == end {
-                    skip_until = None;
-                }
-            }
+            Some(end) if closing && name == end => skip_until = None,
+            Some(_) => {}
             None if !closing => {
                 skip_until = match name.as_str() {
                     "rt" => Some("rt"),
@@ -346,7 +390,10 @@ mod tests {
     #[test]
     fn a_phrase_is_found_inside_a_longer_compound() {
         let doc = grams(&fold("訪問看護ステーション"));
-        let query = grams(&fold("訪問看護"));
+        let query: Vec<String> = grams(&fold("訪問看護"))
+            .into_iter()
+            .filter(|g| g.chars().count() == 2)
+            .collect();
         assert_eq!(query, ["問看", "看護", "訪問"]);
         assert!(query.iter().all(|g| doc.contains(g)));
     }
@@ -361,9 +408,27 @@ mod tests {
 
     #[test]
     fn punctuation_pairs_are_not_indexed() {
-        assert_eq!(grams(&fold("介護、医療。")), ["介護", "医療"]);
+        assert_eq!(grams(&fold("介護、医療。")), ["介護", "医療", "療", "護"]);
         assert!(grams("、。").is_empty());
-        assert_eq!(grams("（薬）と薬局"), ["と薬", "薬", "薬局"]);
+        // Every letter starts a key, so a one-letter query reads one file.
+        assert_eq!(grams("（薬）と薬局"), ["と薬", "局", "薬", "薬局"]);
+    }
+
+    #[test]
+    fn postings_are_split_by_first_letter_as_gaps() {
+        let mut grams = BTreeMap::new();
+        grams.insert("訪問".to_string(), vec![2, 5, 9]);
+        grams.insert("a".to_string(), vec![0]);
+        let index = Index {
+            docs: Vec::new(),
+            grams,
+        };
+        assert_eq!(index.gram_file_count(), 1);
+        let files = index.gram_files();
+        assert_eq!(
+            String::from_utf8(files[0].clone()).unwrap(),
+            r#"{"a":[0],"訪問":[2,3,4]}"#
+        );
     }
 
     #[test]
@@ -374,6 +439,9 @@ mod tests {
 
     #[test]
     fn a_stray_ampersand_stays() {
-        assert_eq!(html_to_text("<p>R&D と &unknownlongentity; と &</p>"), "R&D と &unknownlongentity; と &");
+        assert_eq!(
+            html_to_text("<p>R&D と &unknownlongentity; と &</p>"),
+            "R&D と &unknownlongentity; と &"
+        );
     }
 }

@@ -1,10 +1,11 @@
-// Site search (the page search/). Reads search/index.json, written by tsunagu's `search`
-// renderer: for every pair of neighbouring letters or digits in the folded text, the
-// ids of the pages that contain it. A query is folded the same way (window.tsunaguFold
-// from fold.js), its pairs are looked up and intersected, and each candidate page's
-// text (search/text-N.json, fetched only when needed) is checked for the whole phrase,
-// which also gives the snippet. Without this script the page explains itself and links
-// to the main sections.
+// Site search (the page search/), over the files tsunagu's `search` renderer writes:
+// search/index.json (the pages), search/grams-K.json (for every pair of neighbouring
+// letters or digits in the folded text, the pages that contain it; split by the pair's
+// first letter) and search/text-N.json (the pages' text). A query is folded as the index
+// was (window.tsunaguFold from fold.js), its pairs are looked up and intersected, and
+// each candidate page's text is checked for the whole phrase, which also gives the
+// snippet. Only the files a query needs are fetched. Without this script the page
+// explains itself and links to the main sections.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -30,6 +31,7 @@
 
   var indexP = null;
   var shardP = {};
+  var gramP = {};
   var foldedDocs = {};
 
   function getJSON(url) {
@@ -47,6 +49,24 @@
   function loadShard(n) {
     if (!shardP[n]) shardP[n] = getJSON(dir + "text-" + n + ".json");
     return shardP[n];
+  }
+
+  function fileOf(index, key) {
+    return key.codePointAt(0) % index.grams;
+  }
+
+  // grams-K.json with its gaps turned back into ascending page ids.
+  function loadGrams(k) {
+    if (!gramP[k]) {
+      gramP[k] = getJSON(dir + "grams-" + k + ".json").then(function (g) {
+        Object.keys(g).forEach(function (key) {
+          var id = 0;
+          g[key] = g[key].map(function (gap) { id += gap; return id; });
+        });
+        return g;
+      });
+    }
+    return gramP[k];
   }
 
   // Folded text plus, for each UTF-16 unit of it, where its chunk starts and ends in
@@ -90,26 +110,42 @@
     return out;
   }
 
-  // Ids of pages that may contain the term; the text check below decides.
+  function allIds(index) {
+    return index.docs.map(function (_, i) { return i; });
+  }
+
+  // Ids of pages that may contain the term; the text check decides.
   function candidates(index, term) {
     var gs = grams(term);
     if (gs.length) {
-      var ids = null;
-      for (var i = 0; i < gs.length; i++) {
-        var p = index.grams[gs[i]] || [];
-        ids = ids ? intersect(ids, p) : p;
-        if (!ids.length) break;
-      }
-      return ids;
+      var files = {};
+      gs.forEach(function (g) { files[fileOf(index, g)] = true; });
+      return Promise.all(Object.keys(files).map(function (k) {
+        return loadGrams(Number(k)).then(function (g) { return [Number(k), g]; });
+      })).then(function (loaded) {
+        var byFile = {};
+        loaded.forEach(function (l) { byFile[l[0]] = l[1]; });
+        var ids = null;
+        for (var i = 0; i < gs.length; i++) {
+          var p = byFile[fileOf(index, gs[i])][gs[i]] || [];
+          ids = ids ? intersect(ids, p) : p;
+          if (!ids.length) break;
+        }
+        return ids;
+      });
     }
     var letters = Array.from(term).filter(function (c) { return INDEXABLE.test(c); });
-    if (!letters.length) return index.docs.map(function (_, i) { return i; });
-    // One letter: every page with a pair (or a lone letter) that contains it.
-    var seen = {};
-    Object.keys(index.grams).forEach(function (g) {
-      if (g.indexOf(letters[0]) >= 0) index.grams[g].forEach(function (id) { seen[id] = true; });
+    if (!letters.length) return Promise.resolve(allIds(index));
+    // One letter: every letter starts a key of its own (a pair, or itself alone), and
+    // all keys starting with it are in one file.
+    var c = letters[0];
+    return loadGrams(fileOf(index, c)).then(function (g) {
+      var seen = {};
+      Object.keys(g).forEach(function (key) {
+        if (key.indexOf(c) === 0) g[key].forEach(function (id) { seen[id] = true; });
+      });
+      return Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
     });
-    return Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
   }
 
   function count(hay, needle) {
@@ -120,12 +156,16 @@
   }
 
   function search(index, terms) {
-    var ids = null;
-    terms.forEach(function (t) {
-      var c = candidates(index, t);
-      ids = ids ? intersect(ids, c) : c;
-    });
-    ids = ids || [];
+    return Promise.all(terms.map(function (t) { return candidates(index, t); }))
+      .then(function (lists) {
+        var ids = lists.reduce(function (a, b) { return intersect(a, b); });
+        return check(index, terms, ids);
+      });
+  }
+
+  // Loads the candidates' text, keeps those that really contain every term, and ranks
+  // them: more terms in the title first, then more occurrences.
+  function check(index, terms, ids) {
     var shards = {};
     ids.forEach(function (id) { shards[Math.floor(id / index.shard)] = true; });
     return Promise.all(Object.keys(shards).map(function (n) {
