@@ -42,6 +42,7 @@ theme_files!(
     "templates/lecture/speaker.html",
     "templates/print/guide.html",
     "templates/print/guide.css",
+    "templates/search.html",
     "static/css/style.css",
     "static/js/textsize.js",
     "static/js/note.js",
@@ -52,8 +53,10 @@ theme_files!(
     "static/vendor/leaflet/leaflet.js",
     "static/vendor/leaflet/leaflet.css",
     "static/vendor/leaflet/LICENSE",
+    "static/js/search.js",
     "static/css/note.css",
     "static/css/note-a5.css",
+    "static/css/search.css",
     "static/favicon.svg",
 );
 

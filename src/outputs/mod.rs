@@ -8,6 +8,7 @@ pub mod finder;
 pub mod lectures;
 mod opendata;
 pub mod print_guide;
+pub mod search;
 mod sitemap;
 mod web;
 
@@ -92,6 +93,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(lectures::Lectures),
         Box::new(opendata::OpenData),
         Box::new(sitemap::Sitemap),
+        Box::new(search::Search),
         Box::new(assets::Assets),
     ]
 }
