@@ -25,34 +25,9 @@ fn plain() -> &'static common::Served {
     S.get_or_init(|| common::serve_sample(&[]))
 }
 
-struct Tiles {
-    port: u16,
-    requests: Arc<AtomicUsize>,
-}
-
-/// A tile server on 127.0.0.1 answering every `/tiles/…` request with one small PNG.
-fn tiles() -> &'static Tiles {
-    static T: OnceLock<Tiles> = OnceLock::new();
-    T.get_or_init(|| {
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = server.server_addr().to_ip().unwrap().port();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counter = requests.clone();
-        let mut png = Vec::new();
-        image::RgbImage::from_pixel(256, 256, image::Rgb([230, 236, 226]))
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
-        std::thread::spawn(move || {
-            for req in server.incoming_requests() {
-                if req.url().starts_with("/tiles/") {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                }
-                let h = tiny_http::Header::from_bytes("Content-Type", "image/png").unwrap();
-                let _ = req.respond(tiny_http::Response::from_data(png.clone()).with_header(h));
-            }
-        });
-        Tiles { port, requests }
-    })
+fn tiles() -> &'static common::Tiles {
+    static T: OnceLock<common::Tiles> = OnceLock::new();
+    T.get_or_init(common::tile_server)
 }
 
 /// The sample with map tiles switched on, and one more provider without a position.
@@ -62,12 +37,8 @@ fn mapped() -> &'static common::Served {
         let site = tempfile::tempdir().unwrap();
         common::copy_sample(site.path());
         let toml = site.path().join("site.toml");
-        let mut s = std::fs::read_to_string(&toml).unwrap();
-        s.push_str(&format!(
-            "\n[map]\ntiles = \"http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"テスト地図\"\nattribution_url = \"http://127.0.0.1:{port}/credit\"\n",
-            port = tiles().port
-        ));
-        std::fs::write(&toml, s).unwrap();
+        let s = std::fs::read_to_string(&toml).unwrap();
+        std::fs::write(&toml, common::with_tiles(&s, tiles())).unwrap();
         let clinics = site.path().join("content/providers/clinics.yaml");
         let y = std::fs::read_to_string(&clinics).unwrap();
         std::fs::write(&clinics, without_position(&y, UNPLACED)).unwrap();
@@ -932,41 +903,12 @@ fn provider_pages_show_a_small_map_only_when_they_have_a_position() {
     assert!(!plain_html.contains("provider-map"), "no map without tiles");
 }
 
-/// axe-core, where the machine has it (the test is skipped with a note otherwise).
-fn axe_source() -> Option<String> {
-    let candidates = [
-        std::env::var("AXE_CORE_JS").unwrap_or_default(),
-        "/opt/webtools/node_modules/axe-core/axe.min.js".into(),
-        "/usr/share/nodejs/axe-core/axe.min.js".into(),
-    ];
-    candidates
-        .iter()
-        .filter(|p| !p.is_empty())
-        .find_map(|p| std::fs::read_to_string(p).ok())
-}
-
-fn axe_violations(tab: &Tab, axe: &str) -> Vec<String> {
-    eval(tab, axe);
-    let r = tab
-        .evaluate(
-            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
-            true,
-        )
-        .unwrap();
-    serde_json::from_str(r.value.unwrap().as_str().unwrap()).unwrap()
-}
-
 #[test]
 fn finder_and_map_pages_pass_axe() {
-    let Some(axe) = axe_source() else {
-        eprintln!(
-            "axe-core not found (set AXE_CORE_JS); skipping the automated accessibility check"
-        );
-        return;
-    };
+    let axe = common::axe_source();
     let b = common::browser(1024);
     let tab = finder(&b, &plain().base, 1024, "?service=houmon-shinryo");
-    let v = axe_violations(&tab, &axe);
+    let v = common::axe_violations(&tab, &axe);
     assert!(v.is_empty(), "finder: {v:?}");
     for page in [
         "providers/map/?category=clinic&area=kita",
@@ -982,7 +924,7 @@ fn finder_and_map_pages_pass_axe() {
             "document.querySelector('#finder-map .leaflet-marker-icon').click(); true",
         );
         wait_for(&tab, "document.querySelector('.leaflet-popup-content a')");
-        let v = axe_violations(&tab, &axe);
+        let v = common::axe_violations(&tab, &axe);
         assert!(v.is_empty(), "{page}: {v:?}");
     }
     let tab = open(&b, &mapped().base, 1024, "providers/sakuradai-shinryojo/");
@@ -990,6 +932,6 @@ fn finder_and_map_pages_pass_axe() {
         &tab,
         "document.querySelector('#provider-map .leaflet-marker-icon')",
     );
-    let v = axe_violations(&tab, &axe);
+    let v = common::axe_violations(&tab, &axe);
     assert!(v.is_empty(), "provider page: {v:?}");
 }

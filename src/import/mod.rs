@@ -71,6 +71,17 @@ pub fn run(root: &Path, config: &Config, opts: &Options) -> Result<Outcome, Diag
     let file = &opts.file;
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(file, None, format!("CSV ファイルを読めません: {e}")))?;
+    run_bytes(root, config, opts, &bytes)
+}
+
+/// [`run`] on a file's bytes already read (`opts.file` still names it in messages).
+pub fn run_bytes(
+    root: &Path,
+    config: &Config,
+    opts: &Options,
+    bytes: &[u8],
+) -> Result<Outcome, Diagnostics> {
+    let file = &opts.file;
     let encoding = match opts.encoding.as_deref() {
         None => None,
         Some(name) => Some(decode::by_name(name).ok_or_else(|| {
@@ -78,7 +89,7 @@ pub fn run(root: &Path, config: &Config, opts: &Options) -> Result<Outcome, Diag
                 .with_help("--encoding には utf-8, utf-16, shift_jis のどれかを書いてください")
         })?),
     };
-    let (text, encoding) = decode::decode(&bytes, encoding).map_err(|line| {
+    let (text, encoding) = decode::decode(bytes, encoding).map_err(|line| {
         Diagnostic::error(file, Some(Pos::new(line, 1)), "文字コードを読み取れない文字があります")
             .with_help("Excel で「CSV UTF-8（コンマ区切り）」として保存し直すか、--encoding shift_jis などで文字コードを指定してください")
     })?;

@@ -45,7 +45,8 @@ struct RawFront {
 }
 
 /// A Markdown file read and split, before links can be resolved.
-struct Doc {
+/// One Markdown file with its front matter read and checked.
+pub struct Doc {
     rel: PathBuf,
     /// Path under `content/` with `/` separators, as written in `@/` links.
     key: String,
@@ -300,6 +301,12 @@ fn summarize(text: &str) -> String {
 
 fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostics> {
     let src = read_text(root, rel).map_err(Diagnostics::from)?;
+    parse_doc(rel, src)
+}
+
+/// Splits and checks the front matter of a Markdown file's text (`rel` names it in
+/// messages).
+pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
     let key = content_key(rel);
     check_file_name(rel, &key)?;
     let is_section = rel.file_name().is_some_and(|n| n == "_index.md");

@@ -2,6 +2,7 @@
 //! files it wants written. None of them touches the disk; the writer decides that.
 
 mod assets;
+pub mod csp;
 pub mod directory;
 mod feed;
 pub mod finder;
@@ -122,6 +123,14 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         diags.sort();
         return Err(diags);
     }
+    let policy = csp::policy(&cx.site.config);
+    files.par_iter_mut().for_each(|f| {
+        if let Content::Html(html) = &mut f.content
+            && let Some(with) = csp::insert(html, &policy)
+        {
+            *html = with;
+        }
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {

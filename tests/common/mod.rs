@@ -190,3 +190,76 @@ pub fn browser(width: u32) -> headless_chrome::Browser {
         .unwrap();
     headless_chrome::Browser::new(opts).expect("launch chromium")
 }
+
+/// axe-core's source. `tests/run-all.sh` installs it (npm) under `target/webtools/`;
+/// `AXE_CORE_JS` may point elsewhere. Missing axe-core is a failure, not a skip: an
+/// accessibility check that silently does nothing proves nothing.
+pub fn axe_source() -> String {
+    let candidates = [
+        std::env::var("AXE_CORE_JS").unwrap_or_default(),
+        root()
+            .join("target/webtools/node_modules/axe-core/axe.min.js")
+            .to_string_lossy()
+            .into_owned(),
+        "/opt/webtools/node_modules/axe-core/axe.min.js".into(),
+    ];
+    candidates
+        .iter()
+        .filter(|p| !p.is_empty())
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .expect("axe-core is missing: run `bash tests/run-all.sh`, which installs it with npm")
+}
+
+/// WCAG 2.0/2.1 A and AA violations axe-core finds on the page open in `tab`, as
+/// "rule: selector, selector".
+pub fn axe_violations(tab: &headless_chrome::Tab, axe: &str) -> Vec<String> {
+    tab.evaluate(axe, false).expect("load axe-core");
+    let r = tab
+        .evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => JSON.stringify(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+            true,
+        )
+        .expect("run axe-core");
+    let text = r
+        .value
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_else(|_| vec![format!("axe-core gave no result: {text}")])
+}
+
+/// A map tile server on 127.0.0.1 answering every request with one small PNG, counting
+/// the requests for `/tiles/…`.
+pub struct Tiles {
+    pub port: u16,
+    pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+pub fn tile_server() -> Tiles {
+    use std::sync::atomic::Ordering;
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = server.server_addr().to_ip().expect("ip address").port();
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = requests.clone();
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(256, 256, image::Rgb([230, 236, 226]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode a PNG tile");
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            if req.url().starts_with("/tiles/") {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            let h = tiny_http::Header::from_bytes("Content-Type", "image/png").expect("header");
+            let _ = req.respond(tiny_http::Response::from_data(png.clone()).with_header(h));
+        }
+    });
+    Tiles { port, requests }
+}
+
+/// `site.toml` text with map tiles from `tiles` switched on.
+pub fn with_tiles(toml: &str, tiles: &Tiles) -> String {
+    format!(
+        "{toml}\n[map]\ntiles = \"http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"テスト地図\"\nattribution_url = \"http://127.0.0.1:{port}/credit\"\n",
+        port = tiles.port
+    )
+}

@@ -64,7 +64,10 @@
     var m = L.marker([p.lat, p.lon], {
       icon: icon,
       title: p.name + "（" + (p.category || g.label) + "）",
-      riseOnHover: true
+      riseOnHover: true,
+      // The result list below holds every marker's provider as a link; skipping the
+      // markers spares keyboard users dozens of Tab presses to reach it.
+      keyboard: false
     });
     var box = document.createElement("div");
     var a = document.createElement("a");

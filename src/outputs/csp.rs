@@ -1,0 +1,52 @@
+//! The Content-Security-Policy every generated page carries (as a `<meta>`, since a
+//! static site cannot count on server headers): scripts, fetches and images only from
+//! the site itself, plus the tile server when the site has a map. If markup ever slipped
+//! through escaping, the browser would still refuse to run or load it.
+//!
+//! Styles may be inline: the print guide and the lecture pages carry their stylesheet
+//! inline so they print on their own, and CSS cannot run script.
+
+use crate::load::config::Config;
+
+pub fn policy(config: &Config) -> String {
+    let tiles = config
+        .map
+        .tiles
+        .as_deref()
+        .and_then(|t| url::Url::parse(&t.replace(['{', '}'], "")).ok())
+        .map(|u| format!(" {}", u.origin().ascii_serialization()))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+}
+
+/// Puts the policy first in `<head>`, before anything it governs. Pages without a head
+/// (fragments) are left alone.
+pub fn insert(html: &str, policy: &str) -> Option<String> {
+    let start = html.find("<head")?;
+    let end = start + html[start..].find('>')? + 1;
+    let tag = &html[start..end];
+    if !(tag == "<head>" || tag.starts_with("<head ")) {
+        return None;
+    }
+    let meta = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        crate::markdown::escape(policy)
+    );
+    Some(format!("{}{meta}{}", &html[..end], &html[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_policy_goes_first_in_the_head() {
+        let html = "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>t</title></head><body></body></html>";
+        let out = super::insert(html, "default-src 'self'").unwrap();
+        assert!(out.contains("<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;self&#39;\"><meta charset"), "{out}");
+        assert_eq!(super::insert("<p>no head</p>", "x"), None);
+        assert_eq!(super::insert("<header>x</header>", "x"), None);
+    }
+}
