@@ -130,6 +130,7 @@ pub fn publish(
     fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
     let staging = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    remove_abandoned(parent, &name);
 
     let state = [
         (MANIFEST, safe_json(&manifest(files))),
@@ -219,6 +220,23 @@ fn minify_config() -> minify_html::Cfg {
 
 /// Moves the old output aside, the new one in, then deletes the old one.
 fn swap_in(staging: &Path, out_dir: &Path) -> io::Result<()> {
+    // One atomic exchange where the system has it (Linux): at no instant is there no
+    // published site, even if the build is killed right here.
+    #[cfg(target_os = "linux")]
+    if out_dir.exists()
+        && rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            staging,
+            rustix::fs::CWD,
+            out_dir,
+            rustix::fs::RenameFlags::EXCHANGE,
+        )
+        .is_ok()
+    {
+        // The previous site now sits at the staging path.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
     if out_dir.exists() {
         let old = staging.with_file_name(
             staging
@@ -237,6 +255,29 @@ fn swap_in(staging: &Path, out_dir: &Path) -> io::Result<()> {
         Ok(())
     } else {
         fs::rename(staging, out_dir)
+    }
+}
+
+/// Staging folders of builds that were killed (their process is gone) are removed, so an
+/// interrupted build leaves nothing behind for long.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = [".tsunagu-new-", ".tsunagu-old-"]
+            .iter()
+            .find_map(|mark| file.strip_prefix(&format!(".{name}{mark}")))
+            .and_then(|p| p.parse::<u32>().ok());
+        let alive = |pid: u32| Path::new(&format!("/proc/{pid}")).exists();
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && cfg!(target_os = "linux")
+            && !alive(pid)
+        {
+            let _ = fs::remove_dir_all(e.path());
+        }
     }
 }
 

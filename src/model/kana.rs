@@ -98,13 +98,16 @@ pub const ROWS: [&str; 11] = [
 ];
 
 /// Text folded for matching, as `static/js/fold.js` folds it in the browser: NFKC
-/// (full-width digits and letters, half-width katakana), lower case, katakana to
-/// hiragana, and no spaces. 「ｹｱﾏﾈ」「ケアマネ」「けあまね」 all fold the same.
+/// (full-width digits and letters, half-width katakana), lower case, no spaces, NFKC
+/// again, katakana to hiragana. 「ｹｱﾏﾈ」「ケアマネ」「けあまね」 all fold the same.
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    // Normalised again after spaces go: NFKC turns「¸」into a space and a combining mark,
+    // which must compose with the letter before it for the result to be stable.
     s.nfkc()
         .flat_map(char::to_lowercase)
         .filter(|c| !c.is_whitespace())
+        .nfkc()
         .map(|c| match c {
             'ァ'..='ヶ' | 'ヽ' | 'ヾ' => to_hiragana(c),
             _ => c,
