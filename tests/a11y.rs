@@ -10,7 +10,6 @@ mod common;
 
 use std::sync::{Arc, OnceLock};
 
-use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::{Browser, Tab};
 
 struct Site {
@@ -60,23 +59,7 @@ const PAGES: &[(&str, &str)] = &[
 ];
 
 fn viewport(tab: &Tab, width: u32) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 900,
-        device_scale_factor: 1.0,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    common::viewport(tab, width, 900);
 }
 
 fn open(b: &Browser, width: u32, path: &str) -> Arc<Tab> {

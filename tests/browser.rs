@@ -21,23 +21,7 @@ fn browser(width: u32) -> Browser {
 
 fn open(b: &Browser, width: u32, path: &str) -> std::sync::Arc<Tab> {
     let tab = b.new_tab().unwrap();
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 800,
-        device_scale_factor: 1.0,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    common::viewport(&tab, width, 800);
     tab.navigate_to(&format!("{}{path}", served().base))
         .unwrap();
     tab.wait_until_navigated().unwrap();

@@ -135,23 +135,7 @@ fn ids<'a>(recs: impl Iterator<Item = &'a Rec>) -> BTreeSet<String> {
 
 fn open(b: &Browser, base: &str, width: u32, path: &str) -> Arc<Tab> {
     let tab = b.new_tab().unwrap();
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 800,
-        device_scale_factor: 1.0,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    common::viewport(&tab, width, 800);
     tab.navigate_to(&format!("{base}{path}")).unwrap();
     tab.wait_until_navigated().unwrap();
     tab

@@ -39,23 +39,7 @@ fn open_at(b: &Browser, width: u32, url: &str) -> Arc<Tab> {
     let tab = b.new_tab().unwrap();
     // A busy machine can take a while to load the larger test site.
     tab.set_default_timeout(Duration::from_secs(60));
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 800,
-        device_scale_factor: 1.0,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    common::viewport(&tab, width, 800);
     tab.navigate_to(url).unwrap();
     tab.wait_until_navigated().unwrap();
     tab

@@ -263,3 +263,25 @@ pub fn with_tiles(toml: &str, tiles: &Tiles) -> String {
         port = tiles.port
     )
 }
+
+/// Sets the page's CSS viewport, as a phone or a zoomed window would have it.
+pub fn viewport(tab: &headless_chrome::Tab, width: u32, height: u32) {
+    use headless_chrome::protocol::cdp::Emulation;
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("set the viewport");
+}
