@@ -244,12 +244,9 @@ async fn file(State(state): State<AppState>, req: Request) -> Response {
 /// Adds the live-reload script to a page. The preview drops the page's own
 /// Content-Security-Policy, which would otherwise forbid the script and its socket.
 fn inject(html: &[u8]) -> String {
+    // The page's own Content-Security-Policy stays: it allows this same-origin script and
+    // its websocket, and the preview should fail wherever the published site would.
     let mut s = String::from_utf8_lossy(html).into_owned();
-    if let Some(start) = s.find("<meta http-equiv=\"Content-Security-Policy\"")
-        && let Some(len) = s[start..].find('>')
-    {
-        s.replace_range(start..=start + len, "");
-    }
     let tag = format!("<script src=\"{LIVERELOAD_PATH}\"></script>");
     match s.rfind("</body>") {
         Some(i) => s.insert_str(i, &tag),
@@ -540,10 +537,10 @@ impl Timings {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn injection_adds_the_script_and_drops_the_csp() {
-        let html = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head><body>x</body></html>";
+    fn injection_adds_the_script_and_keeps_the_csp() {
+        let html = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"></head><body>x</body></html>";
         let out = super::inject(html);
-        assert!(!out.contains("Content-Security-Policy"));
+        assert!(out.contains("Content-Security-Policy"));
         assert!(out.contains("<script src=\"/__tsunagu/livereload.js\"></script></body>"));
     }
 }
