@@ -629,3 +629,21 @@ fn long_lists_are_split_into_one_page_per_gojuon_row() {
     let empty = read(&b.out, "providers/category/houkatsu/index.html");
     assert!(!empty.contains("行ごとのページ") && empty.contains("登録がありません"));
 }
+
+#[test]
+fn every_page_carries_exactly_one_content_security_policy() {
+    let out = &sample().out;
+    for f in html_files(out) {
+        let html = std::fs::read_to_string(&f).unwrap();
+        assert_eq!(
+            html.matches("Content-Security-Policy").count(),
+            1,
+            "{}",
+            f.display()
+        );
+        // No third-party origin without a configured tile server.
+        let start = html.find("Content-Security-Policy").unwrap();
+        let policy = &html[start..start + html[start..].find('>').unwrap()];
+        assert!(!policy.contains("http"), "{}: {policy}", f.display());
+    }
+}

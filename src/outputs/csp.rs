@@ -24,8 +24,12 @@ pub fn policy(config: &Config) -> String {
 }
 
 /// Puts the policy first in `<head>`, before anything it governs. Pages without a head
-/// (fragments) are left alone.
+/// (fragments) are left alone, and so are pages whose template sets a policy of its own
+/// (the self-contained lecture deck and the ending note): two policies would both apply.
 pub fn insert(html: &str, policy: &str) -> Option<String> {
+    if html.contains("http-equiv=\"Content-Security-Policy\"") {
+        return None;
+    }
     let start = html.find("<head")?;
     let end = start + html[start..].find('>')? + 1;
     let tag = &html[start..end];
@@ -48,5 +52,11 @@ mod tests {
         assert!(out.contains("<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;self&#39;\"><meta charset"), "{out}");
         assert_eq!(super::insert("<p>no head</p>", "x"), None);
         assert_eq!(super::insert("<header>x</header>", "x"), None);
+        let own = "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head></html>";
+        assert_eq!(
+            super::insert(own, "x"),
+            None,
+            "a template's own policy is kept alone"
+        );
     }
 }
