@@ -160,7 +160,14 @@ fn every_page_type_passes_axe_and_reflows_at_320px_and_200_percent() {
         }
         let _ = tab.close(true);
     }
-    eprintln!("\n{}\n", rows.join("\n"));
+    // Passing tests' output is hidden by the test runner, so the table also goes to a
+    // file that tests/run-all.sh prints at the end.
+    let table = rows.join("\n");
+    eprintln!("\n{table}\n");
+    let _ = std::fs::write(
+        common::root().join("target/a11y-report.txt"),
+        format!("{table}\n"),
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

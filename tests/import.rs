@@ -692,3 +692,33 @@ fn formula_like_text_is_defused_in_the_csv_and_restored_on_import() {
     assert_eq!(p.corporation.as_deref(), Some("@SUM(A1)"));
     assert_eq!(p.notes.as_deref(), Some("-1 と +2"));
 }
+
+#[test]
+fn two_offices_with_one_name_but_different_codes_stay_two() {
+    let site = empty_site();
+    let head = "名称,医療機関の種類,住所,電話番号,医療機関コード\n";
+    let out = "content/providers/sakura.yaml";
+    let first = write_csv(
+        site.path(),
+        "a.csv",
+        &format!("{head}さくら医院,診療所,みどり市本町1番1号,0990-10-0001,0100001\n"),
+        Enc::Utf8,
+    );
+    assert_eq!(import(site.path(), &first, &["--out", out]).0, 0);
+    // Another さくら医院 with its own code is a second office, not an update of the first.
+    let second = write_csv(
+        site.path(),
+        "b.csv",
+        &format!("{head}さくら医院,診療所,みどり市栄町2番2号,0990-10-0002,0100002\n"),
+        Enc::Utf8,
+    );
+    let (code, err) = import(site.path(), &second, &["--out", out]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("追加 1 件、更新 0 件"), "{err}");
+    let mut codes: Vec<_> = records(site.path(), out)
+        .iter()
+        .map(|p| p.office_code.clone().unwrap())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["0100001", "0100002"]);
+}

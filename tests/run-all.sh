@@ -34,4 +34,9 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
+rm -f target/a11y-report.txt
 cargo test --all-targets --locked
+if [ -f target/a11y-report.txt ]; then
+  echo "accessibility, per page type (tests/a11y.rs):"
+  cat target/a11y-report.txt
+fi

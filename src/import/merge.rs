@@ -218,8 +218,15 @@ fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<us
         .or_else(|| {
             // Names repeat (two 長尾医院 in one city): with several, the address or
             // phone decides.
+            // Two different office codes are two offices, whatever their names.
+            let other_code = |r: &Pairs| {
+                c.office_code.is_some()
+                    && get(r, "office_code").is_some_and(|x| Some(x) != c.office_code.as_deref())
+            };
             let same: Vec<usize> = (0..records.len())
-                .filter(|i| !touched.contains(i) && same_cat(&records[*i]))
+                .filter(|i| {
+                    !touched.contains(i) && same_cat(&records[*i]) && !other_code(&records[*i])
+                })
                 .filter(|i| {
                     get(&records[*i], "name")
                         .map(super::normalize::tidy)
