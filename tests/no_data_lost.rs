@@ -57,6 +57,14 @@ fn set_phone(site: &Path, n: usize) {
     .unwrap();
 }
 
+/// A copy of the sample site in `dir/site`, and where it publishes: `dir/public`.
+fn sample_in(dir: &Path) -> (PathBuf, PathBuf) {
+    let site = dir.join("site");
+    std::fs::create_dir(&site).unwrap();
+    common::copy_sample(&site);
+    (site, dir.join("public"))
+}
+
 fn leftovers(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
@@ -69,10 +77,7 @@ fn leftovers(parent: &Path) -> Vec<String> {
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    std::fs::create_dir(&site).unwrap();
-    common::copy_sample(&site);
-    let out = dir.path().join("public");
+    let (site, out) = sample_in(dir.path());
     let reference = dir.path().join("reference");
     assert_eq!(build(&site, &out).0, 0);
 
@@ -133,10 +138,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
 #[test]
 fn a_full_disk_is_a_clear_error_and_the_previous_site_stays() {
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    std::fs::create_dir(&site).unwrap();
-    common::copy_sample(&site);
-    let out = dir.path().join("public");
+    let (site, out) = sample_in(dir.path());
     assert_eq!(build(&site, &out).0, 0);
     let before = snapshot(&out);
     set_phone(&site, 1);
