@@ -22,9 +22,7 @@ fn browser(width: u32) -> Browser {
 fn open(b: &Browser, width: u32, path: &str) -> std::sync::Arc<Tab> {
     let tab = b.new_tab().unwrap();
     common::viewport(&tab, width, 800);
-    tab.navigate_to(&format!("{}{path}", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{path}", served().base));
     tab
 }
 
@@ -92,8 +90,7 @@ fn text_size_control_works_without_javascript() {
     let tab = b.new_tab().unwrap();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
         .unwrap();
-    tab.navigate_to(&served().base).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &served().base);
     let root_px = |t: &Tab| {
         eval_f64(
             t,
@@ -122,9 +119,7 @@ fn text_size_choice_is_remembered_across_pages_with_javascript() {
         .unwrap()
         .click()
         .unwrap();
-    tab.navigate_to(&format!("{}guide/", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}guide/", served().base));
     tab.wait_for_element("#ts-xlarge:checked").unwrap();
     let px = eval_f64(
         &tab,

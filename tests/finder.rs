@@ -136,8 +136,7 @@ fn ids<'a>(recs: impl Iterator<Item = &'a Rec>) -> BTreeSet<String> {
 fn open(b: &Browser, base: &str, width: u32, path: &str) -> Arc<Tab> {
     let tab = b.new_tab().unwrap();
     common::viewport(&tab, width, 800);
-    tab.navigate_to(&format!("{base}{path}")).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{base}{path}"));
     tab
 }
 
@@ -494,9 +493,7 @@ fn without_javascript_the_list_pages_are_the_fallback() {
     let tab = b.new_tab().unwrap();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
         .unwrap();
-    tab.navigate_to(&format!("{}providers/find/", plain().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}providers/find/", plain().base));
     // The script-driven form is not shown as a dead control.
     assert_eq!(
         eval_f64(

@@ -139,9 +139,7 @@ fn counter(tab: &Tab) -> String {
 fn the_deck_is_driven_by_keyboard_and_click_and_readable_without_javascript() {
     let b = common::browser(1280);
     let tab = b.new_tab().unwrap();
-    tab.navigate_to(&format!("{}{DECK}", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{DECK}", served().base));
     tab.wait_for_element("#controls:not([hidden])").unwrap();
     let total = tab
         .evaluate("document.querySelectorAll('.slide').length", false)
@@ -195,10 +193,7 @@ fn the_deck_is_driven_by_keyboard_and_click_and_readable_without_javascript() {
     plain
         .call_method(Emulation::SetScriptExecutionDisabled { value: true })
         .unwrap();
-    plain
-        .navigate_to(&format!("{}{DECK}", served().base))
-        .unwrap();
-    plain.wait_until_navigated().unwrap();
+    common::goto(&plain, &format!("{}{DECK}", served().base));
     assert_eq!(visible(&plain).len() as u64, total);
 }
 
@@ -220,9 +215,7 @@ fn the_handout_and_speakers_copy_print_on_a4_with_headers_footers_and_page_numbe
     let b = common::browser(1024);
     let dir = tempfile::tempdir().unwrap();
     let tab = b.new_tab().unwrap();
-    tab.navigate_to(&format!("{}{DECK}handout/", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{DECK}handout/", served().base));
     let pdf = print(&tab, dir.path());
     let info = tool("pdfinfo", &[pdf.as_os_str()]);
     assert!(info.contains("594.96 x 841.92 pts (A4)"), "{info}");
@@ -255,9 +248,7 @@ fn the_handout_and_speakers_copy_print_on_a4_with_headers_footers_and_page_numbe
     let fonts = tool("pdffonts", &[pdf.as_os_str()]);
     assert!(!fonts.contains("Type 3"), "{fonts}");
 
-    tab.navigate_to(&format!("{}{DECK}speaker/", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{DECK}speaker/", served().base));
     let pdf = print(&tab, dir.path());
     let text = tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")]);
     assert!(

@@ -26,9 +26,7 @@ fn open(b: &Browser, js: bool) -> std::sync::Arc<Tab> {
         tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
             .unwrap();
     }
-    tab.navigate_to(&format!("{}{NOTE}", served().base))
-        .unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{NOTE}", served().base));
     wait_for_styles(&tab);
     if js {
         tab.wait_for_element("#note-tools:not([hidden])").unwrap();
@@ -401,8 +399,7 @@ fn the_counter_copy_can_be_printed_on_a5_when_configured() {
     let tab = b.new_tab().unwrap();
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
         .unwrap();
-    tab.navigate_to(&format!("{}{NOTE}", site.base)).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{}{NOTE}", site.base));
     wait_for_styles(&tab);
     let (_d, pdf) = pdf_of(&tab);
     let (n, size) = pages(&pdf);

@@ -40,8 +40,7 @@ fn open_at(b: &Browser, width: u32, url: &str) -> Arc<Tab> {
     // A busy machine can take a while to load the larger test site.
     tab.set_default_timeout(Duration::from_secs(60));
     common::viewport(&tab, width, 800);
-    tab.navigate_to(url).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, url);
     tab
 }
 
@@ -68,8 +67,7 @@ struct Hit {
 /// Opens search/?q=… and returns the status line and the listed results.
 fn search_in(tab: &Tab, base: &str, q: &str) -> (String, Vec<Hit>) {
     let url = format!("{base}search/?q={}", url_encode(q));
-    tab.navigate_to(&url).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(tab, &url);
     read_results(tab, base)
 }
 
@@ -313,8 +311,7 @@ fn without_javascript_the_page_explains_and_links_to_the_main_sections() {
     tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
         .unwrap();
     let base = &served().base;
-    tab.navigate_to(&format!("{base}search/?q=test")).unwrap();
-    tab.wait_until_navigated().unwrap();
+    common::goto(&tab, &format!("{base}search/?q=test"));
     let text = js(&tab, "document.getElementById('search-help').innerText");
     let text = text.as_str().unwrap();
     assert!(text.contains("JavaScript"), "{text}");

@@ -285,3 +285,30 @@ pub fn viewport(tab: &headless_chrome::Tab, width: u32, height: u32) {
     })
     .expect("set the viewport");
 }
+
+/// Navigates and waits until the new document has loaded. Polls instead of
+/// `wait_until_navigated`, whose event can be missed on a busy machine and then
+/// hangs until its timeout (seen in CI). A marker set on the old document tells
+/// the old page from the new one.
+pub fn goto(tab: &headless_chrome::Tab, url: &str) {
+    let _ = tab.evaluate("window.__tsunaguOld = true", false);
+    tab.navigate_to(url).expect("navigate");
+    let start = std::time::Instant::now();
+    let ready = "window.__tsunaguOld !== true && document.readyState === 'complete'";
+    loop {
+        let done = tab
+            .evaluate(ready, false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if done {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(90),
+            "{url} never finished loading"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
