@@ -52,7 +52,7 @@ pub fn check(
     external: bool,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None, false)?;
     let links = crate::links::check(&files, &site.config.base_path, external);
     if links.has_errors() {
         return Err(links);
@@ -65,8 +65,9 @@ pub fn render(
     site: &Arc<Site>,
     progress: &indicatif::ProgressBar,
     pdf: Option<&PdfRequest>,
+    minify: bool,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let templates = Templates::new(site)?;
+    let templates = Templates::new(site, minify)?;
     let cx = RenderContext {
         site,
         templates: &templates,
@@ -134,7 +135,7 @@ pub fn guide_pdfs(
             .with_help(help)
             .into());
     }
-    let templates = Templates::new(&site)?;
+    let templates = Templates::new(&site, site.config.minify)?;
     let chromium = crate::pdf::find_chromium(chromium, &site)?;
     let mut out = Vec::new();
     for g in guides {
@@ -148,19 +149,24 @@ pub fn guide_pdfs(
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
+    let mut timer = crate::timings::Timings::new();
     let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
+    timer.mark("load");
     let hidden = indicatif::ProgressBar::hidden();
+    let minify = opts.minify.unwrap_or(site.config.minify);
     let files = render(
         &site,
         opts.progress.as_ref().unwrap_or(&hidden),
         opts.pdf.as_ref(),
+        minify,
     )?;
+    timer.mark("render");
     let pages = files
         .iter()
         .filter(|f| matches!(f.content, outputs::Content::Html(_)))
         .count();
-    let minify = opts.minify.unwrap_or(site.config.minify);
-    let prepared = write::prepare(&opts.root, files, minify).map_err(Diagnostics::from)?;
+    let prepared = write::prepare(&opts.root, files).map_err(Diagnostics::from)?;
+    timer.mark("prepare");
     let snapshot = report::snapshot(&site);
     let previous = write::previous(&opts.output);
     let changes = report::compare(
@@ -192,6 +198,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         )
         .map_err(Diagnostics::from)?
     };
+    timer.mark("compare and write");
+    timer.report();
     Ok(BuildReport {
         changes,
         pages,
@@ -205,9 +213,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Renders the site and compares it with the output folder, writing nothing.
 pub fn diff(opts: &BuildOptions) -> Result<(report::ChangeReport, Diagnostics), Diagnostics> {
     let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None)?;
     let minify = opts.minify.unwrap_or(site.config.minify);
-    let prepared = write::prepare(&opts.root, files, minify).map_err(Diagnostics::from)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None, minify)?;
+    let prepared = write::prepare(&opts.root, files).map_err(Diagnostics::from)?;
     let previous = write::previous(&opts.output);
     let changes = report::compare(
         previous.as_ref().map(|p| &p.files),
@@ -230,7 +238,7 @@ pub fn stale(
     overrides: &Overrides,
 ) -> Result<(StaleOutput, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
-    let templates = Templates::new(&site)?;
+    let templates = Templates::new(&site, false)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = crate::stale::sheets(&site, &templates)
         .map_err(Diagnostics::from)?
         .into_iter()

@@ -23,4 +23,5 @@ pub mod report;
 pub mod serve;
 pub mod stale;
 pub mod templates;
+pub mod timings;
 pub mod write;

@@ -26,6 +26,7 @@ use crate::load::{self, Overrides, providers::ProviderCache};
 use crate::model::Site;
 use crate::outputs::{self, RenderContext, Scope};
 use crate::templates::Templates;
+use crate::timings::Timings;
 use crate::write;
 
 const LIVERELOAD_PATH: &str = "/__tsunagu/livereload.js";
@@ -369,7 +370,7 @@ impl Session {
             (Some(old), true) if same_ids(old, &site) => Some(scope_of(old, &site)),
             _ => None,
         };
-        let templates = Templates::new(&site)?;
+        let templates = Templates::new(&site, false)?;
         timer.mark("templates");
         let hidden = indicatif::ProgressBar::hidden();
         let cx = RenderContext {
@@ -381,7 +382,7 @@ impl Session {
         };
         let rendered = outputs::render_all(&cx)?;
         timer.mark("render");
-        let prepared = write::prepare(&self.root, rendered, false).map_err(Diagnostics::from)?;
+        let prepared = write::prepare(&self.root, rendered).map_err(Diagnostics::from)?;
         timer.mark("prepare");
         let mut next: HashMap<String, Arc<Vec<u8>>> =
             HashMap::with_capacity(self.files.len().max(prepared.len()));
@@ -497,41 +498,6 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
         }
     }
     scope
-}
-
-/// Stage times of a rebuild, printed when `TSUNAGU_TIMINGS` is set (for performance work).
-struct Timings {
-    on: bool,
-    last: Instant,
-    marks: Vec<(&'static str, Duration)>,
-}
-
-impl Timings {
-    fn new() -> Self {
-        Timings {
-            on: std::env::var_os("TSUNAGU_TIMINGS").is_some(),
-            last: Instant::now(),
-            marks: Vec::new(),
-        }
-    }
-
-    fn mark(&mut self, stage: &'static str) {
-        if self.on {
-            self.marks.push((stage, self.last.elapsed()));
-            self.last = Instant::now();
-        }
-    }
-
-    fn report(&self) {
-        if self.on {
-            let parts: Vec<String> = self
-                .marks
-                .iter()
-                .map(|(s, d)| format!("{s} {:.0} ms", d.as_secs_f64() * 1000.0))
-                .collect();
-            eprintln!("timings: {}", parts.join(", "));
-        }
-    }
 }
 
 #[cfg(test)]

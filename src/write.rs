@@ -1,4 +1,4 @@
-//! Step 4 of a build: minify and hash, write everything into a staging folder beside the output,
+//! Step 4 of a build: hash, write everything into a staging folder beside the output,
 //! then swap it in. A build that fails before the swap leaves the old output untouched.
 
 use std::fs;
@@ -51,18 +51,13 @@ pub struct Previous {
     pub providers: Option<Snapshot>,
 }
 
-/// Minifies and hashes every file, in parallel.
-pub fn prepare(
-    root: &Path,
-    files: Vec<OutputFile>,
-    minify: bool,
-) -> Result<Vec<Prepared>, Diagnostic> {
-    let cfg = minify_config();
+/// Hashes every file, in parallel. (Pages come out minified already: the templates are
+/// minified when they are loaded.)
+pub fn prepare(root: &Path, files: Vec<OutputFile>) -> Result<Vec<Prepared>, Diagnostic> {
     files
         .into_par_iter()
         .map(|f| {
             let bytes = match f.content {
-                Content::Html(s) if minify => minify_html::minify(s.as_bytes(), &cfg),
                 Content::Html(s) => s.into_bytes(),
                 Content::Bytes(b) => b,
                 Content::Embedded(b) => b.to_vec(),
@@ -206,16 +201,6 @@ fn write_tree(
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         written: written.iter().filter(|w| **w).count(),
     })
-}
-
-fn minify_config() -> minify_html::Cfg {
-    minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        // Stylesheets select text fields by `[type="text"]`.
-        keep_input_type_text_attr: true,
-        ..minify_html::Cfg::default()
-    }
 }
 
 /// Moves the old output aside, the new one in, then deletes the old one.

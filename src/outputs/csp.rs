@@ -27,7 +27,7 @@ pub fn policy(config: &Config) -> String {
 /// (fragments) are left alone, and so are pages whose template sets a policy of its own
 /// (the self-contained lecture deck and the ending note): two policies would both apply.
 pub fn insert(html: &str, policy: &str) -> Option<String> {
-    if html.contains("http-equiv=\"Content-Security-Policy\"") {
+    if has_own_policy(html) {
         return None;
     }
     let start = html.find("<head")?;
@@ -41,6 +41,19 @@ pub fn insert(html: &str, policy: &str) -> Option<String> {
         crate::markdown::escape(policy)
     );
     Some(format!("{}{meta}{}", &html[..end], &html[end..]))
+}
+
+/// Whether the page's head already has a policy, however its attribute is quoted.
+fn has_own_policy(html: &str) -> bool {
+    let head = html.find("</head>").map_or(html, |i| &html[..i]);
+    let head = head.to_ascii_lowercase();
+    [
+        "\"content-security-policy\"",
+        "'content-security-policy'",
+        "=content-security-policy",
+    ]
+    .iter()
+    .any(|v| head.contains(&format!("http-equiv{v}")) || head.contains(&format!("http-equiv={v}")))
 }
 
 #[cfg(test)]
@@ -58,5 +71,7 @@ mod tests {
             None,
             "a template's own policy is kept alone"
         );
+        let minified = "<html><head><meta http-equiv=Content-Security-Policy content=\"default-src 'none'\"></head></html>";
+        assert_eq!(super::insert(minified, "x"), None, "unquoted, as minified");
     }
 }

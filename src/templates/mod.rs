@@ -1,8 +1,10 @@
 //! Tera templates: loading the theme with the site's overrides, and the filters and
 //! functions templates can use (`wareki`, `furigana`, `phone`, `tel`, `url`, `providers`).
 
+mod minify;
 pub mod views;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,28 +17,70 @@ use crate::model::{Phone, ProviderFilter, Site, wareki};
 
 pub struct Templates {
     tera: Tera,
+    /// The templates as written, when `tera` holds minified ones: a failed render is
+    /// repeated here so the error points at the line and column the author sees.
+    original: Option<Tera>,
     /// Template name → file, so errors can point into the right file.
     files: Vec<(String, PathBuf)>,
 }
 
 impl Templates {
-    pub fn new(site: &Arc<Site>) -> Result<Templates, Diagnostics> {
-        let mut tera = Tera::default();
-        register(&mut tera, site);
+    /// Loads the templates; with `minify`, HTML templates are minified once here, which
+    /// makes every page they render come out minified.
+    pub fn new(site: &Arc<Site>, minify: bool) -> Result<Templates, Diagnostics> {
         let files: Vec<(String, PathBuf)> = site
             .templates
             .iter()
             .map(|t| (t.name.clone(), t.file.clone()))
             .collect();
-        tera.add_raw_templates(
+        let load = |texts: Vec<(&str, Cow<str>)>| {
+            let mut tera = Tera::default();
+            register(&mut tera, site);
+            tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_ref())))
+                .map_err(|e| Diagnostics::from(diagnose(&e, &files, None)))?;
+            tera.global_context()
+                .insert("site", &views::site_view(site));
+            Ok::<Tera, Diagnostics>(tera)
+        };
+        // Errors in the templates as written come first, with their true positions.
+        let original = load(
             site.templates
                 .iter()
-                .map(|t| (t.name.as_str(), t.text.as_str())),
-        )
-        .map_err(|e| Diagnostics::from(diagnose(&e, &files, None)))?;
-        tera.global_context()
-            .insert("site", &views::site_view(site));
-        Ok(Templates { tera, files })
+                .map(|t| (t.name.as_str(), Cow::Borrowed(t.text.as_str())))
+                .collect(),
+        )?;
+        if !minify {
+            return Ok(Templates {
+                tera: original,
+                original: None,
+                files,
+            });
+        }
+        let minified = site
+            .templates
+            .iter()
+            .map(|t| {
+                let text = if t.name.ends_with(".html") {
+                    Cow::Owned(minify::minify_template(&t.text))
+                } else {
+                    Cow::Borrowed(t.text.as_str())
+                };
+                (t.name.as_str(), text)
+            })
+            .collect();
+        // Should minifying ever break a template, the site still builds as written.
+        Ok(match load(minified) {
+            Ok(tera) => Templates {
+                tera,
+                original: Some(original),
+                files,
+            },
+            Err(_) => Templates {
+                tera: original,
+                original: None,
+                files,
+            },
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -45,9 +89,13 @@ impl Templates {
 
     /// Renders `name`; an error points into the template and names the page being built.
     pub fn render(&self, name: &str, ctx: &Context, for_file: &Path) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| diagnose(&e, &self.files, Some(for_file)))
+        self.tera.render(name, ctx).map_err(|e| {
+            let e = match &self.original {
+                Some(t) => t.render(name, ctx).err().unwrap_or(e),
+                None => e,
+            };
+            diagnose(&e, &self.files, Some(for_file))
+        })
     }
 }
 
