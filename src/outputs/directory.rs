@@ -40,58 +40,34 @@ impl Renderer for Directory {
 
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let site = cx.site;
-        let specs: Vec<ListSpec> = list_specs(site)
-            .into_iter()
-            .filter(|s| cx.scope.is_none_or(|sc| sc.lists.contains(&s.path)))
+        let specs = list_specs(site);
+        let members = members(site, &specs);
+        let wanted = |path: &str| cx.scope.is_none_or(|sc| sc.lists.contains(path));
+        let pages: Vec<ListPage> = specs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, spec)| list_pages(i, spec, &members[i], site.config.list_page_size))
+            .filter(|lp| {
+                wanted(&lp.path)
+                    || lp
+                        .row
+                        .is_some_and(|(r, _, _)| wanted(&row_path(&specs[lp.spec].path, r)))
+            })
             .collect();
-        // A list longer than `list_page_size` becomes an index page plus one page per 行.
-        let page_size = site.config.list_page_size;
-        let mut pages: Vec<ListPage> = Vec::new();
-        for (i, spec) in specs.iter().enumerate() {
-            let counts = row_counts(site, &spec.filter);
-            let total: usize = counts.iter().sum();
-            let wanted = |path: &str| cx.scope.is_none_or(|sc| sc.lists.contains(path));
-            if total <= page_size {
-                if wanted(&spec.path) {
-                    pages.push(ListPage {
-                        spec: i,
-                        row: None,
-                        counts: Vec::new(),
-                    });
-                }
-                continue;
-            }
-            if wanted(&spec.path) {
-                pages.push(ListPage {
-                    spec: i,
-                    row: None,
-                    counts: counts.clone(),
-                });
-            }
-            for (r, n) in counts.iter().enumerate() {
-                if *n > 0 && wanted(&row_path(&spec.path, r)) {
-                    pages.push(ListPage {
-                        spec: i,
-                        row: Some(r),
-                        counts: Vec::new(),
-                    });
-                }
+        // Views are built only for providers something here will show.
+        let mut shown = vec![cx.scope.is_none(); site.providers.len()];
+        for lp in &pages {
+            for &i in lp.members(&members[lp.spec]) {
+                shown[i] = true;
             }
         }
-        // Views are built only for providers something here will show.
         let values: Vec<Option<Value>> = site
             .providers
             .par_iter()
-            .map(|p| {
+            .zip(shown.par_iter())
+            .map(|(p, listed)| {
                 let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
-                // On a list page of its own (a whole list, or its 行 page), not an index page.
-                let listed = cx.scope.is_some()
-                    && pages.iter().any(|lp| {
-                        lp.counts.is_empty()
-                            && specs[lp.spec].filter.matches(p)
-                            && lp.row.is_none_or(|r| ROWS[r] == p.kana.row())
-                    });
-                (own_page || listed)
+                (own_page || *listed)
                     .then(|| Value::from_serializable(&views::provider_view(site, p)))
             })
             .collect();
@@ -145,37 +121,54 @@ impl Renderer for Directory {
 
         out.extend(render_pages(cx, &pages, |page| {
             let spec = &specs[page.spec];
-            let mut rows = rows(site, &values, &spec.filter);
-            if let Some(r) = page.row {
-                rows.retain(|row| row.label == ROWS[r]);
-            }
-            let (title, path) = match page.row {
-                Some(r) => (format!("{}（{}）", spec.title, ROWS[r]), row_path(&spec.path, r)),
-                None => (spec.title.clone(), spec.path.clone()),
+            let by_row = &members[page.spec];
+            let rows: Vec<Row> = match page.row {
+                _ if page.index => Vec::new(),
+                Some((r, k, _)) => {
+                    let size = site.config.list_page_size;
+                    let part = &by_row[r][k * size..((k + 1) * size).min(by_row[r].len())];
+                    row(r, part, &values).into_iter().collect()
+                }
+                None => (0..ROWS.len()).filter_map(|r| row(r, &by_row[r], &values)).collect(),
             };
+            let title = match page.row {
+                Some((r, _, 1)) => format!("{}（{}）", spec.title, ROWS[r]),
+                Some((r, k, n)) => format!("{}（{}・{}/{}ページ）", spec.title, ROWS[r], k + 1, n),
+                None => spec.title.clone(),
+            };
+            let path = &page.path;
             // The index of a split list shows links to its row pages instead of cards.
-            let row_links: Vec<serde_json::Value> = page
-                .counts
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(r, n)| serde_json::json!({"label": ROWS[r], "count": n, "path": format!("{}{}", site.config.base_path, row_path(&spec.path, r))}))
-                .collect();
-            if !row_links.is_empty() {
-                rows.clear();
-            }
-            let count: usize = if row_links.is_empty() {
-                rows.iter().map(|r| r.providers.len()).sum()
+            let row_links: Vec<serde_json::Value> = if page.index {
+                by_row
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| !m.is_empty())
+                    .map(|(r, m)| serde_json::json!({"label": ROWS[r], "count": m.len(), "path": format!("{}{}", site.config.base_path, row_path(&spec.path, r))}))
+                    .collect()
             } else {
-                page.counts.iter().sum()
+                Vec::new()
             };
+            let count: usize = match page.row {
+                Some((r, _, _)) => by_row[r].len(),
+                None => by_row.iter().map(Vec::len).sum(),
+            };
+            let pager = page.row.filter(|(_, _, n)| *n > 1).map(|(r, k, n)| {
+                let at = |j: usize| format!("{}{}", site.config.base_path, row_page_path(&spec.path, r, j));
+                serde_json::json!({
+                    "prev": (k > 0).then(|| at(k - 1)),
+                    "next": (k + 1 < n).then(|| at(k + 1)),
+                    "pages": (0..n).map(|j| serde_json::json!({"n": j + 1, "path": at(j), "current": j == k})).collect::<Vec<_>>(),
+                    "first": k * site.config.list_page_size + 1,
+                    "last": ((k + 1) * site.config.list_page_size).min(count),
+                })
+            });
             let mut crumbs = vec![crumb(site, "ホーム", ""), crumb(site, providers_title, "providers/")];
             if page.row.is_some() {
                 crumbs.push(crumb(site, &spec.title, &spec.path));
             }
             crumbs.push(views::Link { title: title.clone(), path: String::new() });
             let meta = Meta { title: &title, description: &spec.lead, og_type: "website" };
-            let mut ctx = base_context(site, &path, meta, crumbs);
+            let mut ctx = base_context(site, path, meta, crumbs);
             ctx.insert(
                 "list",
                 &serde_json::json!({
@@ -188,8 +181,9 @@ impl Renderer for Directory {
             );
             ctx.insert("rows", &rows);
             ctx.insert("row_links", &row_links);
+            ctx.insert("pager", &pager);
             let html = cx.templates.render("providers/list.html", &ctx, std::path::Path::new("site.toml"))?;
-            Ok(OutputFile { path: index_file(&path), content: Content::Html(html) })
+            Ok(OutputFile { path: index_file(path), content: Content::Html(html) })
         })?);
 
         let meta = Meta {
@@ -230,12 +224,24 @@ impl Renderer for Directory {
     }
 }
 
-/// One page of a list: the whole list, the index of a split list (`counts` per 行),
-/// or the page of one 行.
+/// One page of a list: the whole list, the index of a split list, or one page of a 行
+/// (`row` = 行, page number from 0, pages in that 行).
 struct ListPage {
     spec: usize,
-    row: Option<usize>,
-    counts: Vec<usize>,
+    path: String,
+    index: bool,
+    row: Option<(usize, usize, usize)>,
+}
+
+impl ListPage {
+    /// The providers this page shows (none on an index page).
+    fn members<'a>(&self, by_row: &'a [Vec<usize>]) -> Box<dyn Iterator<Item = &'a usize> + 'a> {
+        match self.row {
+            _ if self.index => Box::new(std::iter::empty()),
+            Some((r, _, _)) => Box::new(by_row[r].iter()),
+            None => Box::new(by_row.iter().flatten()),
+        }
+    }
 }
 
 /// Path segments of the 行 pages of a split list.
@@ -247,34 +253,81 @@ pub fn row_path(list_path: &str, row: usize) -> String {
     format!("{list_path}{}/", ROW_SLUGS[row])
 }
 
-/// How many providers of a list fall in each 行.
-fn row_counts(site: &Site, filter: &ProviderFilter) -> Vec<usize> {
-    let mut counts = vec![0; ROWS.len()];
-    for p in site.providers.iter().filter(|p| filter.matches(p)) {
-        if let Some(r) = ROWS.iter().position(|l| *l == p.kana.row()) {
-            counts[r] += 1;
-        }
+/// Page `k` (from 0) of a 行: `…/ka/`, then `…/ka/2/`, `…/ka/3/`.
+fn row_page_path(list_path: &str, row: usize, k: usize) -> String {
+    match k {
+        0 => row_path(list_path, row),
+        _ => format!("{}{}/", row_path(list_path, row), k + 1),
     }
-    counts
+}
+
+/// For every list, the indices of its providers under each 行, in 五十音 order: one pass
+/// over the providers per list, so the cost grows with N and not with N × pages.
+fn members(site: &Site, specs: &[ListSpec]) -> Vec<Vec<Vec<usize>>> {
+    let rows: Vec<usize> = site.providers.par_iter().map(row_of).collect();
+    specs
+        .par_iter()
+        .map(|spec| {
+            let mut by_row = vec![Vec::new(); ROWS.len()];
+            for (i, p) in site.providers.iter().enumerate() {
+                if spec.filter.matches(p) {
+                    by_row[rows[i]].push(i);
+                }
+            }
+            by_row
+        })
+        .collect()
+}
+
+/// The 行 a provider is listed under, as an index into [`ROWS`].
+pub fn row_of(p: &Provider) -> usize {
+    let row = p.kana.row();
+    ROWS.iter()
+        .position(|l| *l == row)
+        .unwrap_or(ROWS.len() - 1)
+}
+
+/// The pages of one list: itself when it fits in `size`; otherwise an index page plus
+/// the pages of each 行, a 行 longer than `size` running over numbered pages.
+fn list_pages(
+    spec_no: usize,
+    spec: &ListSpec,
+    by_row: &[Vec<usize>],
+    size: usize,
+) -> Vec<ListPage> {
+    let total: usize = by_row.iter().map(Vec::len).sum();
+    let whole = ListPage {
+        spec: spec_no,
+        path: spec.path.clone(),
+        index: total > size,
+        row: None,
+    };
+    if total <= size {
+        return vec![whole];
+    }
+    let mut pages = vec![whole];
+    for (r, m) in by_row.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+        let n = m.len().div_ceil(size);
+        pages.extend((0..n).map(|k| ListPage {
+            spec: spec_no,
+            path: row_page_path(&spec.path, r, k),
+            index: false,
+            row: Some((r, k, n)),
+        }));
+    }
+    pages
 }
 
 /// Every list page the directory writes (for the sitemap).
 pub fn list_page_paths(site: &Site) -> Vec<String> {
-    let mut out = Vec::new();
-    for spec in list_specs(site) {
-        let counts = row_counts(site, &spec.filter);
-        if counts.iter().sum::<usize>() > site.config.list_page_size {
-            out.extend(
-                counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(r, _)| row_path(&spec.path, r)),
-            );
-        }
-        out.push(spec.path);
-    }
-    out
+    let specs = list_specs(site);
+    let members = members(site, &specs);
+    specs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, spec)| list_pages(i, spec, &members[i], site.config.list_page_size))
+        .map(|p| p.path)
+        .collect()
 }
 
 fn list_specs(site: &Site) -> Vec<ListSpec> {
@@ -322,23 +375,12 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
     specs
 }
 
-/// Providers matching `filter`, grouped under their 行 (empty rows left out).
-fn rows<'a>(site: &Site, values: &'a [Option<Value>], filter: &ProviderFilter) -> Vec<Row<'a>> {
-    ROWS.iter()
-        .enumerate()
-        .filter_map(|(n, label)| {
-            let providers: Vec<&Value> = site
-                .providers
-                .iter()
-                .zip(values)
-                .filter(|(p, _)| p.kana.row() == *label && filter.matches(p))
-                .filter_map(|(_, v)| v.as_ref())
-                .collect();
-            (!providers.is_empty()).then(|| Row {
-                label,
-                id: format!("row-{}", n + 1),
-                providers,
-            })
-        })
-        .collect()
+/// One 行 of a list page (none when it has nobody).
+fn row<'a>(r: usize, members: &[usize], values: &'a [Option<Value>]) -> Option<Row<'a>> {
+    let providers: Vec<&Value> = members.iter().filter_map(|&i| values[i].as_ref()).collect();
+    (!providers.is_empty()).then(|| Row {
+        label: ROWS[r],
+        id: format!("row-{}", r + 1),
+        providers,
+    })
 }
