@@ -150,6 +150,35 @@ pub fn guide_pdfs(
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let mut timer = crate::timings::Timings::new();
+    // Nothing read has changed since the output was written: there is nothing to do.
+    let options = format!(
+        "minify={:?} pdf={:?} base_url={:?}",
+        opts.minify,
+        opts.pdf.as_ref().map(|p| &p.chromium),
+        opts.overrides.base_url
+    );
+    let fingerprint = crate::inputs::fingerprint(&opts.root, &options);
+    if let Some(fp) = &fingerprint
+        && let Some(rec) = write::previous_inputs(&opts.output)
+        && &rec.fingerprint == fp
+        && write::intact(&opts.output, &rec.top)
+    {
+        timer.mark("fingerprint (unchanged)");
+        timer.report();
+        return Ok(BuildReport {
+            changes: report::ChangeReport::default(),
+            pages: rec.pages,
+            providers: rec.providers,
+            stats: WriteStats {
+                files: rec.files,
+                bytes: rec.bytes,
+                written: 0,
+            },
+            diagnostics: rec.warnings.iter().map(|w| w.to_diagnostic()).collect(),
+            elapsed: start.elapsed(),
+        });
+    }
+    timer.mark("fingerprint");
     let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
     timer.mark("load");
     let hidden = indicatif::ProgressBar::hidden();
@@ -181,7 +210,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             && p.providers.as_ref() == Some(&snapshot)
             && prepared.iter().all(|f| opts.output.join(&f.path).is_file())
     });
+    let record = fingerprint.map(|fingerprint| crate::inputs::Record {
+        fingerprint,
+        pages,
+        providers: site.providers.len(),
+        files: prepared.len(),
+        bytes: prepared.iter().map(|f| f.bytes.len() as u64).sum(),
+        top: write::top_level(&prepared),
+        warnings: crate::inputs::warnings(&diagnostics),
+    });
     let stats = if untouched {
+        if let Some(r) = &record {
+            write::record_inputs(&opts.output, r);
+        }
         write::WriteStats {
             files: prepared.len(),
             bytes: prepared.iter().map(|f| f.bytes.len() as u64).sum(),
@@ -192,8 +233,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             &opts.root,
             &opts.output,
             &prepared,
-            &snapshot,
-            &changes,
+            &write::State {
+                providers: &snapshot,
+                report: &changes,
+                inputs: record.as_ref(),
+            },
             WriteOptions { force: opts.force },
         )
         .map_err(Diagnostics::from)?

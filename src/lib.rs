@@ -10,6 +10,7 @@ pub mod build;
 pub mod diagnostics;
 pub mod import;
 pub mod init;
+pub mod inputs;
 pub mod lecture;
 pub mod links;
 pub mod load;

@@ -104,12 +104,14 @@ pub fn run(
 
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reading files (as a rebuild does) is reported too; only changes matter.
+        // Reading files (as a rebuild does) is reported too; only changes matter, and
+        // the close that ends a write.
         if let Ok(ev) = res
-            && !matches!(
-                ev.kind,
-                notify::EventKind::Access(_) | notify::EventKind::Other
-            )
+            && (saved(&ev)
+                || !matches!(
+                    ev.kind,
+                    notify::EventKind::Access(_) | notify::EventKind::Other
+                ))
         {
             let _ = tx.send(ev);
         }
@@ -135,9 +137,16 @@ pub fn run(
     std::thread::spawn(move || {
         let _watcher = watcher;
         while let Ok(first) = rx.recv() {
+            let mut done = saved(&first);
             let mut changed: HashSet<PathBuf> = first.paths.into_iter().collect();
-            // Editors save in several steps: gather what arrives in a short moment.
-            while let Ok(ev) = rx.recv_timeout(Duration::from_millis(60)) {
+            // Editors save in several steps: gather what arrives in a short moment, unless
+            // the file was just closed after writing (or renamed into place), which is the
+            // end of a save.
+            while !done && let Ok(ev) = rx.recv_timeout(Duration::from_millis(60)) {
+                done = saved(&ev);
+                changed.extend(ev.paths);
+            }
+            while let Ok(ev) = rx.try_recv() {
                 changed.extend(ev.paths);
             }
             let relevant: Vec<PathBuf> = changed
@@ -191,6 +200,16 @@ pub fn run(
     })?;
     drop(temp);
     Ok(())
+}
+
+/// Whether an event ends a save: a file closed after writing, or renamed into place.
+fn saved(ev: &notify::Event) -> bool {
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+    matches!(
+        ev.kind,
+        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | notify::EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
 }
 
 fn publish(state: &AppState, session: &Session) {
@@ -418,9 +437,13 @@ impl Session {
     /// Writes files whose bytes changed and removes files no longer produced.
     fn write_changes(&self, next: &HashMap<String, Arc<Vec<u8>>>) -> Result<usize, Diagnostic> {
         let mut written = 0;
+        // What the last build wrote is on disk still (the preview's folder is its own):
+        // only files whose bytes differ are written, without looking at the rest.
         for (path, bytes) in next {
-            if self.files.get(path).is_some_and(|old| old == bytes)
-                && self.out_dir.join(path).exists()
+            if self
+                .files
+                .get(path)
+                .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes)
             {
                 continue;
             }

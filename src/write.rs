@@ -35,6 +35,15 @@ pub const STATE_DIR: &str = ".tsunagu";
 const MANIFEST: &str = ".tsunagu/manifest.json";
 const PROVIDERS: &str = ".tsunagu/providers.json";
 pub const REPORT: &str = ".tsunagu/report.json";
+const INPUTS: &str = ".tsunagu/inputs.json";
+
+/// What a build records beside the site for the next one.
+pub struct State<'a> {
+    pub providers: &'a Snapshot,
+    pub report: &'a ChangeReport,
+    /// Absent when the inputs could not all be read (the next build then runs in full).
+    pub inputs: Option<&'a crate::inputs::Record>,
+}
 
 /// A file ready to publish: final bytes and their hash.
 pub struct Prepared {
@@ -102,14 +111,61 @@ pub fn previous(out_dir: &Path) -> Option<Previous> {
     Some(Previous { files, providers })
 }
 
+/// The previous build's record of its inputs, if it left one.
+pub fn previous_inputs(out_dir: &Path) -> Option<crate::inputs::Record> {
+    if !out_dir.join(MARKER).is_file() {
+        return None;
+    }
+    serde_json::from_slice(&fs::read(out_dir.join(INPUTS)).ok()?).ok()
+}
+
+/// Whether the previous build's output still looks whole: everything it put at the top
+/// of the output folder (`top`) is there. (Looking at every file would read the whole
+/// tree from disk, about 2 s for 10,000 pages on a cold cache; a file removed deeper
+/// down by hand comes back with the next build that has something to change.)
+pub fn intact(out_dir: &Path, top: &[String]) -> bool {
+    let Ok(entries) = fs::read_dir(out_dir) else {
+        return false;
+    };
+    let present: std::collections::HashSet<std::ffi::OsString> =
+        entries.flatten().map(|e| e.file_name()).collect();
+    !top.is_empty()
+        && top
+            .iter()
+            .all(|t| present.contains(std::ffi::OsStr::new(t)))
+}
+
+/// The names at the top of the output folder (files and folders), for [`intact`].
+pub fn top_level(files: &[Prepared]) -> Vec<String> {
+    let mut top: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.path.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    top.dedup();
+    top
+}
+
+/// Records the inputs of a build that found the output already right (nothing else is
+/// written). Written beside and renamed over, so it is never half there.
+pub fn record_inputs(out_dir: &Path, inputs: &crate::inputs::Record) {
+    let (Ok(bytes), true) = (safe_json(inputs), out_dir.join(MARKER).is_file()) else {
+        return;
+    };
+    let tmp = out_dir.join(format!("{INPUTS}.{}", std::process::id()));
+    if fs::write(&tmp, bytes).is_ok() && fs::rename(&tmp, out_dir.join(INPUTS)).is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+}
+
 /// Writes `files` as the new content of `out_dir`, with the state the next build compares
 /// against. Files whose hash matches the previous build are hard-linked, not rewritten.
 pub fn publish(
     root: &Path,
     out_dir: &Path,
     files: &[Prepared],
-    providers: &Snapshot,
-    report: &ChangeReport,
+    state: &State,
     opts: WriteOptions,
 ) -> Result<WriteStats, Diagnostic> {
     check_target(root, out_dir, opts.force)?;
@@ -127,14 +183,17 @@ pub fn publish(
     let _ = fs::remove_dir_all(&staging);
     remove_abandoned(parent, &name);
 
-    let state = [
+    let mut records = vec![
         (MANIFEST, safe_json(&manifest(files))),
-        (PROVIDERS, safe_json(providers)),
-        (REPORT, safe_json(report)),
+        (PROVIDERS, safe_json(state.providers)),
+        (REPORT, safe_json(state.report)),
     ];
+    if let Some(inputs) = state.inputs {
+        records.push((INPUTS, safe_json(inputs)));
+    }
     let result = write_tree(out_dir, &staging, files, old.as_ref()).and_then(|mut stats| {
         fs::create_dir_all(staging.join(STATE_DIR)).map_err(|e| io_error(&staging, &e))?;
-        for (path, bytes) in &state {
+        for (path, bytes) in &records {
             let bytes = bytes
                 .as_ref()
                 .map_err(|e| Diagnostic::error(*path, None, e.to_string()))?;

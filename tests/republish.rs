@@ -405,3 +405,80 @@ fn check_verifies_internal_links_and_anchors_and_external_links_only_on_request(
     );
     assert!(!err.contains("/ok」"), "{err}");
 }
+
+#[test]
+fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() {
+    let site = sample_copy();
+    let out = site.path().join("public");
+    let (code, first) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{first}");
+    let inputs = out.join(".tsunagu/inputs.json");
+    assert!(inputs.is_file(), "the build records its inputs");
+    let page = out.join("index.html");
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let before = (inode(&page), inode(&inputs));
+
+    // Nothing changed: nothing is touched, and the warnings are shown again.
+    let (code, again) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(
+        again.contains("前回から変わったところはありません"),
+        "{again}"
+    );
+    assert!(again.contains("書き換え 0"), "{again}");
+    let warnings = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains("warning") || l.contains("警告:"))
+            .count()
+    };
+    assert_eq!(
+        warnings(&again),
+        warnings(&first),
+        "same warnings:\n{first}\n---\n{again}"
+    );
+    assert!(
+        first.contains("確認したきり"),
+        "the sample plants stale records: {first}"
+    );
+    assert!(again.contains("確認したきり"), "{again}");
+    assert_eq!((inode(&page), inode(&inputs)), before, "not even rewritten");
+
+    // Another day is another input: staleness depends on it.
+    let later = bin()
+        .env("SOURCE_DATE_EPOCH", "1826852400") // a year later
+        .args(["build", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let later_err = String::from_utf8_lossy(&later.stderr);
+    assert!(later.status.success(), "{later_err}");
+    assert!(
+        warnings(&later_err) > warnings(&first),
+        "more records overdue a year later:\n{later_err}"
+    );
+
+    // A change in a theme file is seen.
+    let (code, _) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0);
+    let css = site.path().join("themes/default/static/css/style.css");
+    let text = std::fs::read_to_string(&css).unwrap();
+    std::fs::write(&css, format!("{text}\n.tsunagu-test {{ color: red; }}\n")).unwrap();
+    let (code, msg) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{msg}");
+    assert!(!msg.contains("前回から変わったところはありません"), "{msg}");
+    let published = std::fs::read_to_string(out.join("css/style.css")).unwrap();
+    assert!(published.contains(".tsunagu-test"));
+
+    // Something removed from the top of the output folder is put back.
+    std::fs::remove_file(out.join("sitemap.xml")).unwrap();
+    let (code, msg) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{msg}");
+    assert!(out.join("sitemap.xml").is_file(), "{msg}");
+
+    // Other options are other inputs.
+    let (code, msg) = build(site.path(), &out, &["--no-minify"]);
+    assert_eq!(code, 0, "{msg}");
+    assert!(!msg.contains("書き換え 0"), "{msg}");
+}
