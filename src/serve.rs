@@ -327,6 +327,7 @@ struct Session {
     out_dir: PathBuf,
     cache: ProviderCache,
     site: Option<Arc<Site>>,
+    templates: Option<Templates>,
     /// Output path → bytes of the last good build.
     files: HashMap<String, Arc<Vec<u8>>>,
 }
@@ -339,6 +340,7 @@ impl Session {
             out_dir,
             cache: ProviderCache::default(),
             site: None,
+            templates: None,
             files: HashMap::new(),
         }
     }
@@ -389,7 +391,14 @@ impl Session {
             (Some(old), true) if same_ids(old, &site) => Some(scope_of(old, &site)),
             _ => None,
         };
-        let templates = Templates::new(&site, false)?;
+        // Data alone changed: the compiled templates serve again.
+        let templates = match (self.templates.take(), data_only) {
+            (Some(mut t), true) => {
+                t.refresh(&site);
+                t
+            }
+            _ => Templates::new(&site, false)?,
+        };
         timer.mark("templates");
         let hidden = indicatif::ProgressBar::hidden();
         let cx = RenderContext {
@@ -428,6 +437,7 @@ impl Session {
         let pages = next.keys().filter(|k| k.ends_with(".html")).count();
         self.files = next;
         self.site = Some(site);
+        self.templates = Some(templates);
         Ok(format!(
             "更新しました: {pages} ページ、書き換え {written} ファイル、{:.0} ミリ秒",
             start.elapsed().as_secs_f64() * 1000.0

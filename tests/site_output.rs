@@ -677,6 +677,28 @@ fn a_long_row_runs_over_numbered_pages_with_links_between_them() {
 }
 
 #[test]
+fn the_home_page_lists_at_most_30_consultation_windows_and_links_to_the_rest() {
+    let yaml: String = (0..31)
+        .map(|i| {
+            record(
+                &format!("w{i:02}"),
+                &format!("相談窓口{i:02}"),
+                "そうだんまどぐち",
+            )
+            .replace("category: clinic", "category: houkatsu")
+        })
+        .collect();
+    let site = small_site(&[("content/providers/w.yaml", &yaml)]);
+    let b = build_site(site.path(), &["--no-minify"]);
+    let home = read(&b.out, "index.html");
+    assert!(
+        home.contains("相談窓口29") && !home.contains("相談窓口30"),
+        "{home}"
+    );
+    assert!(home.contains("ほかの相談窓口もさがす"), "{home}");
+}
+
+#[test]
 fn every_page_carries_exactly_one_content_security_policy() {
     let out = &sample().out;
     for f in html_files(out) {

@@ -83,6 +83,16 @@ impl Templates {
         })
     }
 
+    /// Points already compiled templates at a newly loaded site (its data changed, its
+    /// templates did not): the functions and the `site` value are replaced.
+    pub fn refresh(&mut self, site: &Arc<Site>) {
+        for tera in std::iter::once(&mut self.tera).chain(self.original.as_mut()) {
+            register(tera, site);
+            tera.global_context()
+                .insert("site", &views::site_view(site));
+        }
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -198,11 +208,19 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_function(
         "providers",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let filter: ProviderFilter = kw.deserialize()?;
+            // `limit` caps the list (a home page must not grow with a national directory).
+            let mut args: serde_json::Map<String, serde_json::Value> = kw.deserialize()?;
+            let limit = match args.remove("limit") {
+                None => usize::MAX,
+                Some(v) => v.as_u64().map_or(usize::MAX, |n| n as usize),
+            };
+            let filter: ProviderFilter = serde_json::from_value(serde_json::Value::Object(args))
+                .map_err(|e| tera::Error::message(format!("providers(): {e}")))?;
             let list: Vec<Value> = shared
                 .providers
                 .iter()
                 .filter(|p| filter.matches_in(p, shared.group_of(p)))
+                .take(limit)
                 .map(|p| Value::from_serializable(&views::provider_view(&shared, p)))
                 .collect();
             Ok(Value::from(list))
