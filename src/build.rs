@@ -74,6 +74,7 @@ pub fn render(
         progress,
         pdf: pdf.is_some(),
         scope: None,
+        pieces: None,
     };
     progress.set_length(cx.expected_pages());
     let mut files = outputs::render_all(&cx)?;

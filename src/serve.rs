@@ -84,24 +84,7 @@ pub fn run(
         served: Arc::new(RwLock::new(Served::default())),
         events: broadcast::channel(16).0,
     };
-    match session.rebuild(None) {
-        Ok(report) => {
-            publish(&state, &session);
-            say(&report);
-        }
-        Err(d) => {
-            emit(&d);
-            return Err(Diagnostics::from(Diagnostic::error(
-                "site.toml",
-                None,
-                "最初のビルドに失敗したため、プレビューを始められません",
-            )));
-        }
-    }
-    say(&format!(
-        "プレビュー: http://{addr}/ （Ctrl+C で終わります）"
-    ));
-
+    // Watching starts before the first build, so an edit made meanwhile is not missed.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         // Reading files (as a rebuild does) is reported too; only changes matter, and
@@ -132,6 +115,24 @@ pub fn run(
                 format!("ファイルの監視を始められません: {e}"),
             )
         })?;
+
+    match session.rebuild(None) {
+        Ok(report) => {
+            publish(&state, &session);
+            say(&report);
+        }
+        Err(d) => {
+            emit(&d);
+            return Err(Diagnostics::from(Diagnostic::error(
+                "site.toml",
+                None,
+                "最初のビルドに失敗したため、プレビューを始められません",
+            )));
+        }
+    }
+    say(&format!(
+        "プレビュー: http://{addr}/ （Ctrl+C で終わります）"
+    ));
 
     let watch_state = state.clone();
     std::thread::spawn(move || {
@@ -328,6 +329,7 @@ struct Session {
     cache: ProviderCache,
     site: Option<Arc<Site>>,
     templates: Option<Templates>,
+    pieces: outputs::Pieces,
     /// Output path → bytes of the last good build.
     files: HashMap<String, Arc<Vec<u8>>>,
 }
@@ -341,6 +343,7 @@ impl Session {
             cache: ProviderCache::default(),
             site: None,
             templates: None,
+            pieces: outputs::Pieces::default(),
             files: HashMap::new(),
         }
     }
@@ -380,6 +383,7 @@ impl Session {
         }) && self.site.is_some();
         if !data_only {
             self.cache.clear();
+            self.pieces.clear();
         }
         let mut timer = Timings::new();
         let (site, _warnings) = load::load_cached(&self.root, &self.overrides, Some(&self.cache))?;
@@ -407,6 +411,7 @@ impl Session {
             progress: &hidden,
             pdf: false,
             scope: scope.as_ref(),
+            pieces: Some(&self.pieces),
         };
         let rendered = outputs::render_all(&cx)?;
         timer.mark("render");
@@ -495,6 +500,7 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
     let after: HashMap<&str, &crate::model::Provider> =
         new.providers.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut scope = Scope::default();
+    let mut sitemap_changed = false;
     let mut touch = |p: &crate::model::Provider| {
         let row = crate::model::kana::ROWS
             .iter()
@@ -518,18 +524,29 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
                 touch(old);
                 touch(p);
                 scope.providers.insert(id.to_string());
+                if old.updated != p.updated
+                    || old.kana != p.kana
+                    || old.category != p.category
+                    || old.area != p.area
+                    || old.services != p.services
+                {
+                    sitemap_changed = true;
+                }
             }
             None => {
                 touch(p);
                 scope.providers.insert(id.to_string());
+                sitemap_changed = true;
             }
         }
     }
     for (id, p) in &before {
         if !after.contains_key(id) {
             touch(p);
+            sitemap_changed = true;
         }
     }
+    scope.sitemap_changed = sitemap_changed;
     scope
 }
 

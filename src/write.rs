@@ -220,6 +220,14 @@ pub fn safe_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> 
         .into_bytes())
 }
 
+/// One value as compact JSON on one line, escaped like [`safe_json`].
+pub fn safe_json_line<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
+    Ok(serde_json::to_string(value)?
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026"))
+}
+
 fn write_tree(
     out_dir: &Path,
     dir: &Path,

@@ -57,9 +57,14 @@ impl Drop for Server {
 }
 
 fn serve(root: &Path) -> Server {
+    serve_into(root, &[])
+}
+
+fn serve_into(root: &Path, extra: &[&std::ffi::OsStr]) -> Server {
     let mut child = bin()
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
+        .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -481,4 +486,74 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
     let (code, msg) = build(site.path(), &out, &["--no-minify"]);
     assert_eq!(code, 0, "{msg}");
     assert!(!msg.contains("書き換え 0"), "{msg}");
+}
+
+#[test]
+fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
+    let site = sample_copy();
+    let preview = site.path().join("preview");
+    let server = serve_into(site.path(), &["--output".as_ref(), preview.as_os_str()]);
+    let yaml = site.path().join("content/providers/clinics.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("- id: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let page = preview.join(format!("providers/{id}/index.html"));
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        while !std::fs::read_to_string(&page).is_ok_and(|h| h.contains(what)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{what} never shown"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for("<html");
+    // A phone number and a date: the open data, the finder's index and the sitemap change.
+    let phone = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("phone: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let edited = text
+        .replacen(&format!("phone: {phone}"), "phone: 0990-55-1234", 1)
+        .replacen("updated: 20", "updated: 2026-11-01\n  # was: 20", 1);
+    std::fs::write(&yaml, edited).unwrap();
+    wait_for("0990-55-1234");
+    std::thread::sleep(Duration::from_millis(500));
+
+    let clean = site.path().join("clean");
+    let (code, msg) = build(
+        site.path(),
+        &clean,
+        &[
+            "--no-minify",
+            "--base-url",
+            &format!("http://{}/", server.addr),
+        ],
+    );
+    assert_eq!(code, 0, "{msg}");
+    let list = |dir: &Path| -> Vec<std::path::PathBuf> {
+        common::files(dir)
+            .into_iter()
+            .map(|f| f.strip_prefix(dir).unwrap().to_path_buf())
+            .filter(|f| !f.starts_with(".tsunagu") && !f.starts_with(".tsunagu-output"))
+            .collect()
+    };
+    assert_eq!(list(&preview), list(&clean), "the same files");
+    for rel in list(&clean) {
+        assert!(
+            std::fs::read(preview.join(&rel)).unwrap() == std::fs::read(clean.join(&rel)).unwrap(),
+            "{} differs after the edit",
+            rel.display()
+        );
+    }
+    let csv = std::fs::read_to_string(clean.join("opendata/iryo-kikan.csv")).unwrap();
+    assert!(csv.contains("0990-55-1234"), "the edit is in the open data");
+    drop(server);
 }

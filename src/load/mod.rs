@@ -29,6 +29,7 @@ pub fn load_cached(
     overrides: &Overrides,
     cache: Option<&providers::ProviderCache>,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
+    let mut timer = crate::timings::Timings::new();
     let config = config::load(root, overrides)?;
     let mut diags = Diagnostics::new();
 
@@ -69,8 +70,10 @@ pub fn load_cached(
     }
 
     // Providers first: ending notes list the consultation windows from the data.
+    timer.mark("load: config and walk");
     let (providers, provider_diags) = providers::load(root, &data, &config, cache);
     diags.extend(provider_diags);
+    timer.mark("load: providers");
     let contacts = note_contacts(&config, &providers);
     let asset_keys: Vec<String> = assets
         .iter()
@@ -83,6 +86,7 @@ pub fn load_cached(
     };
     let (sections, pages, content_diags) = content::load(root, &markdown, &config, &data);
     diags.extend(content_diags);
+    timer.mark("load: content");
     let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
     diags.extend(guide_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
@@ -93,6 +97,7 @@ pub fn load_cached(
         }
     };
     theme_assets.extend(assets);
+    timer.mark("load: guides and theme");
 
     let today = today();
     for p in &providers {
@@ -114,6 +119,8 @@ pub fn load_cached(
     }
 
     diags.sort();
+    timer.mark("load: stale");
+    timer.report();
     if diags.has_errors() {
         return Err(diags);
     }

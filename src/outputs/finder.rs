@@ -6,11 +6,12 @@
 //! `[id, name, kana, category, area, [services], accepting, address, phone, lat, lon]`
 //! where category, area, services and accepting are indexes into the label tables.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Content, Meta, OutputFile, RenderContext, Renderer, base_context, crumb, index_file};
 use crate::diagnostics::Diagnostics;
-use crate::model::{Accepting, Site};
+use crate::model::{Accepting, Provider, Site};
 use crate::templates::views;
 
 pub struct Finder;
@@ -80,7 +81,8 @@ fn round(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn index_json(site: &Site) -> Vec<u8> {
+fn index_json(cx: &RenderContext) -> Vec<u8> {
+    let site = cx.site;
     let c = &site.config;
     let index = Index {
         v: 1,
@@ -100,40 +102,60 @@ fn index_json(site: &Site) -> Vec<u8> {
             .iter()
             .map(|a| (accepting_key(*a), a.label(), a.mark()))
             .collect(),
-        p: site
-            .providers
-            .iter()
-            .map(|p| {
-                Record(
-                    &p.id,
-                    &p.name,
-                    p.kana.as_str(),
-                    c.categories.get_index_of(&p.category),
-                    c.areas.get_index_of(&p.area),
-                    p.services
-                        .iter()
-                        .filter_map(|s| c.services.get_index_of(s))
-                        .collect(),
-                    ACCEPTING
-                        .iter()
-                        .position(|a| *a == p.accepting)
-                        .unwrap_or(ACCEPTING.len() - 1),
-                    &p.address,
-                    p.phone.as_str(),
-                    p.coords.map(|co| round(co.lat)),
-                    p.coords.map(|co| round(co.lon)),
-                )
-            })
-            .collect(),
+        p: Vec::new(),
     };
+    fn record<'a>(c: &'a crate::load::config::Config, p: &'a Provider) -> Record<'a> {
+        Record(
+            &p.id,
+            &p.name,
+            p.kana.as_str(),
+            c.categories.get_index_of(&p.category),
+            c.areas.get_index_of(&p.area),
+            p.services
+                .iter()
+                .filter_map(|s| c.services.get_index_of(s))
+                .collect(),
+            ACCEPTING
+                .iter()
+                .position(|a| *a == p.accepting)
+                .unwrap_or(ACCEPTING.len() - 1),
+            &p.address,
+            p.phone.as_str(),
+            p.coords.map(|co| round(co.lat)),
+            p.coords.map(|co| round(co.lon)),
+        )
+    }
     // `<`, `>` and `&` only occur inside strings; escaped, no value could ever open
     // markup, even if the file were pasted into a page.
-    let mut json = serde_json::to_string(&index)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
-    json.push('\n');
+    let safe = |s: String| {
+        s.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+    };
+    // The records are joined from one piece each (kept by `serve` between rebuilds);
+    // the bytes are what serialising the whole index at once gives.
+    let records: Vec<std::sync::Arc<str>> = site
+        .providers
+        .par_iter()
+        .map(|p| {
+            cx.piece("finder", &p.id, || {
+                safe(serde_json::to_string(&record(c, p)).unwrap_or_default())
+            })
+        })
+        .collect();
+    let head = safe(serde_json::to_string(&index).unwrap_or_default());
+    let head = head.strip_suffix("[]}").unwrap_or(&head);
+    let mut json =
+        String::with_capacity(head.len() + records.iter().map(|r| r.len() + 1).sum::<usize>() + 3);
+    json.push_str(head);
+    json.push('[');
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(r);
+    }
+    json.push_str("]}\n");
     json.into_bytes()
 }
 
@@ -162,7 +184,7 @@ impl Renderer for Finder {
         let has_map = site.config.map.tiles.is_some();
         let mut out = vec![OutputFile {
             path: INDEX_FILE.into(),
-            content: Content::Bytes(index_json(site)),
+            content: Content::Bytes(index_json(cx)),
         }];
         let mut pages = vec![(FIND_PATH, "事業所をさがす", false)];
         if has_map {

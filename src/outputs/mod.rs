@@ -52,6 +52,55 @@ pub struct RenderContext<'a> {
     /// When set, only part of the directory is rendered (as in `serve` after an edit of
     /// provider data alone); everything outside it is known to be unchanged.
     pub scope: Option<&'a Scope>,
+    /// Per-record pieces of the whole-site files, kept between `serve`'s rebuilds.
+    pub pieces: Option<&'a Pieces>,
+}
+
+/// Per-record pieces of the files that hold every provider (open data, the finder's
+/// index): `serve` keeps them between rebuilds, so after an edit only the changed
+/// records' pieces are made again and the files are joined from the rest.
+#[derive(Default)]
+pub struct Pieces {
+    map: std::sync::Mutex<std::collections::HashMap<(&'static str, String), std::sync::Arc<str>>>,
+}
+
+impl Pieces {
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.map.lock() {
+            m.clear();
+        }
+    }
+}
+
+impl RenderContext<'_> {
+    /// `make()` for the record `id`, reused from the last build when the record is
+    /// outside the scope of an incremental rebuild (that is, unchanged).
+    pub fn piece(
+        &self,
+        kind: &'static str,
+        id: &str,
+        make: impl FnOnce() -> String,
+    ) -> std::sync::Arc<str> {
+        let Some(pieces) = self.pieces else {
+            return make().into();
+        };
+        let key = (kind, id.to_string());
+        let unchanged = self.scope.is_some_and(|s| !s.providers.contains(id));
+        if unchanged && let Some(p) = pieces.map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return p;
+        }
+        let made: std::sync::Arc<str> = make().into();
+        if let Ok(mut m) = pieces.map.lock() {
+            m.insert(key, made.clone());
+        }
+        made
+    }
+
+    /// Whether an incremental rebuild leaves the sitemap as it was: no changed record
+    /// has a new date or moved between lists.
+    pub fn sitemap_unchanged(&self) -> bool {
+        self.scope.is_some_and(|s| !s.sitemap_changed)
+    }
 }
 
 /// The provider pages and list pages an incremental rebuild must render.
@@ -61,6 +110,8 @@ pub struct Scope {
     pub providers: std::collections::HashSet<String>,
     /// Paths of list pages to render, like `providers/category/clinic/`.
     pub lists: std::collections::HashSet<String>,
+    /// A changed record has a new date or reading, or moved between lists.
+    pub sitemap_changed: bool,
 }
 
 impl RenderContext<'_> {

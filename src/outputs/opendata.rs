@@ -156,8 +156,9 @@ impl Table {
     }
 }
 
-/// `providers.json`, serialised straight from the records (no intermediate JSON tree).
-fn providers_json(site: &Site) -> serde_json::Result<Vec<u8>> {
+/// `providers.json`: what the file is, then `providers` with one record per line (each
+/// line a piece `serve` keeps between rebuilds; diffs of the file show records).
+fn providers_json(cx: &RenderContext) -> serde_json::Result<Vec<u8>> {
     #[derive(serde::Serialize)]
     struct File<'a> {
         title: String,
@@ -166,20 +167,43 @@ fn providers_json(site: &Site) -> serde_json::Result<Vec<u8>> {
         license: &'a str,
         license_url: &'a str,
         as_of: Option<String>,
-        providers: &'a [Provider],
+        providers: [(); 0],
     }
+    let site = cx.site;
     let c = &site.config;
     // No build time in here: the newest confirmation date stands for the data's age.
     let as_of = site.providers.iter().map(|p| p.updated).max();
-    crate::write::safe_json(&File {
+    let head = crate::write::safe_json(&File {
         title: format!("{} 医療・介護の事業所一覧", c.municipality.name),
         publisher: &c.municipality.name,
         municipality_code: &c.municipality.code,
         license: &c.opendata.license,
         license_url: &c.opendata.license_url,
         as_of: as_of.map(|d| d.to_string()),
-        providers: &site.providers,
-    })
+        providers: [],
+    })?;
+    let lines: Vec<std::sync::Arc<str>> = site
+        .providers
+        .par_iter()
+        .map(|p| {
+            cx.piece("providers.json", &p.id, || {
+                crate::write::safe_json_line(p).unwrap_or_default()
+            })
+        })
+        .collect();
+    let head = String::from_utf8(head).unwrap_or_default();
+    let head = head.trim_end().strip_suffix("[]\n}").unwrap_or(&head);
+    let mut out =
+        String::with_capacity(head.len() + lines.iter().map(|l| l.len() + 6).sum::<usize>() + 8);
+    out.push_str(head);
+    out.push_str("[\n");
+    for (i, l) in lines.iter().enumerate() {
+        out.push_str("    ");
+        out.push_str(l);
+        out.push_str(if i + 1 < lines.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("  ]\n}");
+    Ok(out.into_bytes())
 }
 
 fn size(bytes: usize) -> String {
@@ -210,15 +234,35 @@ fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_bytes(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+/// One CSV line (CRLF-terminated), cells defused.
+fn csv_line(cells: &[String]) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(headers)?;
-    for r in rows {
-        w.write_record(r.iter().map(|v| defuse(v).into_owned()))?;
+        .from_writer(Vec::new());
+    w.write_record(cells.iter().map(|v| defuse(v).into_owned()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// The file: a BOM (so Excel reads UTF-8), the header line, then the records' lines.
+fn csv_bytes(headers: &[String], lines: &[std::sync::Arc<str>]) -> Result<Vec<u8>, csv::Error> {
+    let head = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut head = head;
+    head.write_record(headers)?;
+    let head = head
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut out = Vec::with_capacity(3 + head.len() + lines.iter().map(|l| l.len()).sum::<usize>());
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    out.extend_from_slice(&head);
+    for l in lines {
+        out.extend_from_slice(l.as_bytes());
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    Ok(out)
 }
 
 impl Renderer for OpenData {
@@ -236,18 +280,29 @@ impl Renderer for OpenData {
                 TABLES
                     .par_iter()
                     .map(|t| {
-                        let rows: Vec<Vec<String>> = site
+                        let lines: Result<Vec<std::sync::Arc<str>>, csv::Error> = site
                             .providers
                             .par_iter()
                             .filter(|p| (site.group_of(p) == Some(Group::Medical)) == t.medical)
-                            .map(|p| t.row(site, p))
+                            .map(|p| {
+                                let mut failed = None;
+                                let line = cx.piece(t.file, &p.id, || {
+                                    csv_line(&t.row(site, p)).unwrap_or_else(|e| {
+                                        failed = Some(e);
+                                        String::new()
+                                    })
+                                });
+                                failed.map_or(Ok(line), Err)
+                            })
                             .collect();
-                        let bytes = csv_bytes(&t.headers(), &rows);
-                        (rows.len(), bytes)
+                        match lines {
+                            Ok(lines) => (lines.len(), csv_bytes(&t.headers(), &lines)),
+                            Err(e) => (0, Err(e)),
+                        }
                     })
                     .collect::<Vec<_>>()
             },
-            || providers_json(site),
+            || providers_json(cx),
         );
         for (t, (count, bytes)) in TABLES.iter().zip(csvs) {
             let bytes = bytes.map_err(|e| {

@@ -12,6 +12,10 @@ impl Renderer for Sitemap {
     }
 
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        // After an edit that changes no date and no list, the last sitemap still holds.
+        if cx.sitemap_unchanged() {
+            return Ok(Vec::new());
+        }
         let site = cx.site;
         let base = &site.config.base_url;
         let mut entries: Vec<(String, Option<String>)> = Vec::new();
