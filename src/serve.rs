@@ -415,32 +415,32 @@ impl Session {
         };
         let rendered = outputs::render_all(&cx)?;
         timer.mark("render");
-        let prepared = write::prepare(&self.root, rendered).map_err(Diagnostics::from)?;
+        let made = write::contents(&self.root, rendered).map_err(Diagnostics::from)?;
         timer.mark("prepare");
-        let mut next: HashMap<String, Arc<Vec<u8>>> =
-            HashMap::with_capacity(self.files.len().max(prepared.len()));
-        for f in prepared {
-            next.insert(
-                f.path.to_string_lossy().replace('\\', "/"),
-                Arc::new(f.bytes),
-            );
-        }
-        if scope.is_some() {
-            // Everything outside the scope is carried over from the last build, except the
-            // pages of records that no longer exist.
-            let ids: HashSet<&str> = site.providers.iter().map(|p| p.id.as_str()).collect();
-            for (key, bytes) in &self.files {
-                let gone = provider_page_id(key).is_some_and(|id| !ids.contains(id));
-                if !gone && !next.contains_key(key) {
-                    next.insert(key.clone(), bytes.clone());
+        let made: Vec<(String, Arc<Vec<u8>>)> = made
+            .into_iter()
+            .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), Arc::new(b)))
+            .collect();
+        let written = if scope.is_some() {
+            // Same records, some edited: what was not rendered again stays as it is.
+            let mut written = 0;
+            for (key, bytes) in made {
+                if self.files.get(&key).is_none_or(|old| old != &bytes) {
+                    write_file(&self.out_dir, &key, &bytes).map_err(Diagnostics::from)?;
+                    written += 1;
                 }
+                self.files.insert(key, bytes);
             }
-        }
-        let written = self.write_changes(&next).map_err(Diagnostics::from)?;
+            written
+        } else {
+            let next: HashMap<String, Arc<Vec<u8>>> = made.into_iter().collect();
+            let written = self.write_changes(&next).map_err(Diagnostics::from)?;
+            self.files = next;
+            written
+        };
         timer.mark("write");
         timer.report();
-        let pages = next.keys().filter(|k| k.ends_with(".html")).count();
-        self.files = next;
+        let pages = self.files.keys().filter(|k| k.ends_with(".html")).count();
         self.site = Some(site);
         self.templates = Some(templates);
         Ok(format!(
@@ -462,13 +462,7 @@ impl Session {
             {
                 continue;
             }
-            let target = self.out_dir.join(path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Diagnostic::error(dir, None, e.to_string()))?;
-            }
-            std::fs::write(&target, bytes.as_slice())
-                .map_err(|e| Diagnostic::error(&target, None, e.to_string()))?;
+            write_file(&self.out_dir, path, bytes)?;
             written += 1;
         }
         for path in self.files.keys().filter(|k| !next.contains_key(*k)) {
@@ -478,12 +472,12 @@ impl Session {
     }
 }
 
-/// `providers/<id>/index.html` → `<id>` (list pages live one level deeper).
-fn provider_page_id(key: &str) -> Option<&str> {
-    let rest = key
-        .strip_prefix("providers/")?
-        .strip_suffix("/index.html")?;
-    (!rest.contains('/')).then_some(rest)
+fn write_file(out_dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let target = out_dir.join(path);
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Diagnostic::error(dir, None, e.to_string()))?;
+    }
+    std::fs::write(&target, bytes).map_err(|e| Diagnostic::error(&target, None, e.to_string()))
 }
 
 fn same_ids(a: &Site, b: &Site) -> bool {

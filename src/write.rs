@@ -63,6 +63,20 @@ pub struct Previous {
 /// Hashes every file, in parallel. (Pages come out minified already: the templates are
 /// minified when they are loaded.)
 pub fn prepare(root: &Path, files: Vec<OutputFile>) -> Result<Vec<Prepared>, Diagnostic> {
+    Ok(contents(root, files)?
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            Prepared { path, bytes, hash }
+        })
+        .collect())
+}
+
+/// Every file's final bytes (static files read from the site), in parallel.
+pub fn contents(
+    root: &Path,
+    files: Vec<OutputFile>,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Diagnostic> {
     files
         .into_par_iter()
         .map(|f| {
@@ -75,12 +89,7 @@ pub fn prepare(root: &Path, files: Vec<OutputFile>) -> Result<Vec<Prepared>, Dia
                     fs::read(&from).map_err(|e| io_error(&from, &e))?
                 }
             };
-            let hash = blake3::hash(&bytes).to_hex().to_string();
-            Ok(Prepared {
-                path: f.path,
-                bytes,
-                hash,
-            })
+            Ok((f.path, bytes))
         })
         .collect()
 }

@@ -75,6 +75,7 @@ pub fn load(
     config: &Config,
     cache: Option<&ProviderCache>,
 ) -> (Vec<Provider>, Diagnostics) {
+    let mut timer = crate::timings::Timings::new();
     let per_file: Vec<(Vec<Provider>, Diagnostics)> = files
         .par_iter()
         .map(|rel| {
@@ -100,15 +101,20 @@ pub fn load(
             (p, d)
         })
         .collect();
+    timer.mark("providers: files");
     let mut providers = Vec::new();
     let mut diags = Diagnostics::new();
     for (p, d) in per_file {
         providers.extend(p);
         diags.extend(d);
     }
+    timer.mark("providers: join");
     check_unique_ids(&providers, &mut diags);
+    timer.mark("providers: unique");
     // Keys are built once per record, not once per comparison.
     providers.sort_by_cached_key(|p| (p.kana.sort_key(), p.name.clone(), p.id.clone()));
+    timer.mark("providers: sort");
+    timer.report();
     (providers, diags)
 }
 

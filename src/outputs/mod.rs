@@ -13,6 +13,7 @@ pub mod search;
 mod sitemap;
 mod web;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -61,8 +62,11 @@ pub struct RenderContext<'a> {
 /// records' pieces are made again and the files are joined from the rest.
 #[derive(Default)]
 pub struct Pieces {
-    map: std::sync::Mutex<std::collections::HashMap<(&'static str, String), std::sync::Arc<str>>>,
+    /// Kind of piece → record id → piece (looked up without allocating).
+    map: std::sync::Mutex<PieceMap>,
 }
+
+type PieceMap = HashMap<&'static str, HashMap<String, std::sync::Arc<str>>>;
 
 impl Pieces {
     pub fn clear(&self) {
@@ -84,14 +88,16 @@ impl RenderContext<'_> {
         let Some(pieces) = self.pieces else {
             return make().into();
         };
-        let key = (kind, id.to_string());
         let unchanged = self.scope.is_some_and(|s| !s.providers.contains(id));
-        if unchanged && let Some(p) = pieces.map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        let cached = |m: &PieceMap| m.get(kind).and_then(|k| k.get(id)).cloned();
+        if unchanged && let Some(p) = pieces.map.lock().ok().and_then(|m| cached(&m)) {
             return p;
         }
         let made: std::sync::Arc<str> = make().into();
         if let Ok(mut m) = pieces.map.lock() {
-            m.insert(key, made.clone());
+            m.entry(kind)
+                .or_default()
+                .insert(id.to_string(), made.clone());
         }
         made
     }
