@@ -70,7 +70,7 @@ fn leftovers(parent: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tsunagu-"))
+        .filter(|n| n.contains(".tsunagu-") && !n.ends_with(tsunagu::write::SPARE))
         .collect()
 }
 

@@ -557,3 +557,92 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     assert!(csv.contains("0990-55-1234"), "the edit is in the open data");
     drop(server);
 }
+
+#[test]
+fn each_rebuild_from_the_kept_earlier_site_equals_a_clean_build() {
+    let site = sample_copy();
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    let yaml = site.path().join("content/providers/clinics.yaml");
+    let original = std::fs::read_to_string(&yaml).unwrap();
+    let last = original.rfind("\n- id:").unwrap();
+    let first_record: String = original[original.find("- id:").unwrap()..]
+        .split("\n- id:")
+        .next()
+        .unwrap()
+        .to_string();
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a phone number",
+            Box::new(|t: &str| t.replacen("phone: 0990-", "phone: 0990-9", 1)),
+        ),
+        (
+            "a record removed",
+            Box::new(move |t: &str| t[..last].to_string() + "\n"),
+        ),
+        (
+            "a record added",
+            Box::new(move |t: &str| {
+                let id = first_record
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .trim_start_matches("- id: ")
+                    .trim();
+                format!(
+                    "{t}\n{}\n",
+                    first_record.replacen(id, "tsuika-clinic", 1).replacen(
+                        "name: ",
+                        "name: 追加",
+                        1
+                    )
+                )
+            }),
+        ),
+    ];
+    let spare = site
+        .path()
+        .join(format!(".public{}", tsunagu::write::SPARE));
+    for (i, (what, edit)) in edits.iter().enumerate() {
+        let text = std::fs::read_to_string(&yaml).unwrap();
+        std::fs::write(&yaml, edit(&text)).unwrap();
+        let (code, msg) = build(site.path(), &out, &[]);
+        assert_eq!(code, 0, "{what}: {msg}");
+        assert!(
+            spare.join(".tsunagu-output").is_file(),
+            "{what}: the earlier site is kept"
+        );
+        let clean = site.path().join(format!("clean-{i}"));
+        assert_eq!(build(site.path(), &clean, &[]).0, 0);
+        let list = |dir: &Path| -> Vec<std::path::PathBuf> {
+            common::files(dir)
+                .into_iter()
+                .map(|f| f.strip_prefix(dir).unwrap().to_path_buf())
+                .filter(|f| !f.starts_with(".tsunagu"))
+                .collect()
+        };
+        assert_eq!(list(&out), list(&clean), "{what}: the same files");
+        for rel in list(&clean) {
+            assert!(
+                std::fs::read(out.join(&rel)).unwrap() == std::fs::read(clean.join(&rel)).unwrap(),
+                "{what}: {} differs from a clean build",
+                rel.display()
+            );
+        }
+        // Folders of removed pages do not linger.
+        let dirs = |d: &Path| walk_dirs(d).len();
+        assert_eq!(dirs(&out), dirs(&clean), "{what}: the same folders");
+    }
+}
+
+fn walk_dirs(d: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            out.push(e.path());
+            out.extend(walk_dirs(&e.path()));
+        }
+    }
+    out
+}
