@@ -391,8 +391,20 @@ impl Session {
         // After a data-only edit: the changed records' pages, and the lists they were or are in.
         // Adding or removing records can reshape lists (a list may split into 行 pages), so
         // those rebuild everything.
+        let files: HashSet<&Path> = changed
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.as_path())
+            .collect();
         let scope: Option<Scope> = match (&self.site, data_only) {
-            (Some(old), true) if same_ids(old, &site) => Some(scope_of(old, &site)),
+            (Some(old), true) => {
+                // Records of files that were not read again are the same objects as before.
+                let (before, after) = (records_of(old, &files), records_of(&site, &files));
+                let same = old.providers.len() == site.providers.len()
+                    && before.len() == after.len()
+                    && before.keys().all(|id| after.contains_key(id));
+                same.then(|| scope_of(&before, &after))
+            }
             _ => None,
         };
         // Data alone changed: the compiled templates serve again.
@@ -480,19 +492,21 @@ fn write_file(out_dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic
     std::fs::write(&target, bytes).map_err(|e| Diagnostic::error(&target, None, e.to_string()))
 }
 
-fn same_ids(a: &Site, b: &Site) -> bool {
-    a.providers.len() == b.providers.len() && {
-        let ids: HashSet<&str> = a.providers.iter().map(|p| p.id.as_str()).collect();
-        b.providers.iter().all(|p| ids.contains(p.id.as_str()))
-    }
+type Records<'a> = HashMap<&'a str, &'a crate::model::Provider>;
+
+/// The records read from `files` (when none are, every record: nothing is assumed).
+fn records_of<'a>(site: &'a Site, files: &HashSet<&Path>) -> Records<'a> {
+    let of = |p: &&crate::model::Provider| files.contains(p.source.as_path());
+    let any = site.providers.iter().any(|p| of(&p));
+    site.providers
+        .iter()
+        .filter(|p| !any || of(p))
+        .map(|p| (p.id.as_str(), p))
+        .collect()
 }
 
 /// The records that differ between two loads, and every list page either version is on.
-fn scope_of(old: &Site, new: &Site) -> Scope {
-    let before: HashMap<&str, &crate::model::Provider> =
-        old.providers.iter().map(|p| (p.id.as_str(), p)).collect();
-    let after: HashMap<&str, &crate::model::Provider> =
-        new.providers.iter().map(|p| (p.id.as_str(), p)).collect();
+fn scope_of(before: &Records, after: &Records) -> Scope {
     let mut scope = Scope::default();
     let mut sitemap_changed = false;
     let mut touch = |p: &crate::model::Provider| {
@@ -511,7 +525,7 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
             scope.lists.insert(list);
         }
     };
-    for (id, p) in &after {
+    for (id, p) in after {
         match before.get(id) {
             Some(old) if old == p => {}
             Some(old) => {
@@ -534,7 +548,7 @@ fn scope_of(old: &Site, new: &Site) -> Scope {
             }
         }
     }
-    for (id, p) in &before {
+    for (id, p) in before {
         if !after.contains_key(id) {
             touch(p);
             sitemap_changed = true;

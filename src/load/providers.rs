@@ -111,8 +111,12 @@ pub fn load(
     timer.mark("providers: join");
     check_unique_ids(&providers, &mut diags);
     timer.mark("providers: unique");
-    // Keys are built once per record, not once per comparison.
-    providers.sort_by_cached_key(|p| (p.kana.sort_key(), p.name.clone(), p.id.clone()));
+    providers.par_sort_by(|a, b| {
+        a.kana
+            .cmp_order(&b.kana)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     timer.mark("providers: sort");
     timer.report();
     (providers, diags)
