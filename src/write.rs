@@ -182,7 +182,6 @@ pub fn publish(
     opts: WriteOptions,
 ) -> Result<WriteStats, Diagnostic> {
     check_target(root, out_dir, opts.force)?;
-    let old = previous(out_dir);
     let parent = out_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -219,7 +218,8 @@ pub fn publish(
     }
     let tree = match &base {
         Some(base) => update_tree(&staging, files, base),
-        None => write_tree(out_dir, &staging, files, old.as_ref()),
+        // Without a kept site, unchanged files are linked from the published one.
+        None => write_tree(out_dir, &staging, files, previous(out_dir).as_ref()),
     };
     let result = tree.and_then(|mut stats| {
         fs::create_dir_all(staging.join(STATE_DIR)).map_err(|e| io_error(&staging, &e))?;
