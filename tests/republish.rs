@@ -360,13 +360,9 @@ fn check_verifies_internal_links_and_anchors_and_external_links_only_on_request(
     std::fs::write(&page, &text).unwrap();
 
     // External links: a local server stands in for the outside world.
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    std::thread::spawn(move || {
-        for req in server.incoming_requests() {
-            let code = if req.url() == "/ok" { 200 } else { 404 };
-            let _ = req.respond(tiny_http::Response::empty(code));
-        }
+    let port = common::http_server(|path| {
+        let code = if path == "/ok" { 200 } else { 404 };
+        (code, "text/plain", Vec::new())
     });
     // A new small site, so that no other outside address is requested.
     let small = tempfile::tempdir().unwrap();

@@ -111,11 +111,11 @@ pub fn serve_sample(extra: &[&str]) -> Served {
 
 /// Builds the site at `site` for http://127.0.0.1:PORT/ and serves it.
 pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = server.server_addr().to_ip().expect("ip address").port();
-    let base = format!("http://127.0.0.1:{port}/");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
+    let root = out.clone();
+    let port = http_server(move |path| serve_file(&root, path));
+    let base = format!("http://127.0.0.1:{port}/");
     let o = bin()
         .args(["build", "--root"])
         .arg(site)
@@ -125,42 +125,68 @@ pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::thread::spawn(move || serve(server, out));
     Served { dir, base }
 }
 
-fn serve(server: tiny_http::Server, root: PathBuf) {
-    for req in server.incoming_requests() {
-        let path = req
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .trim_start_matches('/')
-            .to_string();
-        let mut file = root.join(&path);
-        if path.is_empty() || path.ends_with('/') {
-            file = file.join("index.html");
+/// What a test server answers: status, content type, body.
+pub type Reply = (u16, &'static str, Vec<u8>);
+
+/// An HTTP server on 127.0.0.1 in a background thread, answering each request's path
+/// (without query) with `answer`. Returns the port. Built on axum, which the preview
+/// server uses too: tiny_http's worker pool sometimes held one of Chromium's parallel
+/// requests for 20 s or more, and a page then never finished loading.
+pub fn http_server<F>(answer: F) -> u16
+where
+    F: Fn(&str) -> Reply + Send + Sync + 'static,
+{
+    use axum::response::IntoResponse;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local address").port();
+    listener.set_nonblocking(true).expect("non-blocking socket");
+    let answer = std::sync::Arc::new(answer);
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        rt.block_on(async move {
+            let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+                let answer = answer.clone();
+                async move {
+                    let (code, ct, body) = answer(uri.path());
+                    let code = axum::http::StatusCode::from_u16(code).expect("status code");
+                    (code, [(axum::http::header::CONTENT_TYPE, ct)], body).into_response()
+                }
+            });
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    port
+}
+
+fn serve_file(root: &Path, path: &str) -> Reply {
+    let path = path.trim_start_matches('/');
+    let mut file = root.join(path);
+    if path.is_empty() || path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            let ct = match file.extension().and_then(std::ffi::OsStr::to_str) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("svg") => "image/svg+xml",
+                Some("xml") => "application/xml",
+                Some("pdf") => "application/pdf",
+                Some("json") => "application/json",
+                _ => "application/octet-stream",
+            };
+            (200, ct, bytes)
         }
-        let resp = match std::fs::read(&file) {
-            Ok(bytes) => {
-                let ct = match file.extension().and_then(std::ffi::OsStr::to_str) {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css",
-                    Some("js") => "text/javascript",
-                    Some("svg") => "image/svg+xml",
-                    Some("xml") => "application/xml",
-                    Some("pdf") => "application/pdf",
-                    _ => "application/octet-stream",
-                };
-                let h = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
-                tiny_http::Response::from_data(bytes).with_header(h).boxed()
-            }
-            Err(_) => tiny_http::Response::from_string("not found")
-                .with_status_code(404)
-                .boxed(),
-        };
-        let _ = req.respond(resp);
+        Err(_) => (404, "text/plain", b"not found".to_vec()),
     }
 }
 
@@ -236,22 +262,17 @@ pub struct Tiles {
 
 pub fn tile_server() -> Tiles {
     use std::sync::atomic::Ordering;
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = server.server_addr().to_ip().expect("ip address").port();
     let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = requests.clone();
     let mut png = Vec::new();
     image::RgbImage::from_pixel(256, 256, image::Rgb([230, 236, 226]))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .expect("encode a PNG tile");
-    std::thread::spawn(move || {
-        for req in server.incoming_requests() {
-            if req.url().starts_with("/tiles/") {
-                counter.fetch_add(1, Ordering::SeqCst);
-            }
-            let h = tiny_http::Header::from_bytes("Content-Type", "image/png").expect("header");
-            let _ = req.respond(tiny_http::Response::from_data(png.clone()).with_header(h));
+    let port = http_server(move |path| {
+        if path.starts_with("/tiles/") {
+            counter.fetch_add(1, Ordering::SeqCst);
         }
+        (200, "image/png", png.clone())
     });
     Tiles { port, requests }
 }
