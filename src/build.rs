@@ -52,7 +52,7 @@ pub fn check(
     external: bool,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None, false)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None, false, None)?;
     let links = crate::links::check(&files, &site.config.base_path, external);
     if links.has_errors() {
         return Err(links);
@@ -61,11 +61,13 @@ pub fn check(
 }
 
 /// Renders every output of a loaded site into memory; with `pdf`, the guides' PDFs too.
+/// With a `sink`, pages go to it as they are rendered and only the other files return.
 pub fn render(
     site: &Arc<Site>,
     progress: &indicatif::ProgressBar,
     pdf: Option<&PdfRequest>,
     minify: bool,
+    sink: Option<&dyn outputs::Sink>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let templates = Templates::new(site, minify)?;
     let cx = RenderContext {
@@ -75,6 +77,7 @@ pub fn render(
         pdf: pdf.is_some(),
         scope: None,
         pieces: None,
+        sink,
     };
     progress.set_length(cx.expected_pages());
     let mut files = outputs::render_all(&cx)?;
@@ -184,64 +187,72 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     timer.mark("load");
     let hidden = indicatif::ProgressBar::hidden();
     let minify = opts.minify.unwrap_or(site.config.minify);
-    let files = render(
+    // Pages are written into the staging folder as they are rendered; nothing is
+    // published unless every step succeeds.
+    let staging =
+        write::Staging::open(&opts.root, &opts.output, WriteOptions { force: opts.force })
+            .map_err(Diagnostics::from)?;
+    let rest = render(
         &site,
         opts.progress.as_ref().unwrap_or(&hidden),
         opts.pdf.as_ref(),
         minify,
+        Some(&staging),
     )?;
-    timer.mark("render");
-    let pages = files
-        .iter()
-        .filter(|f| matches!(f.content, outputs::Content::Html(_)))
-        .count();
-    let prepared = write::prepare(&opts.root, files).map_err(Diagnostics::from)?;
-    timer.mark("prepare");
+    outputs::Sink::put(&staging, rest).map_err(Diagnostics::from)?;
+    timer.mark("render and stage");
+    let entries = staging.entries();
+    let clashes = outputs::clashes(entries.iter().map(|e| e.path.as_path()));
+    if clashes.has_errors() {
+        return Err(clashes);
+    }
+    let pages = entries.iter().filter(|e| e.page).count();
+    let manifest = write::manifest_of(&entries);
     let snapshot = report::snapshot(&site);
     let previous = write::previous(&opts.output);
     let changes = report::compare(
         previous.as_ref().map(|p| &p.files),
-        &write::manifest(&prepared),
+        &manifest,
         previous.as_ref().and_then(|p| p.providers.as_ref()),
         &snapshot,
     );
     // Nothing changed and every file is still in place: leave the output alone entirely.
     let untouched = previous.as_ref().is_some_and(|p| {
-        p.files == write::manifest(&prepared)
+        p.files == manifest
             && p.providers.as_ref() == Some(&snapshot)
-            && prepared.iter().all(|f| opts.output.join(&f.path).is_file())
+            && entries.iter().all(|e| opts.output.join(&e.path).is_file())
     });
+    drop(manifest);
+    let bytes = entries.iter().map(|e| e.len).sum();
     let record = fingerprint.map(|fingerprint| crate::inputs::Record {
         fingerprint,
         pages,
         providers: site.providers.len(),
-        files: prepared.len(),
-        bytes: prepared.iter().map(|f| f.bytes.len() as u64).sum(),
-        top: write::top_level(&prepared),
+        files: entries.len(),
+        bytes,
+        top: write::top_level(&entries),
         warnings: crate::inputs::warnings(&diagnostics),
     });
+    let state = write::State {
+        providers: &snapshot,
+        report: &changes,
+        inputs: record.as_ref(),
+    };
     let stats = if untouched {
+        // The staging folder now equals the published site: it is kept for next time.
+        let _ = staging.keep(&entries, &state);
         if let Some(r) = &record {
             write::record_inputs(&opts.output, r);
         }
         write::WriteStats {
-            files: prepared.len(),
-            bytes: prepared.iter().map(|f| f.bytes.len() as u64).sum(),
+            files: entries.len(),
+            bytes,
             written: 0,
         }
     } else {
-        write::publish(
-            &opts.root,
-            &opts.output,
-            &prepared,
-            &write::State {
-                providers: &snapshot,
-                report: &changes,
-                inputs: record.as_ref(),
-            },
-            WriteOptions { force: opts.force },
-        )
-        .map_err(Diagnostics::from)?
+        staging
+            .publish(&entries, &state)
+            .map_err(Diagnostics::from)?
     };
     timer.mark("compare and write");
     timer.report();
@@ -259,7 +270,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn diff(opts: &BuildOptions) -> Result<(report::ChangeReport, Diagnostics), Diagnostics> {
     let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
     let minify = opts.minify.unwrap_or(site.config.minify);
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None, minify)?;
+    let files = render(&site, &indicatif::ProgressBar::hidden(), None, minify, None)?;
     let prepared = write::prepare(&opts.root, files).map_err(Diagnostics::from)?;
     let previous = write::previous(&opts.output);
     let changes = report::compare(

@@ -424,6 +424,7 @@ impl Session {
             pdf: false,
             scope: scope.as_ref(),
             pieces: Some(&self.pieces),
+            sink: None,
         };
         let rendered = outputs::render_all(&cx)?;
         timer.mark("render");

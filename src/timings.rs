@@ -1,5 +1,5 @@
 //! Where a build's time goes, for performance work: `TSUNAGU_TIMINGS=1` prints each
-//! stage's wall time to standard error.
+//! stage's wall time to standard error, with the memory in use after it (Linux).
 
 use std::time::{Duration, Instant};
 
@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 pub struct Timings {
     on: bool,
     last: Instant,
-    marks: Vec<(&'static str, Duration)>,
+    marks: Vec<(&'static str, Duration, Option<u64>)>,
 }
 
 impl Default for Timings {
@@ -27,7 +27,8 @@ impl Timings {
 
     pub fn mark(&mut self, stage: &'static str) {
         if self.on {
-            self.marks.push((stage, self.last.elapsed()));
+            self.marks
+                .push((stage, self.last.elapsed(), resident_mib()));
             self.last = Instant::now();
         }
     }
@@ -37,9 +38,23 @@ impl Timings {
             let parts: Vec<String> = self
                 .marks
                 .iter()
-                .map(|(s, d)| format!("{s} {:.0} ms", d.as_secs_f64() * 1000.0))
+                .map(|(s, d, rss)| {
+                    let ms = d.as_secs_f64() * 1000.0;
+                    match rss {
+                        Some(m) => format!("{s} {ms:.0} ms ({m} MiB)"),
+                        None => format!("{s} {ms:.0} ms"),
+                    }
+                })
                 .collect();
             eprintln!("timings: {}", parts.join(", "));
         }
     }
+}
+
+/// Resident memory now, from `/proc/self/status`, in MiB.
+pub fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

@@ -105,6 +105,24 @@ pub fn manifest(files: &[Prepared]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A file of the new site once its bytes are in the staging folder.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub hash: String,
+    pub len: u64,
+    /// An HTML page (counted as a page in the summary).
+    pub page: bool,
+}
+
+/// The manifest of written entries.
+pub fn manifest_of(entries: &[Entry]) -> BTreeMap<String, String> {
+    entries
+        .iter()
+        .map(|e| (key(&e.path), e.hash.clone()))
+        .collect()
+}
+
 fn key(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
@@ -149,7 +167,7 @@ pub fn intact(out_dir: &Path, top: &[String]) -> bool {
 }
 
 /// The names at the top of the output folder (files and folders), for [`intact`].
-pub fn top_level(files: &[Prepared]) -> Vec<String> {
+pub fn top_level(files: &[Entry]) -> Vec<String> {
     let mut top: Vec<String> = files
         .iter()
         .filter_map(|f| f.path.components().next())
@@ -172,116 +190,223 @@ pub fn record_inputs(out_dir: &Path, inputs: &crate::inputs::Record) {
     }
 }
 
-/// Writes `files` as the new content of `out_dir`, with the state the next build compares
-/// against. Files whose hash matches the previous build are hard-linked, not rewritten.
-pub fn publish(
-    root: &Path,
-    out_dir: &Path,
-    files: &[Prepared],
-    state: &State,
-    opts: WriteOptions,
-) -> Result<WriteStats, Diagnostic> {
-    check_target(root, out_dir, opts.force)?;
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-    let staging = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
-    let spare = parent.join(format!(".{name}{SPARE}"));
-    let _ = fs::remove_dir_all(&staging);
-    remove_abandoned(parent, &name);
-    // The site as it was before the last build, kept beside the output, becomes the new
-    // one by writing only what differs; a build killed meanwhile leaves it as an abandoned
-    // staging folder, removed next time (and that build starts from scratch).
-    let base = (!opts.force && spare.join(MARKER).is_file())
-        .then(|| {
-            fs::rename(&spare, &staging)
-                .ok()
-                .and_then(|_| previous(&staging))
-        })
-        .flatten();
+/// The new site, written beside the output while the outputs are rendered (as
+/// [`crate::outputs::Sink`]), then swapped in by [`Staging::publish`]. Dropped without
+/// being published (a failed build), it is removed and the output stays as it was.
+pub struct Staging {
+    root: PathBuf,
+    out_dir: PathBuf,
+    dir: PathBuf,
+    spare: PathBuf,
+    /// What the folder held when it was taken over from the kept earlier site.
+    base: Option<Previous>,
+    /// Without a kept site: the published one, whose unchanged files are hard-linked.
+    published: Option<Previous>,
+    entries: std::sync::Mutex<Vec<Entry>>,
+    written: std::sync::atomic::AtomicUsize,
+    done: bool,
+}
 
-    // The two large ones compact: at 10,000 records they are 1 and 15 MB pretty-printed.
-    let compact = |v: serde_json::Result<String>| v.map(String::into_bytes);
-    let mut records = vec![
-        (MANIFEST, compact(safe_json_line(&manifest(files)))),
-        (PROVIDERS, compact(safe_json_line(state.providers))),
-        (REPORT, safe_json(state.report)),
-    ];
-    if let Some(inputs) = state.inputs {
-        records.push((INPUTS, safe_json(inputs)));
+impl Staging {
+    /// Refuses an output folder that is not ours, then starts the new site from the kept
+    /// earlier one (or from an empty folder).
+    pub fn open(root: &Path, out_dir: &Path, opts: WriteOptions) -> Result<Self, Diagnostic> {
+        check_target(root, out_dir, opts.force)?;
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        let dir = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
+        let spare = parent.join(format!(".{name}{SPARE}"));
+        let _ = fs::remove_dir_all(&dir);
+        remove_abandoned(parent, &name);
+        // The site as it was before the last build, kept beside the output, becomes the
+        // new one by writing only what differs; a build killed meanwhile leaves it as an
+        // abandoned staging folder, removed next time (and that build starts from scratch).
+        let taken = !opts.force && spare.join(MARKER).is_file() && fs::rename(&spare, &dir).is_ok();
+        // Only a kept site that says what it holds can be trusted to be the base.
+        let base = taken
+            .then(|| fs::read(dir.join(MANIFEST)).ok())
+            .flatten()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .map(|files| Previous {
+                files,
+                providers: None,
+            });
+        if taken && base.is_none() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        let published = if base.is_none() {
+            fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+            previous(out_dir)
+        } else {
+            None
+        };
+        Ok(Staging {
+            root: root.to_path_buf(),
+            out_dir: out_dir.to_path_buf(),
+            dir,
+            spare,
+            base,
+            published,
+            entries: Default::default(),
+            written: Default::default(),
+            done: false,
+        })
     }
-    let tree = match &base {
-        Some(base) => update_tree(&staging, files, base),
-        // Without a kept site, unchanged files are linked from the published one.
-        None => write_tree(out_dir, &staging, files, previous(out_dir).as_ref()),
-    };
-    let result = tree.and_then(|mut stats| {
-        fs::create_dir_all(staging.join(STATE_DIR)).map_err(|e| io_error(&staging, &e))?;
+
+    /// Every file handed over so far, sorted by path.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        entries
+    }
+
+    /// Makes the folder the new site: removes what it no longer has, writes the state the
+    /// next build compares against, and swaps it in for the output. The output as it
+    /// was is kept as the base of the next build.
+    pub fn publish(mut self, entries: &[Entry], state: &State) -> Result<WriteStats, Diagnostic> {
+        self.complete(entries, state)?;
+        swap_in(&self.dir, &self.out_dir, &self.spare).map_err(|e| io_error(&self.out_dir, &e))?;
+        self.done = true;
+        Ok(self.stats(entries))
+    }
+
+    /// For a build whose output was already right: the folder, now a copy of the
+    /// published site, is kept as the base of the next build; the output is not touched.
+    pub fn keep(mut self, entries: &[Entry], state: &State) -> Result<(), Diagnostic> {
+        self.complete(entries, state)?;
+        let _ = fs::remove_dir_all(&self.spare);
+        fs::rename(&self.dir, &self.spare).map_err(|e| io_error(&self.spare, &e))?;
+        self.done = true;
+        Ok(())
+    }
+
+    fn stats(&self, entries: &[Entry]) -> WriteStats {
+        WriteStats {
+            files: entries.len(),
+            bytes: entries.iter().map(|e| e.len).sum(),
+            written: self.written.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    fn complete(&self, entries: &[Entry], state: &State) -> Result<(), Diagnostic> {
+        let manifest = manifest_of(entries);
+        if let Some(base) = &self.base {
+            remove_gone(&self.dir, base, &manifest);
+        }
+        fs::write(
+            self.dir.join(MARKER),
+            "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n",
+        )
+        .map_err(|e| io_error(&self.dir, &e))?;
+        fs::create_dir_all(self.dir.join(STATE_DIR)).map_err(|e| io_error(&self.dir, &e))?;
+        // The two large ones compact and streamed: at 10,000 records they are 1 and 15 MB
+        // pretty-printed.
+        write_json_file(&self.dir.join(MANIFEST), &manifest)?;
+        write_json_file(&self.dir.join(PROVIDERS), state.providers)?;
+        let mut records = vec![(REPORT, safe_json(state.report))];
+        if let Some(inputs) = state.inputs {
+            records.push((INPUTS, safe_json(inputs)));
+        }
         for (path, bytes) in &records {
             let bytes = bytes
                 .as_ref()
                 .map_err(|e| Diagnostic::error(*path, None, e.to_string()))?;
-            replace_file(&staging.join(path), bytes)?;
+            replace_file(&self.dir.join(path), bytes)?;
         }
-        swap_in(&staging, out_dir, &spare).map_err(|e| io_error(out_dir, &e))?;
-        stats.files = files.len();
-        Ok(stats)
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        Ok(())
     }
-    result
-}
 
-/// JSON for the published bookkeeping files. `<`, `>` and `&` are escaped (they can only
-/// occur inside strings), so no data can ever read as markup, whatever serves the file.
-pub fn safe_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let text = String::from_utf8(serde_json::to_vec_pretty(value)?).unwrap_or_default();
-    Ok(text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .into_bytes())
-}
-
-/// One value as compact JSON on one line, escaped like [`safe_json`].
-pub fn safe_json_line<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
-    Ok(serde_json::to_string(value)?
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026"))
-}
-
-/// Makes `dir`, a copy of an earlier site described by `base`, into the site of `files`:
-/// files whose bytes differ are written (as new files, renamed into place, since unchanged
-/// ones share their inode with the published site), files no longer made are removed.
-fn update_tree(dir: &Path, files: &[Prepared], base: &Previous) -> Result<WriteStats, Diagnostic> {
-    let written: Result<Vec<bool>, Diagnostic> = files
-        .par_iter()
-        .map(|f| {
-            if base.files.get(&key(&f.path)) == Some(&f.hash) {
+    /// Writes one file unless the folder already holds these bytes: the kept site's copy
+    /// is left as it is, the published site's is hard-linked (keeping its modification
+    /// time). Returns whether bytes were written.
+    fn place(&self, path: &Path, bytes: &[u8], hash: &str) -> Result<bool, Diagnostic> {
+        let k = key(path);
+        let target = self.dir.join(path);
+        if let Some(base) = &self.base {
+            if base.files.get(&k).map(String::as_str) == Some(hash) {
                 return Ok(false);
             }
-            let target = dir.join(&f.path);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
             }
-            replace_file(&target, &f.bytes)?;
-            Ok(true)
-        })
-        .collect();
-    let written = written?;
-    let made: std::collections::HashSet<String> = files.iter().map(|f| key(&f.path)).collect();
-    for gone in base.files.keys().filter(|k| !made.contains(*k)) {
+            // Unchanged files share their inode with the published site: never write
+            // into one.
+            replace_file(&target, bytes)?;
+            return Ok(true);
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        }
+        let unchanged = self
+            .published
+            .as_ref()
+            .and_then(|o| o.files.get(&k))
+            .map(String::as_str)
+            == Some(hash);
+        if unchanged && fs::hard_link(self.out_dir.join(path), &target).is_ok() {
+            return Ok(false);
+        }
+        fs::write(&target, bytes).map_err(|e| io_error(&target, &e))?;
+        Ok(true)
+    }
+}
+
+impl crate::outputs::Sink for Staging {
+    fn put(&self, files: Vec<OutputFile>) -> Result<(), Diagnostic> {
+        let pages: Vec<bool> = files
+            .iter()
+            .map(|f| matches!(f.content, Content::Html(_)))
+            .collect();
+        let made: Result<Vec<(Entry, bool)>, Diagnostic> = contents(&self.root, files)?
+            .into_par_iter()
+            .zip(pages)
+            .map(|((path, bytes), page)| {
+                let hash = blake3::hash(&bytes).to_hex().to_string();
+                let written = self.place(&path, &bytes, &hash)?;
+                let len = bytes.len() as u64;
+                Ok((
+                    Entry {
+                        path,
+                        hash,
+                        len,
+                        page,
+                    },
+                    written,
+                ))
+            })
+            .collect();
+        let made = made?;
+        let written = made.iter().filter(|(_, w)| *w).count();
+        self.written
+            .fetch_add(written, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.extend(made.into_iter().map(|(e, _)| e));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes the files of `base` that the new site no longer has, and folders left empty,
+/// as a fresh build would not have them.
+fn remove_gone(dir: &Path, base: &Previous, manifest: &BTreeMap<String, String>) {
+    for gone in base.files.keys().filter(|k| !manifest.contains_key(*k)) {
         let path = dir.join(gone);
         let _ = fs::remove_file(&path);
-        // Folders left empty go too, as a fresh build would not have them.
         let mut up = path.parent();
         while let Some(d) = up.filter(|d| *d != dir) {
             if fs::remove_dir(d).is_err() {
@@ -290,10 +415,66 @@ fn update_tree(dir: &Path, files: &[Prepared], base: &Previous) -> Result<WriteS
             up = d.parent();
         }
     }
-    Ok(WriteStats {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-        written: written.iter().filter(|w| **w).count(),
+}
+
+/// JSON for the published bookkeeping files. `<`, `>` and `&` are escaped (they can only
+/// occur inside strings), so no data can ever read as markup, whatever serves the file.
+pub fn safe_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Escaping(Vec::new());
+    serde_json::to_writer_pretty(&mut out, value)?;
+    Ok(out.0)
+}
+
+/// One value as compact JSON on one line, escaped like [`safe_json`].
+pub fn safe_json_line<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Escaping(Vec::new());
+    serde_json::to_writer(&mut out, value)?;
+    // JSON is UTF-8 and the escapes are ASCII.
+    Ok(String::from_utf8(out.0).unwrap_or_default())
+}
+
+/// Escapes `<`, `>` and `&` in JSON text as it is written (in JSON they can only occur
+/// inside strings, where `\u003c` means the same).
+struct Escaping<W>(W);
+
+impl<W: io::Write> io::Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.0.write_all(&rest[..i])?;
+            self.0.write_all(match rest[i] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Writes `value` as compact escaped JSON straight into a new file renamed over `path`:
+/// the providers' record is hundreds of megabytes at national scale, too much to hold as
+/// text besides the data.
+fn write_json_file<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Diagnostic> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tsunagu-tmp"));
+    let written = fs::File::create(&tmp).and_then(|f| {
+        let mut out = Escaping(io::BufWriter::with_capacity(1 << 20, f));
+        serde_json::to_writer(&mut out, value).map_err(io::Error::other)?;
+        io::Write::flush(&mut out)
+    });
+    written.and_then(|_| fs::rename(&tmp, path)).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error(path, &e)
     })
 }
 
@@ -310,48 +491,6 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
             let _ = fs::remove_file(&tmp);
             io_error(path, &e)
         })
-}
-
-fn write_tree(
-    out_dir: &Path,
-    dir: &Path,
-    files: &[Prepared],
-    old: Option<&Previous>,
-) -> Result<WriteStats, Diagnostic> {
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| f.path.parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_error(d, &e))?;
-    }
-    let written: Result<Vec<bool>, Diagnostic> = files
-        .par_iter()
-        .map(|f| {
-            let target = dir.join(&f.path);
-            let unchanged = old.and_then(|o| o.files.get(&key(&f.path))) == Some(&f.hash);
-            // An unchanged file keeps its inode, bytes and modification time.
-            if unchanged && fs::hard_link(out_dir.join(&f.path), &target).is_ok() {
-                return Ok(false);
-            }
-            fs::write(&target, &f.bytes).map_err(|e| io_error(&target, &e))?;
-            Ok(true)
-        })
-        .collect();
-    fs::write(
-        dir.join(MARKER),
-        "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n",
-    )
-    .map_err(|e| io_error(dir, &e))?;
-    let written = written?;
-    Ok(WriteStats {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-        written: written.iter().filter(|w| **w).count(),
-    })
 }
 
 /// Moves the old output aside and the new one in. The old one is kept as `spare`, the

@@ -9,7 +9,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use crate::diagnostics::Pos;
 
 /// Largest number of nodes a file may expand to through aliases.
-const NODE_BUDGET: usize = 1_000_000;
+pub const NODE_BUDGET: usize = 1_000_000;
 /// Deepest nesting accepted; real records are three or four levels deep.
 const MAX_DEPTH: usize = 64;
 
@@ -125,10 +125,14 @@ enum Open {
 
 /// Parses one YAML document; an empty file gives `Ok(None)`.
 pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
+    parse_within(src, &mut NODE_BUDGET.clone())
+}
+
+/// [`parse`], drawing alias expansion from `budget`, which parts of one file share.
+pub fn parse_within(src: &str, budget: &mut usize) -> Result<Option<Node>, YamlError> {
     let mut parser = Parser::new_from_str(src);
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: Vec<(usize, Node)> = Vec::new();
-    let mut budget = NODE_BUDGET;
     let mut root: Option<Node> = None;
     let mut documents = 0;
 
@@ -206,7 +210,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                     });
                 };
                 let size = target.size();
-                if size > budget {
+                if size > *budget {
                     return Err(YamlError {
                         pos: pos_of(&span),
                         message: "エイリアス（*）の展開結果が大きすぎます".into(),
@@ -214,7 +218,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                             .into(),
                     });
                 }
-                budget -= size;
+                *budget -= size;
                 let mut copy = target.clone();
                 copy.pos = pos_of(&span);
                 Some((copy, 0))

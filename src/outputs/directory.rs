@@ -61,14 +61,14 @@ impl Renderer for Directory {
                 shown[i] = true;
             }
         }
+        let shared = views::ProviderValues::new(site);
         let values: Vec<Option<Value>> = site
             .providers
             .par_iter()
             .zip(shown.par_iter())
             .map(|(p, listed)| {
                 let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
-                (own_page || *listed)
-                    .then(|| Value::from_serializable(&views::provider_view(site, p)))
+                (own_page || *listed).then(|| shared.value(p))
             })
             .collect();
         let indexed: Vec<(usize, &Provider)> = site

@@ -55,7 +55,20 @@ pub struct RenderContext<'a> {
     pub scope: Option<&'a Scope>,
     /// Per-record pieces of the whole-site files, kept between `serve`'s rebuilds.
     pub pieces: Option<&'a Pieces>,
+    /// Where pages go as they are rendered (a build's staging folder), so that the pages
+    /// of a national-scale directory are never all in memory at once. Without one, the
+    /// renderers return every file.
+    pub sink: Option<&'a dyn Sink>,
 }
+
+/// Takes finished files (the policy inserted) as they are rendered.
+pub trait Sink: Sync {
+    fn put(&self, files: Vec<OutputFile>) -> Result<(), crate::diagnostics::Diagnostic>;
+}
+
+/// Pages rendered between two hand-overs to the sink: enough to keep the cores busy, few
+/// enough that the batch stays small even of list pages (300 cards, about 0.6 MB each).
+const SINK_BATCH: usize = 256;
 
 /// Per-record pieces of the files that hold every provider (open data, the finder's
 /// index): `serve` keeps them between rebuilds, so after an edit only the changed
@@ -166,9 +179,10 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let result = r.render(cx);
         if timings {
             eprintln!(
-                "timings: renderer {} {:.0} ms",
+                "timings: renderer {} {:.0} ms ({} MiB)",
                 r.name(),
-                start.elapsed().as_secs_f64() * 1000.0
+                start.elapsed().as_secs_f64() * 1000.0,
+                crate::timings::resident_mib().unwrap_or(0)
             );
         }
         match result {
@@ -180,6 +194,17 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         diags.sort();
         return Err(diags);
     }
+    finish(cx, &mut files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let clashes = clashes(files.iter().map(|f| f.path.as_path()));
+    if clashes.has_errors() {
+        return Err(clashes);
+    }
+    Ok(files)
+}
+
+/// Inserts the Content-Security-Policy into every page.
+fn finish(cx: &RenderContext, files: &mut [OutputFile]) {
     let policy = csp::policy(&cx.site.config);
     files.par_iter_mut().for_each(|f| {
         if let Content::Html(html) = &mut f.content
@@ -188,12 +213,17 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
             *html = with;
         }
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    for pair in files.windows(2) {
-        if pair[0].path == pair[1].path {
+}
+
+/// An error for each output path made twice, given the paths in sorted order.
+pub fn clashes<'a>(sorted: impl Iterator<Item = &'a Path>) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut last: Option<&Path> = None;
+    for path in sorted {
+        if last == Some(path) {
             diags.push(
                 crate::diagnostics::Diagnostic::error(
-                    &pair[0].path,
+                    path,
                     None,
                     "同じ場所に2つのページが書き出されようとしています",
                 )
@@ -202,11 +232,9 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
                 ),
             );
         }
+        last = Some(path);
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(files)
+    diags
 }
 
 /// `guide/kaigo-hoken/` → `guide/kaigo-hoken/index.html`.
@@ -214,26 +242,44 @@ pub fn index_file(url_path: &str) -> PathBuf {
     Path::new(url_path).join("index.html")
 }
 
-/// Renders many pages in parallel, collecting every failure rather than the first.
+/// Renders many pages in parallel, collecting every failure rather than the first. With a
+/// sink, the pages go to it batch by batch and are not returned.
 pub(crate) fn render_pages<T: Sync>(
     cx: &RenderContext,
     items: &[T],
     f: impl Fn(&T) -> Result<OutputFile, crate::diagnostics::Diagnostic> + Sync,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let results: Vec<_> = items
-        .par_iter()
-        .map(|item| {
-            let r = f(item);
-            cx.progress.inc(1);
-            r
-        })
-        .collect();
-    let mut out = Vec::with_capacity(results.len());
+    let batch = if cx.sink.is_some() {
+        SINK_BATCH
+    } else {
+        items.len().max(1)
+    };
+    let mut out = Vec::new();
     let mut diags = Diagnostics::new();
-    for r in results {
-        match r {
-            Ok(file) => out.push(file),
-            Err(d) => diags.push(d),
+    for part in items.chunks(batch) {
+        let results: Vec<_> = part
+            .par_iter()
+            .map(|item| {
+                let r = f(item);
+                cx.progress.inc(1);
+                r
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(file) => files.push(file),
+                Err(d) => diags.push(d),
+            }
+        }
+        match cx.sink {
+            // After a failure nothing more is handed on: the build will not publish.
+            Some(_) if diags.has_errors() => {}
+            Some(sink) => {
+                finish(cx, &mut files);
+                sink.put(files).map_err(Diagnostics::from)?;
+            }
+            None => out.extend(files),
         }
     }
     if diags.has_errors() {
