@@ -256,15 +256,26 @@ pub(crate) fn render_pages<T: Sync>(
     };
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
+    // One batch is written while the next is rendered.
+    let mut pending: Option<Vec<OutputFile>> = None;
+    let put = |files: Option<Vec<OutputFile>>| match (cx.sink, files) {
+        (Some(sink), Some(files)) => sink.put(files),
+        _ => Ok(()),
+    };
     for part in items.chunks(batch) {
-        let results: Vec<_> = part
-            .par_iter()
-            .map(|item| {
-                let r = f(item);
-                cx.progress.inc(1);
-                r
-            })
-            .collect();
+        let (written, results) = rayon::join(
+            || put(pending.take()),
+            || {
+                part.par_iter()
+                    .map(|item| {
+                        let r = f(item);
+                        cx.progress.inc(1);
+                        r
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        written.map_err(Diagnostics::from)?;
         let mut files = Vec::with_capacity(results.len());
         for r in results {
             match r {
@@ -275,13 +286,14 @@ pub(crate) fn render_pages<T: Sync>(
         match cx.sink {
             // After a failure nothing more is handed on: the build will not publish.
             Some(_) if diags.has_errors() => {}
-            Some(sink) => {
+            Some(_) => {
                 finish(cx, &mut files);
-                sink.put(files).map_err(Diagnostics::from)?;
+                pending = Some(files);
             }
             None => out.extend(files),
         }
     }
+    put(pending.take()).map_err(Diagnostics::from)?;
     if diags.has_errors() {
         Err(diags)
     } else {
