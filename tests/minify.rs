@@ -6,15 +6,6 @@ mod common;
 
 use std::path::Path;
 
-fn cfg() -> minify_html::Cfg {
-    minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        keep_input_type_text_attr: true,
-        ..minify_html::Cfg::default()
-    }
-}
-
 fn build(out: &Path, extra: &[&str]) {
     let o = common::bin()
         .args(["build", "--root"])
@@ -45,8 +36,8 @@ fn pages_from_minified_templates_mean_what_the_templates_as_written_make() {
         let a = std::fs::read(p).unwrap();
         let b = std::fs::read(small.join(rel)).unwrap();
         let (ma, mb) = (
-            minify_html::minify(&a, &cfg()),
-            minify_html::minify(&b, &cfg()),
+            minify_html::minify(&a, &tsunagu::templates::minify::cfg()),
+            minify_html::minify(&b, &tsunagu::templates::minify::cfg()),
         );
         if ma != mb {
             differ.push(rel.display().to_string());

@@ -12,7 +12,8 @@
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
-fn cfg() -> minify_html::Cfg {
+/// The minifier settings for templates (the tests compare pages with the same ones).
+pub fn cfg() -> minify_html::Cfg {
     minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,

@@ -1,7 +1,7 @@
 //! Tera templates: loading the theme with the site's overrides, and the filters and
 //! functions templates can use (`wareki`, `furigana`, `phone`, `tel`, `url`, `providers`).
 
-mod minify;
+pub mod minify;
 pub mod views;
 
 use std::borrow::Cow;
