@@ -17,8 +17,10 @@ the output tree to a fresh folder (with `sync`), and the full build as a multipl
 
 Cache regime (the header line says which was used): by default the work folder is under
 /tmp and every timed run is preceded by `sync` and, when run as root, by dropping the page
-cache (`echo 3 > /proc/sys/vm/drop_caches`); under `serve` the cache is dropped before each
-edit is saved. With --tmpfs the work folder is under /dev/shm (tmpfs, in memory) and the
+cache (`echo 3 > /proc/sys/vm/drop_caches`). Under `serve`, edits alternate: half are saved
+with the page cache as it is (after `sync`), as when someone edits while the preview runs
+("serve edit"), and half after dropping it ("serve edit, cache dropped": the server's own
+code and the site's files come from disk again). With --tmpfs the work folder is under /dev/shm (tmpfs, in memory) and the
 cache is not dropped. The tsunagu binary (target/release/tsunagu) is copied into the work
 folder first, so a rebuild of the project during the benchmark does not change what is
 measured. The work folder is removed at the end unless --keep names it.
@@ -298,7 +300,9 @@ class Server:
 
 def serve_edits(binary, site, work, n, edits):
     """Seconds from saving a one-record edit to the new number being in the page on disk,
-    one figure per edit, and the server's last messages."""
+    one figure per edit with the page cache as it is (after `sync`), as while someone
+    edits, one per edit with the page cache dropped first (the server's own code and
+    the site's files then come from disk again), and the server's last messages."""
     out = os.path.join(work, f"serve-out-{n}")
     shutil.rmtree(out, ignore_errors=True)
     page = os.path.join(out, FIRST_PAGE)
@@ -322,12 +326,16 @@ def serve_edits(binary, site, work, n, edits):
         with open(first_file(site), encoding="utf-8") as f:
             m = re.search(r"^  phone: (\S+)$", f.read(), re.M)
         phone = m.group(1)
-        took = []
-        for k in range(edits):
+        took = {"warm": [], "cold": []}
+        for k in range(2 * edits):
             new = f"0990-18-{k:04d}"
             if new == phone:
                 new = f"0990-17-{k:04d}"
-            drop_caches()
+            regime = "cold" if k % 2 and DROP else "warm"
+            if regime == "cold":
+                drop_caches()
+            else:
+                subprocess.run(["sync"], check=False)
             time.sleep(0.3)  # a separate rebuild for each edit (serve gathers events for 60 ms)
             mark = len(server.lines)
             set_first_phone(site, phone, new)
@@ -347,7 +355,7 @@ def serve_edits(binary, site, work, n, edits):
                         f"{server.tail()}"
                     )
                 time.sleep(0.001)
-            took.append(time.perf_counter() - start)
+            took[regime].append(time.perf_counter() - start)
             phone = new
         # What the last edit's rebuild printed: its stage times and its summary line.
         deadline = time.monotonic() + 30
@@ -522,7 +530,8 @@ def bench(binary, n, runs, work, serve_runs):
         f"check {fmt_runs(check)}; copy {fmt_runs(copy)}"
     )
     served, timings, summary = serve_edits(binary, site, work, n, serve_runs)
-    note(f"  serve edits: {', '.join(f'{t * 1000:.1f}' for t in served)} ms")
+    for regime, times in served.items():
+        note(f"  serve edits ({regime}): {', '.join(f'{t * 1000:.1f}' for t in times)} ms")
     note(f"  serve, last edit: {summary or '(no summary line)'}")
     for line in timings or ["(no timings line)"]:
         note(f"  serve, last edit: {line}")
@@ -533,7 +542,8 @@ def bench(binary, n, runs, work, serve_runs):
         "full": med(full),
         "nochange": med(nochange),
         "edit": med(edit),
-        "serve_ms": med(served) * 1000,
+        "serve_ms": med(served["warm"]) * 1000,
+        "serve_cold_ms": med(served["cold"]) * 1000 if served["cold"] else float("nan"),
         "check": med(check),
         "peak_mib": peak / 1024,
         "files": files,
@@ -624,7 +634,7 @@ def main():
     if hugo_version:
         print(f"Hugo: {hugo_version} ({hugo}), on the equivalent site of {args.hugo_gen}")
     head = (
-        "| N | full build | µs / provider | no-change | one edit | serve edit | check "
+        "| N | full build | µs / provider | no-change | one edit | serve edit | serve edit, cache dropped | check "
         "| peak RSS | output | copy floor | full / floor |"
     )
     if hugo:
@@ -644,7 +654,7 @@ def run_sizes(sizes, binary, work, args, hugo):
         r = bench(binary, n, args.runs, work, args.serve_edits)
         row = (
             f"| {r['N']:,} | {r['full']:.2f} s | {r['full'] / r['N'] * 1e6:.0f} µs | {r['nochange']:.2f} s "
-            f"| {r['edit']:.2f} s | {r['serve_ms']:.0f} ms | {r['check']:.2f} s "
+            f"| {r['edit']:.2f} s | {r['serve_ms']:.0f} ms | {r['serve_cold_ms']:.0f} ms | {r['check']:.2f} s "
             f"| {r['peak_mib']:.0f} MiB | {r['files']:,} files, {r['mb']:.1f} MB | {r['copy']:.2f} s "
             f"| {r['full'] / r['copy']:.1f}× |"
         )

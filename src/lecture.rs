@@ -8,6 +8,8 @@
 //!   providers from the data, so the handout is current whenever it is printed;
 //!   `area=lecture` means the area named in the lecture's front matter.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::load::config::Config;
@@ -75,7 +77,7 @@ pub fn parse(
     cx: &markdown::Context,
     meta: &LectureMeta,
     config: &Config,
-    providers: &[Provider],
+    providers: &[Arc<Provider>],
 ) -> Parsed {
     // Byte range and first line of each slide: split at `---` lines outside code.
     let mut ranges = Vec::new();
@@ -133,7 +135,7 @@ fn push_slide(
     cx: &markdown::Context,
     meta: &LectureMeta,
     config: &Config,
-    providers: &[Provider],
+    providers: &[Arc<Provider>],
     slides: &mut Vec<Slide>,
     errors: &mut Vec<(usize, String)>,
     broken: &mut Vec<(usize, String)>,
@@ -217,7 +219,7 @@ fn provider_list(
     args: &str,
     meta: &LectureMeta,
     config: &Config,
-    providers: &[Provider],
+    providers: &[Arc<Provider>],
 ) -> Result<String, String> {
     let mut filter = ProviderFilter::default();
     let mut limit = DEFAULT_LIMIT;
@@ -264,6 +266,7 @@ fn provider_list(
     let group_of = |p: &Provider| config.categories.get(&p.category).map(|c| c.group);
     let list: Vec<&Provider> = providers
         .iter()
+        .map(|p| &**p)
         .filter(|p| filter.matches_in(p, group_of(p)))
         .collect();
     let mut h = String::from(

@@ -17,6 +17,7 @@ pub struct Context<'a> {
     pub allow_html: bool,
 }
 
+#[derive(Clone)]
 pub struct Rendered {
     pub html: String,
     /// Plain text of the first paragraph.

@@ -19,10 +19,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use notify::{RecursiveMode, Watcher};
+use rayon::prelude::*;
 use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{self, Overrides, providers::ProviderCache};
+use crate::load::{self, Overrides};
 use crate::model::Site;
 use crate::outputs::{self, RenderContext, Scope};
 use crate::templates::Templates;
@@ -326,7 +327,7 @@ struct Session {
     root: PathBuf,
     overrides: Overrides,
     out_dir: PathBuf,
-    cache: ProviderCache,
+    cache: load::Cache,
     site: Option<Arc<Site>>,
     templates: Option<Templates>,
     pieces: outputs::Pieces,
@@ -340,7 +341,7 @@ impl Session {
             root,
             overrides,
             out_dir,
-            cache: ProviderCache::default(),
+            cache: load::Cache::default(),
             site: None,
             templates: None,
             pieces: outputs::Pieces::default(),
@@ -385,37 +386,53 @@ impl Session {
             self.cache.clear();
             self.pieces.clear();
         }
+        self.cache
+            .content
+            .unchanged
+            .store(data_only, std::sync::atomic::Ordering::Relaxed);
         let mut timer = Timings::new();
         let (site, _warnings) = load::load_cached(&self.root, &self.overrides, Some(&self.cache))?;
         timer.mark("load");
         // After a data-only edit: the changed records' pages, and the lists they were or are in.
         // Adding or removing records can reshape lists (a list may split into 行 pages), so
         // those rebuild everything.
-        let files: HashSet<&Path> = changed
+        // Compared as bytes: hashing a path walks its components, 20,000 times here.
+        let files: Files = changed
             .unwrap_or_default()
             .iter()
-            .map(|p| p.as_path())
+            .map(|p| p.as_os_str())
             .collect();
         let scope: Option<Scope> = match (&self.site, data_only) {
             (Some(old), true) => {
                 // Records of files that were not read again are the same objects as before.
                 let (before, after) = (records_of(old, &files), records_of(&site, &files));
+                // A new day may make records stale: everything shows that again.
                 let same = old.providers.len() == site.providers.len()
+                    && old.today == site.today
                     && before.len() == after.len()
                     && before.keys().all(|id| after.contains_key(id));
-                same.then(|| scope_of(&before, &after))
+                same.then(|| Scope {
+                    articles_unchanged: same_articles(old, &site),
+                    ..scope_of(&before, &after)
+                })
             }
             _ => None,
         };
+        timer.mark("scope");
         // Data alone changed: the compiled templates serve again.
         let templates = match (self.templates.take(), data_only) {
             (Some(mut t), true) => {
-                t.refresh(&site);
+                // With no record moved between lists, the site's counts are as they were.
+                let counts_kept = scope.as_ref().is_some_and(|s| !s.sitemap_changed);
+                t.refresh(&site, counts_kept);
                 t
             }
             _ => Templates::new(&site, false)?,
         };
         timer.mark("templates");
+        if scope.is_none() {
+            self.pieces.clear();
+        }
         let hidden = indicatif::ProgressBar::hidden();
         let cx = RenderContext {
             site: &site,
@@ -426,7 +443,13 @@ impl Session {
             pieces: Some(&self.pieces),
             sink: None,
         };
-        let rendered = outputs::render_all(&cx)?;
+        let rendered = outputs::render_all(&cx);
+        // What a failed build made is not kept: its records are in the next scope again.
+        match rendered {
+            Ok(_) => self.pieces.settle(&site),
+            Err(_) => self.pieces.clear(),
+        }
+        let rendered = rendered?;
         timer.mark("render");
         let made = write::contents(&self.root, rendered).map_err(Diagnostics::from)?;
         timer.mark("prepare");
@@ -436,14 +459,16 @@ impl Session {
             .collect();
         let written = if scope.is_some() {
             // Same records, some edited: what was not rendered again stays as it is.
-            let mut written = 0;
-            for (key, bytes) in made {
-                if self.files.get(&key).is_none_or(|old| old != &bytes) {
-                    write_file(&self.out_dir, &key, &bytes).map_err(Diagnostics::from)?;
-                    written += 1;
-                }
-                self.files.insert(key, bytes);
-            }
+            let changed: Vec<&(String, Arc<Vec<u8>>)> = made
+                .iter()
+                .filter(|(key, bytes)| self.files.get(key).is_none_or(|old| old != bytes))
+                .collect();
+            changed
+                .par_iter()
+                .try_for_each(|(key, bytes)| write_file(&self.out_dir, key, bytes))
+                .map_err(Diagnostics::from)?;
+            let written = changed.len();
+            self.files.extend(made);
             written
         } else {
             let next: HashMap<String, Arc<Vec<u8>>> = made.into_iter().collect();
@@ -493,17 +518,38 @@ fn write_file(out_dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic
     std::fs::write(&target, bytes).map_err(|e| Diagnostic::error(&target, None, e.to_string()))
 }
 
-type Records<'a> = HashMap<&'a str, &'a crate::model::Provider>;
+type Files<'a> = rustc_hash::FxHashSet<&'a std::ffi::OsStr>;
+
+type Records<'a> = HashMap<&'a str, &'a Arc<crate::model::Provider>>;
 
 /// The records read from `files` (when none are, every record: nothing is assumed).
-fn records_of<'a>(site: &'a Site, files: &HashSet<&Path>) -> Records<'a> {
-    let of = |p: &&crate::model::Provider| files.contains(p.source.as_path());
+fn records_of<'a>(site: &'a Site, files: &Files) -> Records<'a> {
+    let of = |p: &&Arc<crate::model::Provider>| files.contains(p.source.as_os_str());
     let any = site.providers.iter().any(|p| of(&p));
     site.providers
         .iter()
         .filter(|p| !any || of(p))
         .map(|p| (p.id.as_str(), p))
         .collect()
+}
+
+/// Whether two loads have the same sections and pages, as far as anything made of them
+/// alone shows (the search index).
+fn same_articles(a: &Site, b: &Site) -> bool {
+    let sections = a.sections.iter().zip(&b.sections).all(|(x, y)| {
+        (&x.path, &x.meta.title, &x.content, x.parent)
+            == (&y.path, &y.meta.title, &y.content, y.parent)
+    });
+    let pages = a.pages.iter().zip(&b.pages).all(|(x, y)| {
+        (&x.path, &x.meta.title, &x.content, x.section)
+            == (&y.path, &y.meta.title, &y.content, y.section)
+            && x.slides.len() == y.slides.len()
+            && x.slides
+                .iter()
+                .zip(&y.slides)
+                .all(|(s, t)| s.html == t.html)
+    });
+    a.sections.len() == b.sections.len() && a.pages.len() == b.pages.len() && sections && pages
 }
 
 /// The records that differ between two loads, and every list page either version is on.
@@ -528,7 +574,7 @@ fn scope_of(before: &Records, after: &Records) -> Scope {
     };
     for (id, p) in after {
         match before.get(id) {
-            Some(old) if old == p => {}
+            Some(old) if Arc::ptr_eq(old, p) || old == p => {}
             Some(old) => {
                 touch(old);
                 touch(p);

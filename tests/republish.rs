@@ -523,34 +523,118 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     wait_for("0990-55-1234");
     std::thread::sleep(Duration::from_millis(500));
 
-    let clean = site.path().join("clean");
-    let (code, msg) = build(
-        site.path(),
-        &clean,
-        &[
-            "--no-minify",
-            "--base-url",
-            &format!("http://{}/", server.addr),
-        ],
-    );
-    assert_eq!(code, 0, "{msg}");
-    let list = |dir: &Path| -> Vec<std::path::PathBuf> {
-        common::files(dir)
-            .into_iter()
-            .map(|f| f.strip_prefix(dir).unwrap().to_path_buf())
-            .filter(|f| !f.starts_with(".tsunagu") && !f.starts_with(".tsunagu-output"))
-            .collect()
-    };
-    assert_eq!(list(&preview), list(&clean), "the same files");
-    for rel in list(&clean) {
-        assert!(
-            std::fs::read(preview.join(&rel)).unwrap() == std::fs::read(clean.join(&rel)).unwrap(),
-            "{} differs after the edit",
-            rel.display()
+    let same_as_clean = |when: &str| {
+        let clean = site.path().join("clean");
+        let _ = std::fs::remove_dir_all(&clean);
+        let (code, msg) = build(
+            site.path(),
+            &clean,
+            &[
+                "--no-minify",
+                "--base-url",
+                &format!("http://{}/", server.addr),
+            ],
         );
-    }
-    let csv = std::fs::read_to_string(clean.join("opendata/iryo-kikan.csv")).unwrap();
+        assert_eq!(code, 0, "{msg}");
+        let list = |dir: &Path| -> Vec<std::path::PathBuf> {
+            common::files(dir)
+                .into_iter()
+                .map(|f| f.strip_prefix(dir).unwrap().to_path_buf())
+                .filter(|f| !f.starts_with(".tsunagu") && !f.starts_with(".tsunagu-output"))
+                .collect()
+        };
+        assert_eq!(list(&preview), list(&clean), "the same files {when}");
+        for rel in list(&clean) {
+            assert!(
+                std::fs::read(preview.join(&rel)).unwrap()
+                    == std::fs::read(clean.join(&rel)).unwrap(),
+                "{} differs {when}",
+                rel.display()
+            );
+        }
+        std::fs::read_to_string(clean.join("opendata/iryo-kikan.csv")).unwrap()
+    };
+    let csv = same_as_clean("after the first edit");
     assert!(csv.contains("0990-55-1234"), "the edit is in the open data");
+
+    // A second edit, in another file: pieces kept from the first edit's build are reused
+    // for the records it did not touch, and the list cards of the edited record change.
+    let nurse = site.path().join("content/providers/visiting-nurse.yaml");
+    let text = std::fs::read_to_string(&nurse).unwrap();
+    let nurse_id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("- id: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let status = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("status: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let other = if status == "full" {
+        "accepting"
+    } else {
+        "full"
+    };
+    let name = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("name: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let edited = text
+        .replacen(&format!("status: {status}"), &format!("status: {other}"), 1)
+        .replacen(
+            &format!("name: {name}"),
+            &format!("name: {name}（二回目）"),
+            1,
+        );
+    std::fs::write(&nurse, edited).unwrap();
+    let page2 = preview.join(format!("providers/{nurse_id}/index.html"));
+    let start = Instant::now();
+    while !std::fs::read_to_string(&page2).is_ok_and(|h| h.contains("（二回目）")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "second edit never shown"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    same_as_clean("after the second edit");
+
+    // A page that lists clinics through `providers()` (here the site's own 404 page),
+    // then an edit of a clinic: that page is made again, though no content changed and
+    // the pages that show no data are kept.
+    let own = site.path().join("templates/404.html");
+    std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+    std::fs::write(
+        &own,
+        "{% extends \"base.html\" %}{% block content %}<ul>{% for p in providers(category=\"clinic\") %}<li>{{ p.phone }}</li>{% endfor %}</ul>{% endblock content %}",
+    )
+    .unwrap();
+    let not_found = preview.join("404.html");
+    let start = Instant::now();
+    while !std::fs::read_to_string(&not_found).is_ok_and(|h| h.contains("0990-55-1234")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "own 404 page never shown"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replacen("0990-55-1234", "0990-66-4321", 1)).unwrap();
+    let start = Instant::now();
+    while !std::fs::read_to_string(&not_found).is_ok_and(|h| h.contains("0990-66-4321")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "404 page never updated"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    same_as_clean("after the third edit");
     drop(server);
 }
 

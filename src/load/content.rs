@@ -46,6 +46,7 @@ struct RawFront {
 
 /// A Markdown file read and split, before links can be resolved.
 /// One Markdown file with its front matter read and checked.
+#[derive(Clone)]
 pub struct Doc {
     rel: PathBuf,
     /// Path under `content/` with `/` separators, as written in `@/` links.
@@ -58,11 +59,36 @@ pub struct Doc {
 
 /// What pages may draw on besides Markdown: the provider data and the content's other files.
 pub struct Data<'a> {
-    pub providers: &'a [crate::model::Provider],
+    pub providers: &'a [std::sync::Arc<crate::model::Provider>],
     /// Consultation windows for the `::: contacts` element of ending notes.
     pub contacts: &'a [note::Contact<'a>],
     /// Other files under content/ (images…), as paths below it; `@/` links may point at them.
     pub assets: &'a [String],
+}
+
+type DocRead = Result<Doc, Diagnostics>;
+
+/// What `serve` keeps between loads: each file's front matter and rendered body, by a
+/// hash of its text (and of the link targets, which rendering depends on). Ending notes
+/// and lectures show provider data and are rendered every time.
+#[derive(Default)]
+pub struct ContentCache {
+    /// Set by `serve` when only provider data changed since the last load: the Markdown
+    /// files are then known to be as they were and are not read again.
+    pub unchanged: std::sync::atomic::AtomicBool,
+    docs: std::sync::Mutex<HashMap<PathBuf, (blake3::Hash, DocRead)>>,
+    bodies: std::sync::Mutex<HashMap<PathBuf, (blake3::Hash, markdown::Rendered)>>,
+}
+
+impl ContentCache {
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.docs.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.bodies.lock() {
+            m.clear();
+        }
+    }
 }
 
 /// Reads all Markdown files (given relative to the site root) into sections and pages.
@@ -71,9 +97,35 @@ pub fn load(
     files: &[PathBuf],
     config: &Config,
     data: &Data,
+    cache: Option<&ContentCache>,
 ) -> (Vec<Section>, Vec<Page>, Diagnostics) {
-    let results: Vec<Result<Doc, Diagnostics>> =
-        files.par_iter().map(|rel| read_doc(root, rel)).collect();
+    let results: Vec<Result<Doc, Diagnostics>> = files
+        .par_iter()
+        .map(|rel| match cache {
+            None => read_doc(root, rel),
+            Some(cache) => {
+                if cache.unchanged.load(std::sync::atomic::Ordering::Relaxed)
+                    && let Some((_, doc)) = cache.docs.lock().ok().and_then(|m| m.get(rel).cloned())
+                {
+                    return doc;
+                }
+                let src = read_text(root, rel).map_err(Diagnostics::from)?;
+                let hash = blake3::hash(src.as_bytes());
+                let hit = cache.docs.lock().ok().and_then(|m| {
+                    m.get(rel)
+                        .filter(|(h, _)| *h == hash)
+                        .map(|(_, d)| d.clone())
+                });
+                hit.unwrap_or_else(|| {
+                    let doc = parse_doc(rel, src);
+                    if let Ok(mut m) = cache.docs.lock() {
+                        m.insert(rel.clone(), (hash, doc.clone()));
+                    }
+                    doc
+                })
+            }
+        })
+        .collect();
     let mut diags = Diagnostics::new();
     let mut docs = Vec::new();
     // Every file that exists is a link target, even one with its own errors: that file
@@ -111,6 +163,39 @@ pub fn load(
         base_path: &config.base_path,
         allow_html: config.markdown.allow_html,
     };
+    // What rendering a body depends on besides its text.
+    let context_hash = cache.map(|_| {
+        let mut h = blake3::Hasher::new();
+        let mut targets: Vec<(&String, &String)> = links.iter().collect();
+        targets.sort();
+        for (k, v) in targets {
+            h.update(k.as_bytes())
+                .update(b"\0")
+                .update(v.as_bytes())
+                .update(b"\0");
+        }
+        h.update(config.base_path.as_bytes());
+        h.update(&[u8::from(config.markdown.allow_html)]);
+        h
+    });
+    let render_plain = |d: &Doc, body: &str| -> markdown::Rendered {
+        let (Some(cache), Some(h)) = (cache, &context_hash) else {
+            return markdown::render(body, &cx);
+        };
+        let key = h.clone().update(body.as_bytes()).finalize();
+        let hit = cache.bodies.lock().ok().and_then(|m| {
+            m.get(&d.rel)
+                .filter(|(k, _)| *k == key)
+                .map(|(_, r)| r.clone())
+        });
+        hit.unwrap_or_else(|| {
+            let r = markdown::render(body, &cx);
+            if let Ok(mut m) = cache.bodies.lock() {
+                m.insert(d.rel.clone(), (key, r.clone()));
+            }
+            r
+        })
+    };
     #[allow(clippy::type_complexity)]
     let rendered: Vec<(markdown::Rendered, Vec<lecture::Slide>, Vec<Diagnostic>)> = docs
         .par_iter()
@@ -138,7 +223,7 @@ pub fn load(
                     slides = p.slides;
                     markdown::Rendered { html, summary, broken_links: p.broken_links, too_deep: None }
                 }
-                _ => markdown::render(body, &cx),
+                _ => render_plain(d, body),
             };
             if let Some(off) = r.too_deep {
                 errs.push(

@@ -24,10 +24,25 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<(Arc<Site>, Diagnostic
 }
 
 /// Like [`load`], reusing provider files parsed before when they have not changed.
+/// What `serve` keeps between loads so that an edit re-reads only what changed.
+#[derive(Default)]
+pub struct Cache {
+    pub providers: providers::ProviderCache,
+    pub content: content::ContentCache,
+}
+
+impl Cache {
+    /// Forgets everything, e.g. after site.toml changed (it decides how files read).
+    pub fn clear(&self) {
+        self.providers.clear();
+        self.content.clear();
+    }
+}
+
 pub fn load_cached(
     root: &Path,
     overrides: &Overrides,
-    cache: Option<&providers::ProviderCache>,
+    cache: Option<&Cache>,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let mut timer = crate::timings::Timings::new();
     let config = config::load(root, overrides)?;
@@ -71,7 +86,8 @@ pub fn load_cached(
 
     // Providers first: ending notes list the consultation windows from the data.
     timer.mark("load: config and walk");
-    let (providers, provider_diags) = providers::load(root, &data, &config, cache);
+    let (providers, provider_diags) =
+        providers::load(root, &data, &config, cache.map(|c| &c.providers));
     diags.extend(provider_diags);
     timer.mark("load: providers");
     let contacts = note_contacts(&config, &providers);
@@ -84,7 +100,8 @@ pub fn load_cached(
         contacts: &contacts,
         assets: &asset_keys,
     };
-    let (sections, pages, content_diags) = content::load(root, &markdown, &config, &data);
+    let (sections, pages, content_diags) =
+        content::load(root, &markdown, &config, &data, cache.map(|c| &c.content));
     diags.extend(content_diags);
     timer.mark("load: content");
     let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
@@ -141,10 +158,11 @@ pub fn load_cached(
 /// The consultation windows (相談窓口 group) in the order of the site's areas.
 fn note_contacts<'a>(
     config: &'a config::Config,
-    providers: &'a [crate::model::Provider],
+    providers: &'a [std::sync::Arc<crate::model::Provider>],
 ) -> Vec<crate::note::Contact<'a>> {
     let mut list: Vec<&crate::model::Provider> = providers
         .iter()
+        .map(|p| &**p)
         .filter(|p| {
             config
                 .categories

@@ -29,6 +29,7 @@ theme_files!(
     "templates/partials/breadcrumbs.html",
     "templates/partials/provider_list.html",
     "templates/partials/provider_card.html",
+    "templates/partials/provider_row.html",
     "templates/providers/index.html",
     "templates/providers/list.html",
     "templates/providers/provider.html",

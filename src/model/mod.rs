@@ -26,8 +26,9 @@ pub struct Site {
     /// `sections[0]` is the home page (`content/_index.md`).
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
-    /// In 五十音 order of their readings.
-    pub providers: Vec<Provider>,
+    /// In 五十音 order of their readings. Shared, so that `serve` can keep the records it
+    /// did not read again without copying them.
+    pub providers: Vec<std::sync::Arc<Provider>>,
     /// Files copied as they are: `static/`, the theme's static files, content assets.
     pub assets: Vec<Asset>,
     /// The theme's templates with the site's own `templates/` laid over them.
@@ -275,12 +276,16 @@ impl Site {
         &'a self,
         filter: &'a ProviderFilter,
     ) -> impl Iterator<Item = &'a Provider> + 'a {
-        self.providers.iter().filter(move |p| filter.matches(p))
+        self.providers
+            .iter()
+            .map(|p| &**p)
+            .filter(move |p| filter.matches(p))
     }
 
     pub fn stale_providers(&self) -> impl Iterator<Item = &Provider> {
         self.providers
             .iter()
+            .map(|p| &**p)
             .filter(|p| p.is_stale(self.today, self.config.stale_after_days))
     }
 }

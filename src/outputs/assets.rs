@@ -11,6 +11,10 @@ impl Renderer for Assets {
     }
 
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
+        // An edit of provider data alone leaves every copied file as it was.
+        if cx.scope.is_some() {
+            return Ok(Vec::new());
+        }
         Ok(cx
             .site
             .assets

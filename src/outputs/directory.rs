@@ -11,7 +11,7 @@ use super::{
 };
 use crate::diagnostics::Diagnostics;
 use crate::model::kana::ROWS;
-use crate::model::{Provider, ProviderFilter, Site};
+use crate::model::{Provider, Site};
 use crate::templates::views;
 
 pub struct Directory;
@@ -23,7 +23,6 @@ struct ListSpec {
     lead: String,
     kind: &'static str,
     key: String,
-    filter: ProviderFilter,
 }
 
 #[derive(Serialize)]
@@ -66,15 +65,19 @@ impl Renderer for Directory {
             .providers
             .par_iter()
             .zip(shown.par_iter())
-            .map(|(p, listed)| {
+            .enumerate()
+            .map(|(i, (p, listed))| {
                 let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
-                (own_page || *listed).then(|| shared.value(p))
+                (own_page || *listed)
+                    .then(|| cx.value_piece("card", i, || with_markup(cx, &shared, p)))
+                    .transpose()
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let indexed: Vec<(usize, &Provider)> = site
             .providers
             .iter()
             .enumerate()
+            .map(|(i, p)| (i, &**p))
             .filter(|(_, p)| cx.scope.is_none_or(|sc| sc.providers.contains(&p.id)))
             .collect();
         let providers_title = "医療・介護の事業所をさがす";
@@ -262,21 +265,32 @@ fn row_page_path(list_path: &str, row: usize, k: usize) -> String {
 }
 
 /// For every list, the indices of its providers under each 行, in 五十音 order: one pass
-/// over the providers per list, so the cost grows with N and not with N × pages.
+/// over the providers, each put straight into its lists, so the cost grows with N and
+/// not with N × lists or N × pages.
 fn members(site: &Site, specs: &[ListSpec]) -> Vec<Vec<Vec<usize>>> {
-    let rows: Vec<usize> = site.providers.par_iter().map(row_of).collect();
-    specs
-        .par_iter()
-        .map(|spec| {
-            let mut by_row = vec![Vec::new(); ROWS.len()];
-            for (i, p) in site.providers.iter().enumerate() {
-                if spec.filter.matches(p) {
-                    by_row[rows[i]].push(i);
-                }
+    let spec_of: rustc_hash::FxHashMap<(&str, &str), usize> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.kind, s.key.as_str()), i))
+        .collect();
+    let mut out = vec![vec![Vec::new(); ROWS.len()]; specs.len()];
+    let mut seen = Vec::new();
+    for (i, p) in site.providers.iter().enumerate() {
+        let row = row_of(p);
+        let keys = [("category", p.category.as_str()), ("area", p.area.as_str())]
+            .into_iter()
+            .chain(p.services.iter().map(|s| ("service", s.as_str())));
+        seen.clear();
+        for key in keys {
+            if let Some(&s) = spec_of.get(&key)
+                && !seen.contains(&s)
+            {
+                seen.push(s);
+                out[s][row].push(i);
             }
-            by_row
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// The 行 a provider is listed under, as an index into [`ROWS`].
@@ -340,10 +354,6 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: cat.description.clone(),
             kind: "category",
             key: k.clone(),
-            filter: ProviderFilter {
-                category: Some(k.clone()),
-                ..Default::default()
-            },
         });
     }
     for (k, area) in &c.areas {
@@ -353,10 +363,6 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: area.description.clone(),
             kind: "area",
             key: k.clone(),
-            filter: ProviderFilter {
-                area: Some(k.clone()),
-                ..Default::default()
-            },
         });
     }
     for (k, s) in &c.services {
@@ -366,13 +372,31 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             lead: s.description.clone(),
             kind: "service",
             key: k.clone(),
-            filter: ProviderFilter {
-                service: Some(k.clone()),
-                ..Default::default()
-            },
         });
     }
     specs
+}
+
+/// A record's template value with its list markup made once (`card`, `table_row`),
+/// however many lists show it.
+fn with_markup(
+    cx: &RenderContext,
+    shared: &views::ProviderValues,
+    p: &Provider,
+) -> Result<Value, crate::diagnostics::Diagnostic> {
+    let value = shared.value(p);
+    let mut ctx = tera::Context::new();
+    ctx.insert_value("p", value.clone());
+    let card = cx
+        .templates
+        .render("partials/provider_card.html", &ctx, &p.source)?;
+    let row = cx
+        .templates
+        .render("partials/provider_row.html", &ctx, &p.source)?;
+    let mut map = value.into_map().unwrap_or_default();
+    map.insert("card".into(), Value::safe_string(&card));
+    map.insert("table_row".into(), Value::safe_string(&row));
+    Ok(Value::from(map))
 }
 
 /// One 行 of a list page (none when it has nobody).

@@ -134,11 +134,12 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
     };
     // The records are joined from one piece each (kept by `serve` between rebuilds);
     // the bytes are what serialising the whole index at once gives.
-    let records: Vec<std::sync::Arc<str>> = site
+    let records: Vec<super::PieceText> = site
         .providers
         .par_iter()
-        .map(|p| {
-            cx.piece("finder", &p.id, || {
+        .enumerate()
+        .map(|(i, p)| {
+            cx.piece("finder", i, || {
                 safe(serde_json::to_string(&record(c, p)).unwrap_or_default())
             })
         })

@@ -120,7 +120,8 @@ pub fn lecture_view(site: &Site, p: &Page) -> LectureView {
 /// 「問い合わせ: 名前 電話 …」: the named provider, else the consultation window of the
 /// lecture's area, else the city office.
 fn contact_line(site: &Site, id: Option<&str>, area: Option<&str>) -> String {
-    let consultation = |p: &&crate::model::Provider| site.group_of(p) == Some(Group::Consultation);
+    let consultation =
+        |p: &&std::sync::Arc<crate::model::Provider>| site.group_of(p) == Some(Group::Consultation);
     let chosen = match id {
         Some(id) => site.providers.iter().find(|p| p.id == id),
         None => site

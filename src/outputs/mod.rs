@@ -71,48 +71,163 @@ pub trait Sink: Sync {
 const SINK_BATCH: usize = 256;
 
 /// Per-record pieces of the files that hold every provider (open data, the finder's
-/// index): `serve` keeps them between rebuilds, so after an edit only the changed
-/// records' pieces are made again and the files are joined from the rest.
+/// index, list cards): `serve` keeps them between rebuilds, so after an edit only the
+/// changed records' pieces are made again and the files are joined from the rest.
+///
+/// A piece is kept for a record object: `serve` reuses the very same `Arc` for a record
+/// it did not read again, and a record read again is a new object, so identity says
+/// "unchanged" without comparing anything. Pieces are stored in the order of the
+/// records, so a build reads them in sequence instead of hashing 10,000 ids per file.
 #[derive(Default)]
 pub struct Pieces {
-    /// Kind of piece → record id → piece (looked up without allocating).
-    map: std::sync::Mutex<PieceMap>,
+    /// The records of the last build, in its order (kept alive, so identity is sound).
+    records: Vec<std::sync::Arc<crate::model::Provider>>,
+    /// Kind of piece → the piece of each record of `records`, when made.
+    kept: HashMap<&'static str, Vec<Option<Piece>>>,
+    /// The pieces made during this build: kind → (record's index, piece).
+    made: std::sync::Mutex<HashMap<&'static str, Vec<(usize, Piece)>>>,
+    /// Pages made of content alone (path → whether they showed provider data).
+    pages: rustc_hash::FxHashMap<String, bool>,
+    made_pages: std::sync::Mutex<Vec<(String, bool)>>,
 }
 
-type PieceMap = HashMap<&'static str, HashMap<String, std::sync::Arc<str>>>;
+/// A piece of text, or a record's value as templates see it.
+#[derive(Clone)]
+enum Piece {
+    Text(std::sync::Arc<str>),
+    Value(tera::Value),
+}
 
-impl Pieces {
-    pub fn clear(&self) {
-        if let Ok(mut m) = self.map.lock() {
-            m.clear();
+/// A text piece: borrowed from the last build, or made now.
+pub enum PieceText<'a> {
+    Kept(&'a str),
+    Made(std::sync::Arc<str>),
+}
+
+impl std::ops::Deref for PieceText<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            PieceText::Kept(s) => s,
+            PieceText::Made(s) => s,
         }
     }
 }
 
-impl RenderContext<'_> {
-    /// `make()` for the record `id`, reused from the last build when the record is
-    /// outside the scope of an incremental rebuild (that is, unchanged).
+impl Pieces {
+    pub fn clear(&mut self) {
+        self.records.clear();
+        self.kept.clear();
+        if let Ok(m) = self.made.get_mut() {
+            m.clear();
+        }
+        self.pages.clear();
+        if let Ok(m) = self.made_pages.get_mut() {
+            m.clear();
+        }
+    }
+
+    /// Takes in what a finished build of `site` made, for the next one.
+    pub fn settle(&mut self, site: &Site) {
+        let now = &site.providers;
+        let made = self.made.get_mut().map(std::mem::take).unwrap_or_default();
+        let mut kept = HashMap::new();
+        let mut kinds: Vec<&'static str> = self.kept.keys().chain(made.keys()).copied().collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let old = self.kept.remove(kind).unwrap_or_default();
+            let mut pieces: Vec<Option<Piece>> = old;
+            pieces.resize(now.len(), None);
+            for (i, piece) in pieces.iter_mut().enumerate() {
+                let same = self
+                    .records
+                    .get(i)
+                    .is_some_and(|r| std::sync::Arc::ptr_eq(r, &now[i]));
+                if !same {
+                    *piece = None;
+                }
+            }
+            for (i, piece) in made.get(kind).into_iter().flatten() {
+                if let Some(slot) = pieces.get_mut(*i) {
+                    *slot = Some(piece.clone());
+                }
+            }
+            kept.insert(kind, pieces);
+        }
+        self.kept = kept;
+        self.records.clone_from(now);
+        if let Ok(made) = self.made_pages.get_mut() {
+            self.pages.extend(made.drain(..));
+        }
+    }
+}
+
+impl<'a> RenderContext<'a> {
+    /// `make()` for record number `i` of the site, reused from the last build when the
+    /// record is unchanged since (see [`Pieces`]).
     pub fn piece(
         &self,
         kind: &'static str,
-        id: &str,
+        i: usize,
         make: impl FnOnce() -> String,
-    ) -> std::sync::Arc<str> {
-        let Some(pieces) = self.pieces else {
-            return make().into();
-        };
-        let unchanged = self.scope.is_some_and(|s| !s.providers.contains(id));
-        let cached = |m: &PieceMap| m.get(kind).and_then(|k| k.get(id)).cloned();
-        if unchanged && let Some(p) = pieces.map.lock().ok().and_then(|m| cached(&m)) {
-            return p;
+    ) -> PieceText<'a> {
+        if let Some(Piece::Text(t)) = self.kept(kind, i) {
+            return PieceText::Kept(t);
         }
         let made: std::sync::Arc<str> = make().into();
-        if let Ok(mut m) = pieces.map.lock() {
-            m.entry(kind)
-                .or_default()
-                .insert(id.to_string(), made.clone());
+        self.keep(kind, i, Piece::Text(made.clone()));
+        PieceText::Made(made)
+    }
+
+    /// The template value of record number `i`, reused like [`RenderContext::piece`].
+    pub fn value_piece<E>(
+        &self,
+        kind: &'static str,
+        i: usize,
+        make: impl FnOnce() -> Result<tera::Value, E>,
+    ) -> Result<tera::Value, E> {
+        if let Some(Piece::Value(v)) = self.kept(kind, i) {
+            return Ok(v.clone());
         }
-        made
+        let made = make()?;
+        self.keep(kind, i, Piece::Value(made.clone()));
+        Ok(made)
+    }
+
+    /// Whether the content page at `path` is known to come out as last time: provider
+    /// data alone changed, no record moved between lists (the site's counts stay), the
+    /// sections and pages read the same, and the page showed no provider data.
+    pub fn page_unchanged(&self, path: &str) -> bool {
+        self.scope
+            .is_some_and(|s| s.articles_unchanged && !s.sitemap_changed)
+            && self
+                .pieces
+                .is_some_and(|p| p.pages.get(path).is_some_and(|data| !data))
+    }
+
+    /// Notes whether the page at `path` showed provider data (see [`Self::page_unchanged`]).
+    pub fn note_page(&self, path: &str, shows_data: bool) {
+        if let Some(mut m) = self.pieces.and_then(|p| p.made_pages.lock().ok()) {
+            m.push((path.to_string(), shows_data));
+        }
+    }
+
+    /// The last build's piece, if record `i` is the same object as then.
+    fn kept(&self, kind: &'static str, i: usize) -> Option<&'a Piece> {
+        let pieces = self.pieces?;
+        let record = self.site.providers.get(i)?;
+        let last = pieces.records.get(i)?;
+        if !std::sync::Arc::ptr_eq(record, last) {
+            return None;
+        }
+        pieces.kept.get(kind)?.get(i)?.as_ref()
+    }
+
+    fn keep(&self, kind: &'static str, i: usize, piece: Piece) {
+        if let Some(mut m) = self.pieces.and_then(|p| p.made.lock().ok()) {
+            m.entry(kind).or_default().push((i, piece));
+        }
     }
 
     /// Whether an incremental rebuild leaves the sitemap as it was: no changed record
@@ -126,11 +241,14 @@ impl RenderContext<'_> {
 #[derive(Debug, Default)]
 pub struct Scope {
     /// Ids of providers whose own page is rendered.
-    pub providers: std::collections::HashSet<String>,
+    pub providers: rustc_hash::FxHashSet<String>,
     /// Paths of list pages to render, like `providers/category/clinic/`.
-    pub lists: std::collections::HashSet<String>,
+    pub lists: rustc_hash::FxHashSet<String>,
     /// A changed record has a new date or reading, or moved between lists.
     pub sitemap_changed: bool,
+    /// Sections and pages read as before (no ending note or lecture shows a changed
+    /// record), so what is made of them alone, like the search index, stays as it is.
+    pub articles_unchanged: bool,
 }
 
 impl RenderContext<'_> {
@@ -174,7 +292,7 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
     let timings = std::env::var_os("TSUNAGU_TIMINGS").is_some();
-    for r in renderers() {
+    let run = |r: &dyn Renderer| {
         let start = std::time::Instant::now();
         let result = r.render(cx);
         if timings {
@@ -185,6 +303,17 @@ pub fn render_all(cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
                 crate::timings::resident_mib().unwrap_or(0)
             );
         }
+        result
+    };
+    // A small incremental rebuild leaves cores idle inside each renderer, so renderers
+    // run side by side; a full build runs them in turn, which bounds its memory.
+    let all = renderers();
+    let results: Vec<_> = if cx.scope.is_some() {
+        all.par_iter().map(|r| run(r.as_ref())).collect()
+    } else {
+        all.iter().map(|r| run(r.as_ref())).collect()
+    };
+    for result in results {
         match result {
             Ok(f) => files.extend(f),
             Err(d) => diags.extend(d),

@@ -182,11 +182,12 @@ fn providers_json(cx: &RenderContext) -> serde_json::Result<Vec<u8>> {
         as_of: as_of.map(|d| d.to_string()),
         providers: [],
     })?;
-    let lines: Vec<std::sync::Arc<str>> = site
+    let lines: Vec<super::PieceText> = site
         .providers
         .par_iter()
-        .map(|p| {
-            cx.piece("providers.json", &p.id, || {
+        .enumerate()
+        .map(|(i, p)| {
+            cx.piece("providers.json", i, || {
                 crate::write::safe_json_line(p).unwrap_or_default()
             })
         })
@@ -247,7 +248,7 @@ fn csv_line(cells: &[String]) -> Result<String, csv::Error> {
 }
 
 /// The file: a BOM (so Excel reads UTF-8), the header line, then the records' lines.
-fn csv_bytes(headers: &[String], lines: &[std::sync::Arc<str>]) -> Result<Vec<u8>, csv::Error> {
+fn csv_bytes(headers: &[String], lines: &[super::PieceText]) -> Result<Vec<u8>, csv::Error> {
     let head = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -280,13 +281,16 @@ impl Renderer for OpenData {
                 TABLES
                     .par_iter()
                     .map(|t| {
-                        let lines: Result<Vec<std::sync::Arc<str>>, csv::Error> = site
+                        let lines: Result<Vec<super::PieceText>, csv::Error> = site
                             .providers
                             .par_iter()
-                            .filter(|p| (site.group_of(p) == Some(Group::Medical)) == t.medical)
-                            .map(|p| {
+                            .enumerate()
+                            .filter(|(_, p)| {
+                                (site.group_of(p) == Some(Group::Medical)) == t.medical
+                            })
+                            .map(|(i, p)| {
                                 let mut failed = None;
-                                let line = cx.piece(t.file, &p.id, || {
+                                let line = cx.piece(t.file, i, || {
                                     csv_line(&t.row(site, p)).unwrap_or_else(|e| {
                                         failed = Some(e);
                                         String::new()

@@ -162,6 +162,7 @@ pub fn guide_html(
                 let list: Vec<&Provider> = site
                     .providers
                     .iter()
+                    .map(|p| &**p)
                     .filter(|p| filter.matches_in(p, site.group_of(p)))
                     .collect();
                 let mut used: Vec<&String> = Vec::new();

@@ -72,6 +72,12 @@ impl Renderer for Search {
             .templates
             .render(TEMPLATE, &ctx, std::path::Path::new(TEMPLATE))
             .map_err(Diagnostics::from)?;
+        if cx.scope.is_some_and(|s| s.articles_unchanged) {
+            return Ok(vec![OutputFile {
+                path: "search/index.html".into(),
+                content: Content::Html(html),
+            }]);
+        }
         let index = Index::build(site);
         let mut out = vec![
             OutputFile {

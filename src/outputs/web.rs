@@ -7,7 +7,8 @@ use super::{
     render_pages,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Section, Site};
+use crate::model::{Page, Section, Site};
+use crate::templates::tracking_providers;
 use crate::templates::views::{self, Link};
 
 pub struct WebPages;
@@ -20,10 +21,16 @@ impl Renderer for WebPages {
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let site = cx.site;
         // The directory renderer owns /providers/; its _index.md only gives the intro.
+        // After an edit of provider data alone, pages that show none stay as they are.
         let sections: Vec<&Section> = site
             .sections
             .iter()
-            .filter(|s| s.path != "providers/")
+            .filter(|s| s.path != "providers/" && !cx.page_unchanged(&s.path))
+            .collect();
+        let pages: Vec<&Page> = site
+            .pages
+            .iter()
+            .filter(|p| !cx.page_unchanged(&p.path))
             .collect();
         let mut out = render_pages(cx, &sections, |s| {
             let default = if s.path.is_empty() {
@@ -43,13 +50,15 @@ impl Renderer for WebPages {
                 .source
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("content/_index.md"));
-            let html = cx.templates.render(&tpl, &ctx, &file)?;
+            let (html, shows_data) = tracking_providers(|| cx.templates.render(&tpl, &ctx, &file));
+            cx.note_page(&s.path, shows_data);
+            let html = html?;
             Ok(OutputFile {
                 path: index_file(&s.path),
                 content: Content::Html(html),
             })
         })?;
-        out.extend(render_pages(cx, &site.pages, |p| {
+        out.extend(render_pages(cx, &pages, |p| {
             let tpl = template_for(cx, p.meta.template.as_deref(), "page.html", Some(&p.source))?;
             let section = &site.sections[p.section];
             let meta = Meta {
@@ -64,25 +73,36 @@ impl Renderer for WebPages {
                 crumbs(site, section, Some(&p.meta.title)),
             );
             ctx.insert("page", &views::page_view(site, p));
-            if super::lectures::is_lecture(p) {
+            // A lecture's view names a provider to contact; its slides and an ending
+            // note's contacts show data too, and are compared as content.
+            let lecture = super::lectures::is_lecture(p);
+            if lecture {
                 ctx.insert("lecture", &super::lectures::lecture_view(site, p));
             }
-            let html = cx.templates.render(&tpl, &ctx, &p.source)?;
+            let (html, shows_data) =
+                tracking_providers(|| cx.templates.render(&tpl, &ctx, &p.source));
+            cx.note_page(&p.path, shows_data || lecture);
+            let html = html?;
             Ok(OutputFile {
                 path: index_file(&p.path),
                 content: Content::Html(html),
             })
         })?);
+        if cx.page_unchanged("404.html") {
+            return Ok(out);
+        }
         let meta = Meta {
             title: "ページが見つかりません",
             description: "",
             og_type: "website",
         };
         let ctx = base_context(site, "404.html", meta, Vec::new());
-        let html = cx
-            .templates
-            .render("404.html", &ctx, std::path::Path::new("404.html"))
-            .map_err(Diagnostics::from)?;
+        let (html, shows_data) = tracking_providers(|| {
+            cx.templates
+                .render("404.html", &ctx, std::path::Path::new("404.html"))
+        });
+        cx.note_page("404.html", shows_data);
+        let html = html.map_err(Diagnostics::from)?;
         out.push(OutputFile {
             path: "404.html".into(),
             content: Content::Html(html),

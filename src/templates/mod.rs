@@ -84,12 +84,16 @@ impl Templates {
     }
 
     /// Points already compiled templates at a newly loaded site (its data changed, its
-    /// templates did not): the functions and the `site` value are replaced.
-    pub fn refresh(&mut self, site: &Arc<Site>) {
+    /// templates did not): the functions are replaced, and the `site` value too unless
+    /// `same_site_view` says it would come out the same (it counts every record).
+    pub fn refresh(&mut self, site: &Arc<Site>, same_site_view: bool) {
+        let view =
+            (!same_site_view).then(|| tera::Value::from_serializable(&views::site_view(site)));
         for tera in std::iter::once(&mut self.tera).chain(self.original.as_mut()) {
             register(tera, site);
-            tera.global_context()
-                .insert("site", &views::site_view(site));
+            if let Some(view) = &view {
+                tera.global_context().insert_value("site", view.clone());
+            }
         }
     }
 
@@ -163,6 +167,19 @@ fn parse_date(s: &str) -> Result<Date, tera::Error> {
         })
 }
 
+thread_local! {
+    static USED_PROVIDERS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `render` (one page, on this thread) and tells whether it called `providers()`:
+/// a page that did not shows no provider data, so `serve` need not make it again after
+/// an edit of provider data alone.
+pub fn tracking_providers<R>(render: impl FnOnce() -> R) -> (R, bool) {
+    USED_PROVIDERS.with(|u| u.set(false));
+    let out = render();
+    (out, USED_PROVIDERS.with(|u| u.replace(false)))
+}
+
 fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_filter(
         "wareki",
@@ -208,6 +225,7 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_function(
         "providers",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            USED_PROVIDERS.with(|u| u.set(true));
             // `limit` caps the list (a home page must not grow with a national directory).
             let mut args: serde_json::Map<String, serde_json::Value> = kw.deserialize()?;
             let limit = match args.remove("limit") {
@@ -227,26 +245,32 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
         },
     );
 
-    // pages(section="news/", limit=5): a section's pages in its own order.
-    let sections: Arc<Vec<(String, Vec<Value>)>> = Arc::new(
-        site.sections
-            .iter()
-            .map(|s| {
-                let pages = s
-                    .pages
-                    .iter()
-                    .map(|i| Value::from_serializable(&views::page_view(site, &site.pages[*i])))
-                    .collect();
-                (s.path.clone(), pages)
-            })
-            .collect(),
-    );
+    // pages(section="news/", limit=5): a section's pages in its own order. The views are
+    // made at the first call (they hold every page's HTML, and `serve` registers this
+    // again after each edit).
+    let site = Arc::clone(site);
+    let views: std::sync::OnceLock<Vec<(String, Vec<Value>)>> = std::sync::OnceLock::new();
     tera.register_function(
         "pages",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: String = kw.must_get("section")?;
             let limit: Option<i64> = kw.get("limit")?;
             let path = format!("{}/", path.trim_matches('/'));
+            let sections = views.get_or_init(|| {
+                site.sections
+                    .iter()
+                    .map(|s| {
+                        let pages = s
+                            .pages
+                            .iter()
+                            .map(|i| {
+                                Value::from_serializable(&views::page_view(&site, &site.pages[*i]))
+                            })
+                            .collect();
+                        (s.path.clone(), pages)
+                    })
+                    .collect()
+            });
             let pages = sections
                 .iter()
                 .find(|(p, _)| *p == path)

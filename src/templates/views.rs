@@ -150,7 +150,18 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         title: "医療・介護の事業所をさがす".into(),
         path: format!("{bp}providers/"),
     });
-    let count = |f: &dyn Fn(&Provider) -> bool| site.providers.iter().filter(|p| f(p)).count();
+    // One pass over the records for every count (`serve` makes this view after each edit).
+    let mut counts: rustc_hash::FxHashMap<(u8, &str), usize> = Default::default();
+    for p in &site.providers {
+        *counts.entry((0, &p.category)).or_default() += 1;
+        *counts.entry((1, &p.area)).or_default() += 1;
+        for (i, s) in p.services.iter().enumerate() {
+            if !p.services[..i].contains(s) {
+                *counts.entry((2, s)).or_default() += 1;
+            }
+        }
+    }
+    let count = |kind: u8, key: &str| counts.get(&(kind, key)).copied().unwrap_or(0);
     let groups = Group::ALL
         .iter()
         .map(|g| {
@@ -162,7 +173,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                     key: k.clone(),
                     label: cat.label.clone(),
                     description: cat.description.clone(),
-                    count: count(&|p| &p.category == k),
+                    count: count(0, k),
                     path: format!("{bp}providers/category/{k}/"),
                 })
                 .collect();
@@ -181,7 +192,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             key: k.clone(),
             label: a.label.clone(),
             description: a.description.clone(),
-            count: count(&|p| &p.area == k),
+            count: count(1, k),
             path: format!("{bp}providers/area/{k}/"),
         })
         .collect();
@@ -192,7 +203,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             key: k.clone(),
             label: s.label.clone(),
             description: s.description.clone(),
-            count: count(&|p| p.services.contains(k)),
+            count: count(2, k),
             path: format!("{bp}providers/service/{k}/"),
         })
         .collect();
