@@ -1096,4 +1096,38 @@ mod tests {
         let parts: Vec<usize> = split_items(comments).unwrap().iter().map(|p| p.0).collect();
         assert_eq!(parts, [3, 5]);
     }
+
+    #[test]
+    fn merging_the_records_read_again_gives_the_full_sort() {
+        let site = config();
+        let full = |records: &[Arc<Provider>]| {
+            let mut v = records.to_vec();
+            v.sort_by(order);
+            v
+        };
+        let last = full(&site.providers);
+        // Every third record read again (new objects), one with a new reading, and the
+        // input in another order than the last load's.
+        let mut records: Vec<Arc<Provider>> = last
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match i % 3 {
+                0 => Arc::new((**p).clone()),
+                _ => p.clone(),
+            })
+            .rev()
+            .collect();
+        let moved = Arc::make_mut(&mut records[0]);
+        moved.kana = Kana::parse("ん").unwrap();
+        // A record removed and a new one added.
+        records.remove(5);
+        let mut added = (*records[7]).clone();
+        added.id = "new-one".into();
+        added.kana = Kana::parse("あああ").unwrap();
+        records.push(Arc::new(added));
+        let merged = resort(&last, records.clone());
+        let ids = |v: &[Arc<Provider>]| v.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&merged), ids(&full(&records)));
+        assert!(merged.len() > 40);
+    }
 }
