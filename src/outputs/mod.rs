@@ -136,8 +136,7 @@ impl Pieces {
         kinds.sort_unstable();
         kinds.dedup();
         for kind in kinds {
-            let old = self.kept.remove(kind).unwrap_or_default();
-            let mut pieces: Vec<Option<Piece>> = old;
+            let mut pieces = self.kept.remove(kind).unwrap_or_default();
             pieces.resize(now.len(), None);
             for (i, piece) in pieces.iter_mut().enumerate() {
                 let same = self
