@@ -498,16 +498,19 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
         .trim()
         .to_string();
     let page = preview.join(format!("providers/{id}/index.html"));
-    let wait_for = |what: &str| {
+    // Waits until the preview's file holds `what`.
+    let shows = |file: &Path, what: &str| {
         let start = Instant::now();
-        while !std::fs::read_to_string(&page).is_ok_and(|h| h.contains(what)) {
+        while !std::fs::read_to_string(file).is_ok_and(|h| h.contains(what)) {
             assert!(
                 start.elapsed() < Duration::from_secs(60),
-                "{what} never shown"
+                "{what} never shown in {}",
+                file.display()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
     };
+    let wait_for = |what: &str| shows(&page, what);
     wait_for("<html");
     // A phone number and a date: the open data, the finder's index and the sitemap change.
     let phone = text
@@ -593,14 +596,7 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
         );
     std::fs::write(&nurse, edited).unwrap();
     let page2 = preview.join(format!("providers/{nurse_id}/index.html"));
-    let start = Instant::now();
-    while !std::fs::read_to_string(&page2).is_ok_and(|h| h.contains("（二回目）")) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "second edit never shown"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    shows(&page2, "（二回目）");
     std::thread::sleep(Duration::from_millis(500));
     same_as_clean("after the second edit");
 
@@ -615,24 +611,10 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     )
     .unwrap();
     let not_found = preview.join("404.html");
-    let start = Instant::now();
-    while !std::fs::read_to_string(&not_found).is_ok_and(|h| h.contains("0990-55-1234")) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "own 404 page never shown"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    shows(&not_found, "0990-55-1234");
     let text = std::fs::read_to_string(&yaml).unwrap();
     std::fs::write(&yaml, text.replacen("0990-55-1234", "0990-66-4321", 1)).unwrap();
-    let start = Instant::now();
-    while !std::fs::read_to_string(&not_found).is_ok_and(|h| h.contains("0990-66-4321")) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "404 page never updated"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    shows(&not_found, "0990-66-4321");
     std::thread::sleep(Duration::from_millis(500));
     same_as_clean("after the third edit");
     drop(server);
