@@ -526,11 +526,9 @@ fn patch_file(
 ) -> Result<(), Diagnostic> {
     use std::os::unix::fs::FileExt;
     let target = out_dir.join(path);
-    let same_len = |m: std::fs::Metadata| {
-        old.is_some_and(|o| o.len() == new.len() && m.len() == new.len() as u64)
-    };
     if let Some(old) = old
-        && std::fs::metadata(&target).is_ok_and(same_len)
+        && old.len() == new.len()
+        && std::fs::metadata(&target).is_ok_and(|m| m.len() == new.len() as u64)
     {
         let Some(first) = old.iter().zip(new).position(|(a, b)| a != b) else {
             return Ok(());

@@ -484,6 +484,19 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
     assert!(!msg.contains("書き換え 0"), "{msg}");
 }
 
+/// The value of the first `key:` line of a provider file (`id` on its `- id:` line).
+fn first_value(text: &str, key: &str) -> String {
+    text.lines()
+        .find_map(|l| {
+            l.trim_start_matches(['-', ' '])
+                .strip_prefix(key)?
+                .strip_prefix(": ")
+        })
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
 #[test]
 fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     let site = sample_copy();
@@ -491,12 +504,7 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     let server = serve_into(site.path(), &["--output".as_ref(), preview.as_os_str()]);
     let yaml = site.path().join("content/providers/clinics.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
-    let id = text
-        .lines()
-        .find_map(|l| l.strip_prefix("- id: "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let id = first_value(&text, "id");
     let page = preview.join(format!("providers/{id}/index.html"));
     // Waits until the preview's file holds `what`.
     let shows = |file: &Path, what: &str| {
@@ -513,12 +521,7 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     let wait_for = |what: &str| shows(&page, what);
     wait_for("<html");
     // A phone number and a date: the open data, the finder's index and the sitemap change.
-    let phone = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("phone: "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let phone = first_value(&text, "phone");
     let edited = text
         .replacen(&format!("phone: {phone}"), "phone: 0990-55-1234", 1)
         .replacen("updated: 20", "updated: 2026-11-01\n  # was: 20", 1);
@@ -564,29 +567,14 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     // for the records it did not touch, and the list cards of the edited record change.
     let nurse = site.path().join("content/providers/visiting-nurse.yaml");
     let text = std::fs::read_to_string(&nurse).unwrap();
-    let nurse_id = text
-        .lines()
-        .find_map(|l| l.strip_prefix("- id: "))
-        .unwrap()
-        .trim()
-        .to_string();
-    let status = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("status: "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let nurse_id = first_value(&text, "id");
+    let status = first_value(&text, "status");
     let other = if status == "full" {
         "accepting"
     } else {
         "full"
     };
-    let name = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("name: "))
-        .unwrap()
-        .trim()
-        .to_string();
+    let name = first_value(&text, "name");
     let edited = text
         .replacen(&format!("status: {status}"), &format!("status: {other}"), 1)
         .replacen(
