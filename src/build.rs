@@ -51,11 +51,15 @@ pub fn check(
     overrides: &Overrides,
     external: bool,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
-    let (site, diags) = load::load(root, overrides)?;
+    let (site, mut diags) = load::load(root, overrides)?;
     let files = render(&site, &indicatif::ProgressBar::hidden(), None, false, None)?;
-    let links = crate::links::check(&files, &site.config.base_path, external);
-    if links.has_errors() {
-        return Err(links);
+    let links = crate::links::check(&files, &site, external);
+    // Warnings are shown with the link errors, not hidden behind them.
+    let failed = links.has_errors();
+    diags.extend(links);
+    diags.sort();
+    if failed {
+        return Err(diags);
     }
     Ok((site, diags))
 }
@@ -106,6 +110,19 @@ pub fn render(
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(files)
+}
+
+/// The staging folder, with every page's links taken in for the check on the way.
+struct Checked<'a> {
+    staging: &'a write::Staging,
+    links: crate::links::Collector,
+}
+
+impl outputs::Sink for Checked<'_> {
+    fn put(&self, files: Vec<OutputFile>) -> Result<(), Diagnostic> {
+        self.links.add(&files);
+        self.staging.put(files)
+    }
 }
 
 /// A guide's name and its PDF.
@@ -192,15 +209,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging =
         write::Staging::open(&opts.root, &opts.output, WriteOptions { force: opts.force })
             .map_err(Diagnostics::from)?;
+    // The links are checked as `check` checks them, on the pages as they are written.
+    let checked = Checked {
+        staging: &staging,
+        links: crate::links::Collector::new(&site.config.base_path),
+    };
     let rest = render(
         &site,
         opts.progress.as_ref().unwrap_or(&hidden),
         opts.pdf.as_ref(),
         minify,
-        Some(&staging),
+        Some(&checked),
     )?;
-    outputs::Sink::put(&staging, rest).map_err(Diagnostics::from)?;
+    outputs::Sink::put(&checked, rest).map_err(Diagnostics::from)?;
     timer.mark("render and stage");
+    let links = checked
+        .links
+        .finish(&crate::links::Sources::of(&site), false);
+    if links.has_errors() {
+        let mut all = diagnostics;
+        all.extend(links);
+        all.sort();
+        return Err(all);
+    }
+    timer.mark("links");
     let entries = staging.entries();
     let clashes = outputs::clashes(entries.iter().map(|e| e.path.as_path()));
     if clashes.has_errors() {

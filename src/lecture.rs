@@ -66,6 +66,8 @@ pub struct Slide {
 pub struct Parsed {
     pub slides: Vec<Slide>,
     pub broken_links: Vec<(usize, String)>,
+    /// Links to headings, checked when every page is read.
+    pub anchors: Vec<markdown::Anchor>,
     /// Line within the body (1-based) and message.
     pub errors: Vec<(usize, String)>,
 }
@@ -99,7 +101,7 @@ pub fn parse(
 
     let mut slides = Vec::new();
     let mut errors = Vec::new();
-    let mut broken = Vec::new();
+    let mut broken = markdown::LinkRefs::default();
     for (from, to, line) in ranges {
         push_slide(
             &body[from..to],
@@ -122,7 +124,8 @@ pub fn parse(
     }
     Parsed {
         slides,
-        broken_links: broken,
+        broken_links: broken.broken,
+        anchors: broken.anchors,
         errors,
     }
 }
@@ -138,7 +141,7 @@ fn push_slide(
     providers: &[Arc<Provider>],
     slides: &mut Vec<Slide>,
     errors: &mut Vec<(usize, String)>,
-    broken: &mut Vec<(usize, String)>,
+    broken: &mut markdown::LinkRefs,
 ) {
     if src.trim().is_empty() {
         return;
@@ -151,10 +154,10 @@ fn push_slide(
     let mut in_notes: Option<usize> = None;
     let mut in_fence = false;
     let flush =
-        |md: &mut String, md_start: usize, html: &mut String, broken: &mut Vec<(usize, String)>| {
+        |md: &mut String, md_start: usize, html: &mut String, broken: &mut markdown::LinkRefs| {
             if !md.trim().is_empty() {
-                let r = markdown::render(md, cx);
-                broken.extend(r.broken_links.into_iter().map(|(o, t)| (o + md_start, t)));
+                let mut r = markdown::render(md, cx);
+                broken.add(&mut r, md_start);
                 html.push_str(&r.html);
             }
             md.clear();

@@ -1,83 +1,225 @@
 //! Link check over the rendered site: every internal link and `#anchor` must lead to a
-//! page the build writes. External links are checked only on request (there may be no
-//! network where staff work).
+//! page the build writes. `build` and `check` run the same check, so whatever `check` calls
+//! an error, `build` refuses to publish. External links are checked only on request
+//! (there may be no network where staff work).
+//!
+//! Pages are taken as they are rendered ([`Collector::add`]): a build streams its pages to
+//! disk and never holds them all, so only what the check needs is kept — every path, a
+//! hash of each id per page, and each distinct link target once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, pos_of_offset};
+use crate::markdown::percent_decode;
+use crate::model::Site;
 use crate::outputs::{Content, OutputFile};
 
-/// Checks the links of every HTML file; `external` also requests each http(s) link once.
-pub fn check(files: &[OutputFile], base_path: &str, external: bool) -> Diagnostics {
-    let paths: HashSet<String> = files.iter().map(|f| key(&f.path)).collect();
-    let pages: HashMap<String, &str> = files
-        .iter()
-        .filter_map(|f| match &f.content {
-            Content::Html(h) => Some((key(&f.path), h.as_str())),
-            _ => None,
-        })
-        .collect();
-    let ids: HashMap<&str, HashSet<&str>> = pages
-        .iter()
-        .map(|(k, h)| (k.as_str(), attrs(h, "id").into_iter().collect()))
-        .collect();
-    let mut diags = Diagnostics::new();
-    let mut outside: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut pages_sorted: Vec<(&String, &&str)> = pages.iter().collect();
-    pages_sorted.sort();
-    for (page, html) in pages_sorted {
-        for link in attrs(html, "href").into_iter().chain(attrs(html, "src")) {
-            let (path, frag) = link.split_once('#').unwrap_or((link, ""));
+/// What the check has gathered from the pages so far.
+pub struct Collector {
+    base_path: String,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    paths: HashSet<String>,
+    /// Page → hashes of its ids, sorted.
+    ids: HashMap<String, Vec<u64>>,
+    /// (target file, fragment) → the first page linking there and the link as written.
+    links: BTreeMap<(String, String), (String, String)>,
+    /// External URL → pages linking to it.
+    outside: BTreeMap<String, Vec<String>>,
+    /// Problems found within one page: (page, link, message).
+    problems: Vec<(String, String, String)>,
+}
+
+/// What one page holds for the check.
+struct Scanned {
+    page: String,
+    ids: Vec<u64>,
+    links: Vec<((String, String), String)>,
+    outside: Vec<String>,
+    problems: Vec<(String, String, String)>,
+}
+
+impl Collector {
+    pub fn new(base_path: &str) -> Collector {
+        Collector {
+            base_path: base_path.to_string(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Takes in finished files (pages are read for their links and ids).
+    pub fn add(&self, files: &[OutputFile]) {
+        let scanned: Vec<Scanned> = files
+            .par_iter()
+            .filter_map(|f| match &f.content {
+                Content::Html(h) => Some(self.scan(&key(&f.path), h)),
+                _ => None,
+            })
+            .collect();
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        st.paths.extend(files.iter().map(|f| key(&f.path)));
+        for s in scanned {
+            for (target, link) in s.links {
+                st.links.entry(target).or_insert((s.page.clone(), link));
+            }
+            for url in s.outside {
+                st.outside.entry(url).or_default().push(s.page.clone());
+            }
+            st.problems.extend(s.problems);
+            st.ids.insert(s.page, s.ids);
+        }
+    }
+
+    fn scan(&self, page: &str, html: &str) -> Scanned {
+        let mut ids: Vec<u64> = attr_values(html, "id=").map(|v| hash(&v)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Scanned {
+            page: page.to_string(),
+            ids,
+            links: Vec::new(),
+            outside: Vec::new(),
+            problems: Vec::new(),
+        };
+        for link in attr_values(html, "href=").chain(attr_values(html, "src=")) {
+            let (path, frag) = link.split_once('#').unwrap_or((&link, ""));
+            let frag = percent_decode(frag);
             let target = if path.is_empty() {
-                Some(page.clone())
-            } else if let Some(rel) = path.strip_prefix(base_path) {
-                Some(file_of(rel))
+                if !frag.is_empty() && out.ids.binary_search(&hash(&frag)).is_err() {
+                    out.problems.push((
+                        page.to_string(),
+                        link.clone(),
+                        format!("このページに見出し（id）「#{frag}」がありません"),
+                    ));
+                }
+                continue;
+            } else if let Some(rel) = path.strip_prefix(self.base_path.as_str()) {
+                file_of(&percent_decode(rel))
             } else if path.starts_with("http://") || path.starts_with("https://") {
-                outside
-                    .entry(path.to_string())
-                    .or_default()
-                    .push(page.clone());
-                None
+                out.outside.push(path.to_string());
+                continue;
             } else if path.contains(':') || path.starts_with("//") {
-                None // tel:, mailto:, data: …
+                continue; // tel:, mailto:, data: …
             } else if path.starts_with('/') {
-                diags.push(problem(
-                    page,
-                    format!("リンク「{link}」がサイトの外（base_url の外）を指しています"),
+                out.problems.push((
+                    page.to_string(),
+                    link.clone(),
+                    format!(
+                        "リンク「{}」がサイトの外（base_url の外）を指しています",
+                        percent_decode(&link)
+                    ),
                 ));
-                None
+                continue;
             } else {
-                Some(file_of(&join(page, path)))
+                file_of(&join(page, &percent_decode(path)))
             };
-            let Some(target) = target else { continue };
-            if !paths.contains(&target) {
-                diags.push(problem(
+            out.links.push(((target, frag), link.clone()));
+        }
+        out
+    }
+
+    /// Every problem found, with the source of the page where the source is known.
+    pub fn finish(self, sources: &Sources, external: bool) -> Diagnostics {
+        let st = self.state.into_inner().unwrap_or_default();
+        let mut diags = Diagnostics::new();
+        for (page, link, message) in &st.problems {
+            diags.push(sources.problem(page, link, message.clone()));
+        }
+        for ((target, frag), (page, link)) in &st.links {
+            let shown = percent_decode(link);
+            if !st.paths.contains(target) {
+                diags.push(sources.problem(
                     page,
-                    format!("リンク先「{link}」のページがありません"),
+                    link,
+                    format!("リンク先「{shown}」のページがありません"),
                 ));
             } else if !frag.is_empty()
-                && ids
-                    .get(target.as_str())
-                    .is_some_and(|set| !set.contains(frag))
+                && st
+                    .ids
+                    .get(target)
+                    .is_some_and(|ids| ids.binary_search(&hash(frag)).is_err())
             {
-                diags.push(problem(
+                diags.push(sources.problem(
                     page,
-                    format!("リンク「{link}」の #{frag} がリンク先のページにありません"),
+                    link,
+                    format!("リンク「{shown}」の「#{frag}」がリンク先のページにありません"),
                 ));
             }
         }
+        if external {
+            diags.extend(check_external(&st.outside, sources));
+        }
+        diags.sort();
+        diags
     }
-    if external {
-        diags.extend(check_external(&outside));
-    }
-    diags.sort();
-    diags
 }
 
-fn check_external(links: &BTreeMap<String, Vec<String>>) -> Diagnostics {
+/// Checks the links of a whole rendered site at once (`tsunagu check`).
+pub fn check(files: &[OutputFile], site: &Site, external: bool) -> Diagnostics {
+    let c = Collector::new(&site.config.base_path);
+    c.add(files);
+    c.finish(&Sources::of(site), external)
+}
+
+/// The file each page is made from, so problems are reported there.
+#[derive(Default)]
+pub struct Sources {
+    root: PathBuf,
+    pages: HashMap<String, PathBuf>,
+}
+
+impl Sources {
+    pub fn of(site: &Site) -> Sources {
+        let index = |path: &str| format!("{path}index.html");
+        let mut pages = HashMap::new();
+        for s in &site.sections {
+            if let Some(src) = &s.source {
+                pages.insert(index(&s.path), src.clone());
+            }
+        }
+        for p in &site.pages {
+            pages.insert(index(&p.path), p.source.clone());
+        }
+        for p in &site.providers {
+            pages.insert(index(&p.path()), p.source.clone());
+        }
+        Sources {
+            root: site.root.clone(),
+            pages,
+        }
+    }
+
+    /// A problem in `page`: at the line of the source where `link` is written when it can
+    /// be found there, else naming the source file, else the output file.
+    fn problem(&self, page: &str, link: &str, message: String) -> Diagnostic {
+        let Some(src) = self.pages.get(page) else {
+            return Diagnostic::error(format!("（出力）{page}"), None, message)
+                .with_help("このページを作るテンプレートのリンクを直してください");
+        };
+        let text = std::fs::read_to_string(self.root.join(src)).unwrap_or_default();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let decoded = percent_decode(link);
+        let pos = [link, decoded.as_str()]
+            .iter()
+            .find_map(|l| text.find(l))
+            .map(|o| pos_of_offset(text, o));
+        Diagnostic::error(src, pos, message)
+            .with_len(decoded.chars().count())
+            .with_help("リンクを直してください。サイトのページへは「@/guide/hajimeni.md」、事業所へは「@/providers/事業所のid」のように書けます（README の「リンクの書き方」）")
+    }
+}
+
+fn check_external(links: &BTreeMap<String, Vec<String>>, sources: &Sources) -> Diagnostics {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(15)))
         .http_status_as_error(false)
@@ -105,22 +247,26 @@ fn check_external(links: &BTreeMap<String, Vec<String>>) -> Diagnostics {
                 .cloned()
                 .unwrap_or_default();
             Some(
-                problem(
-                    &first,
-                    format!("外部のリンク「{url}」を開けません（{why}）"),
-                )
-                .with_help("リンク先の URL が変わっていないか確かめてください"),
+                sources
+                    .problem(
+                        &first,
+                        &url,
+                        format!("外部のリンク「{url}」を開けません（{why}）"),
+                    )
+                    .with_help("リンク先の URL が変わっていないか確かめてください"),
             )
         })
         .collect()
 }
 
-fn problem(page: &str, message: String) -> Diagnostic {
-    Diagnostic::error(format!("（出力）{page}"), None, message)
-        .with_help("このページの元の原稿かテンプレートのリンクを直してください")
+fn hash(s: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
-fn key(p: &std::path::Path) -> String {
+fn key(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
@@ -155,15 +301,42 @@ fn join(page: &str, rel: &str) -> String {
     }
 }
 
-/// Every value of `attr="…"` in a page (the HTML is ours, always double-quoted).
-fn attrs<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
-    let pat = format!(" {attr}=\"");
-    html.match_indices(&pat)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + pat.len()..];
-            rest.find('"').map(|end| &rest[..end])
+/// Every value of the attribute `attr` in a page, quoted or not (minified templates drop
+/// the quotes where they can), with the entities HTML requires decoded.
+/// `pat` is the attribute's name with `=`, like `href=`.
+fn attr_values<'a>(html: &'a str, pat: &'static str) -> impl Iterator<Item = String> + 'a {
+    let bytes = html.as_bytes();
+    html.match_indices(pat)
+        .filter(move |(i, _)| {
+            *i > 0 && matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\'')
         })
-        .collect()
+        .filter_map(move |(i, _)| {
+            let rest = &html[i + pat.len()..];
+            let value = match rest.as_bytes().first()? {
+                q @ (b'"' | b'\'') => {
+                    let end = rest[1..].find(*q as char)?;
+                    &rest[1..=end]
+                }
+                _ => {
+                    let end = rest
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .unwrap_or(rest.len());
+                    &rest[..end]
+                }
+            };
+            Some(unescape(value))
+        })
+}
+
+fn unescape(v: &str) -> String {
+    if !v.contains('&') {
+        return v.to_string();
+    }
+    v.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -175,6 +348,15 @@ mod tests {
             path: path.into(),
             content: Content::Html(html.into()),
         }
+    }
+
+    fn messages(files: &[OutputFile]) -> Vec<String> {
+        let c = Collector::new("/b/");
+        c.add(files);
+        c.finish(&Sources::default(), false)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
     }
 
     #[test]
@@ -189,12 +371,27 @@ mod tests {
                 r#"<h2 id="x">X</h2><a href="../">up</a><a href="handout/">x</a>"#,
             ),
         ];
-        let d = check(&files, "/b/", false);
-        let msgs: Vec<String> = d.iter().map(|x| x.message.clone()).collect();
+        let msgs = messages(&files);
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("#nope")));
         assert!(msgs.iter().any(|m| m.contains("/b/gone/")));
         assert!(msgs.iter().any(|m| m.contains("base_url の外")));
         assert!(msgs.iter().any(|m| m.contains("handout/")));
+    }
+
+    #[test]
+    fn japanese_anchors_match_in_any_encoding_and_unquoted_values_are_read() {
+        let files = [
+            page(
+                "index.html",
+                "<a href=\"/b/a/#%E4%BD%BF%E3%81%84%E6%96%B9\">ok</a><a href=/b/a/#使い方>ok</a><a class=x href=#top>ok</a><p id=top></p><a href=\"/b/a/#%E3%81%AA%E3%81%84\">x</a>",
+            ),
+            page("a/index.html", "<h2 id=\"使い方\">使い方</h2>"),
+        ];
+        let msgs = messages(&files);
+        assert_eq!(
+            msgs,
+            ["リンク「/b/a/#ない」の「#ない」がリンク先のページにありません"]
+        );
     }
 }

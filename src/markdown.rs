@@ -1,5 +1,6 @@
 //! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough and task lists,
-//! furigana (`{漢字|かんじ}`), `@/page.md` links and ids on headings.
+//! furigana (`{漢字|かんじ}`, also inside table cells), `@/page.md` and `@/providers/ID`
+//! links, and ids on headings that `#見出し` links may name in any script.
 
 use std::collections::HashMap;
 
@@ -9,8 +10,13 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 /// bytes long in UTF-8, like `\{`, so byte offsets (and so error columns) stay right.
 const ESCAPED_BRACE: char = '\u{91}';
 
+/// Stands in for the `|` of `{漢字|かんじ}` while parsing, so that furigana inside a table
+/// cell does not split the cell (GFM splits at every unescaped `|`). One byte, like `|`.
+const RUBY_BAR: char = '\u{1F}';
+
 pub struct Context<'a> {
-    /// `guide/kaigo-hoken.md` (relative to `content/`) → `guide/kaigo-hoken/`.
+    /// Every `@/` target: `guide/kaigo-hoken.md` (relative to `content/`) →
+    /// `guide/kaigo-hoken/`, and the directory's pages: `providers/ID` → `providers/ID/`.
     pub pages: &'a HashMap<String, String>,
     /// Prefix of every site link, e.g. `/kenko/zaitaku/`.
     pub base_path: &'a str,
@@ -26,6 +32,48 @@ pub struct Rendered {
     pub broken_links: Vec<(usize, String)>,
     /// Byte offset where quotes or lists nest deeper than [`MAX_NESTING`].
     pub too_deep: Option<usize>,
+    /// Ids given to the headings, in order.
+    pub headings: Vec<String>,
+    /// Links to a heading (`#見出し`, `@/page.md#見出し`), checked once every page has its ids.
+    pub anchors: Vec<Anchor>,
+}
+
+/// A link to an id: on this page (`page` is `None`) or on another Markdown page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    /// Byte offset of the link in the source.
+    pub offset: usize,
+    /// The `@/` target (`guide/hajimeni.md`), or `None` for this page.
+    pub page: Option<String>,
+    /// The id linked to, as the href now has it.
+    pub id: String,
+    /// The fragment as written, for messages.
+    pub written: String,
+}
+
+/// The links of several rendered pieces of one page, at their places in the page.
+#[derive(Debug, Default)]
+pub struct LinkRefs {
+    pub broken: Vec<(usize, String)>,
+    pub anchors: Vec<Anchor>,
+}
+
+impl LinkRefs {
+    /// Takes the links of a piece that starts `by` bytes into the page.
+    pub fn add(&mut self, r: &mut Rendered, by: usize) {
+        self.broken
+            .extend(r.broken_links.drain(..).map(|(o, t)| (o + by, t)));
+        self.anchors
+            .extend(r.anchors.drain(..).map(|a| a.shifted(by)));
+    }
+}
+
+impl Anchor {
+    /// The same anchor in a text that starts `by` bytes later.
+    pub fn shifted(mut self, by: usize) -> Anchor {
+        self.offset += by;
+        self
+    }
 }
 
 /// Deepest nesting of quotes and lists rendered as such; real pages use three or four.
@@ -40,7 +88,7 @@ fn options() -> Options {
 }
 
 pub fn render(src: &str, cx: &Context) -> Rendered {
-    let prepared = src.replace("\\{", &ESCAPED_BRACE.to_string());
+    let prepared = protect_ruby_bars(&src.replace("\\{", &ESCAPED_BRACE.to_string()));
     let mut out: Vec<Event> = Vec::new();
     let mut broken = Vec::new();
     let mut text_buf = String::new();
@@ -52,6 +100,8 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
     let mut in_code_block = false;
     let mut depth = 0usize;
     let mut too_deep = None;
+    let mut headings = Vec::new();
+    let mut anchors = Vec::new();
 
     let parser = Parser::new_ext(&prepared, options()).into_offset_iter();
     for (event, range) in parser {
@@ -101,7 +151,11 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
             }
             Event::End(TagEnd::Paragraph) if in_first_para => {
                 in_first_para = false;
-                summary = Some(std::mem::take(&mut para_text).replace(ESCAPED_BRACE, "{"));
+                summary = Some(
+                    std::mem::take(&mut para_text)
+                        .replace(ESCAPED_BRACE, "{")
+                        .replace(RUBY_BAR, "|"),
+                );
                 Event::End(TagEnd::Paragraph)
             }
             Event::Start(Tag::Heading { level, .. }) => {
@@ -112,6 +166,7 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 if let Some((level, inner)) = heading.take() {
                     let text = plain_text(&inner);
                     let id = unique_id(&mut ids, &slug(&text));
+                    headings.push(id.clone());
                     out.push(Event::Html(
                         format!("<{level} id=\"{}\">", escape(&id)).into(),
                     ));
@@ -126,7 +181,8 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest_url = resolve_or_report(&dest_url, cx, range.start, &mut broken);
+                let dest_url =
+                    resolve_or_report(&dest_url, cx, range.start, &mut broken, Some(&mut anchors));
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -140,7 +196,7 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest_url = resolve_or_report(&dest_url, cx, range.start, &mut broken);
+                let dest_url = resolve_or_report(&dest_url, cx, range.start, &mut broken, None);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -194,6 +250,8 @@ pub fn render(src: &str, cx: &Context) -> Rendered {
         summary: summary.unwrap_or_default(),
         broken_links: broken,
         too_deep,
+        headings,
+        anchors,
     }
 }
 
@@ -225,11 +283,66 @@ fn push<'a>(
 }
 
 fn restore_code(c: CowStr) -> CowStr {
-    if c.contains(ESCAPED_BRACE) {
-        c.replace(ESCAPED_BRACE, "\\{").into()
+    if c.contains([ESCAPED_BRACE, RUBY_BAR]) {
+        c.replace(ESCAPED_BRACE, "\\{")
+            .replace(RUBY_BAR, "|")
+            .into()
     } else {
         c
     }
+}
+
+/// Replaces the `|` of each `{漢字|かんじ}` on a line with [`RUBY_BAR`], so the parser
+/// never takes it for a table's cell border. (An escaped `\|` is left as it is: the
+/// parser reads it as a plain `|`.)
+fn protect_ruby_bars(src: &str) -> String {
+    if !src.contains('{') {
+        return src.to_string();
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(['}', '{', '\n']) else {
+            continue;
+        };
+        let inner = &rest[..close];
+        if rest[close..].starts_with('}')
+            && let Some(bar) = inner.find('|')
+            && bar > 0
+            && !inner[..bar].ends_with('\\')
+            && !inner[bar + 1..].contains('|')
+            && !inner[bar + 1..].trim().is_empty()
+        {
+            out.push_str(&inner[..bar]);
+            out.push(RUBY_BAR);
+            out.push_str(&inner[bar + 1..]);
+            rest = &rest[close..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `%E3%81%82` → `あ`; anything that is not a valid escape stays as written.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (b.get(i + 1).and_then(|c| hex(*c)), b.get(i + 2).and_then(|c| hex(*c)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn resolve_or_report<'a>(
@@ -237,27 +350,63 @@ fn resolve_or_report<'a>(
     cx: &Context,
     offset: usize,
     broken: &mut Vec<(usize, String)>,
+    anchors: Option<&mut Vec<Anchor>>,
 ) -> CowStr<'a> {
-    resolve_link(dest, cx)
-        .unwrap_or_else(|| {
+    match resolve_link(dest, cx) {
+        Some((url, anchor)) => {
+            if let (Some(list), Some((page, id, written))) = (anchors, anchor) {
+                list.push(Anchor {
+                    offset,
+                    page,
+                    id,
+                    written,
+                });
+            }
+            url.into()
+        }
+        None => {
             broken.push((offset, dest.to_string()));
             "#".into()
-        })
-        .into()
+        }
+    }
 }
 
-/// `@/guide/a.md#x` → `/base/guide/a/#x`; other links pass, unsafe schemes become `#`.
-/// `None` means an `@/` link to a page that does not exist.
-fn resolve_link(dest: &str, cx: &Context) -> Option<String> {
+/// The `@/` target of a link, as written: `guide/a.md`, `providers/abc`, `providers/abc/`.
+fn target_key(file: &str) -> &str {
+    file.strip_suffix('/')
+        .filter(|f| !f.is_empty())
+        .unwrap_or(file)
+}
+
+/// `@/guide/a.md#x` → `/base/guide/a/#x`, `@/providers/abc` → `/base/providers/abc/`;
+/// other links pass, unsafe schemes become `#`. `None` means an `@/` link to a page that
+/// does not exist. A link to a heading of a Markdown page (this one or another) comes
+/// with the page (`None` for this one), the id it names, and the fragment as written:
+/// the fragment is read as the heading's text is made into its id (percent escapes
+/// decoded, punctuation dropped), so `#このガイドの使い方` and `#在宅医療とは？` both work.
+#[allow(clippy::type_complexity)]
+fn resolve_link(
+    dest: &str,
+    cx: &Context,
+) -> Option<(String, Option<(Option<String>, String, String)>)> {
     if let Some(target) = dest.strip_prefix("@/") {
-        let (file, frag) = match target.split_once('#') {
-            Some((f, h)) => (f, format!("#{h}")),
-            None => (target, String::new()),
-        };
-        return cx
-            .pages
-            .get(file)
-            .map(|p| format!("{}{p}{frag}", cx.base_path));
+        let (file, frag) = target.split_once('#').unwrap_or((target, ""));
+        let key = target_key(file);
+        let path = cx.pages.get(key)?;
+        if frag.is_empty() {
+            return Some((format!("{}{path}", cx.base_path), None));
+        }
+        let written = percent_decode(frag);
+        let id = slug(&written);
+        let url = format!("{}{path}#{id}", cx.base_path);
+        // Ids of the directory's pages come from templates; the output's check sees them.
+        let anchor = key.ends_with(".md").then(|| (Some(key.to_string()), id, written));
+        return Some((url, anchor));
+    }
+    if let Some(frag) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
+        let written = percent_decode(frag);
+        let id = slug(&written);
+        return Some((format!("#{id}"), Some((None, id, written))));
     }
     let lower = dest.trim().to_ascii_lowercase();
     let scheme_end = lower.find(':');
@@ -269,9 +418,9 @@ fn resolve_link(dest: &str, cx: &Context) -> Option<String> {
             .iter()
             .any(|s| lower.starts_with(s))
     {
-        return Some("#".into());
+        return Some(("#".into(), None));
     }
-    Some(dest.to_string())
+    Some((dest.to_string(), None))
 }
 
 /// Text with `{漢字|かんじ}` turned into ruby; everything else HTML-escaped.
@@ -297,15 +446,17 @@ pub fn furigana_html(text: &str) -> String {
         }
     }
     out.push_str(&escape(rest));
-    out.replace(ESCAPED_BRACE, "{")
+    out.replace(ESCAPED_BRACE, "{").replace(RUBY_BAR, "|")
 }
 
 /// Parses `漢字|かんじ}` (after the opening brace): base, reading and bytes consumed.
 fn parse_ruby(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find('}')?;
     let inner = &s[..close];
-    let (base, reading) = inner.split_once('|')?;
-    let bad = |t: &str| t.trim().is_empty() || t.contains(['{', '|', '\n', ESCAPED_BRACE]);
+    let (base, reading) = inner.split_once(['|', RUBY_BAR])?;
+    let bad = |t: &str| {
+        t.trim().is_empty() || t.contains(['{', '|', '\n', ESCAPED_BRACE, RUBY_BAR])
+    };
     if bad(base) || bad(reading) {
         return None;
     }
@@ -331,7 +482,7 @@ pub fn strip_furigana(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace(ESCAPED_BRACE, "{")
+    out.replace(ESCAPED_BRACE, "{").replace(RUBY_BAR, "|")
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -490,6 +641,52 @@ mod tests {
             render_inline("<b>x</b> **太字**"),
             "&lt;b&gt;x&lt;/b&gt; <strong>太字</strong>"
         );
+    }
+
+    #[test]
+    fn furigana_in_a_table_cell_keeps_the_row_whole() {
+        let r = md("|窓口|電話|\n|-|-|\n|{健康福祉課|けんこうふくしか}|0479-00-0100|\n|`{a|b}`|{x\\|y}|\n");
+        assert!(
+            r.html.contains("<td><ruby>健康福祉課<rt>けんこうふくしか</rt></ruby></td><td>0479-00-0100</td>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<code>{a|b}</code>"), "{}", r.html);
+        assert!(r.html.contains("<ruby>x<rt>y</rt></ruby>"), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_links_name_the_heading_in_any_script() {
+        let r = md("## このガイドの使い方\n\n[a](#このガイドの使い方) [b](@/guide/a.md#在宅医療とは？) [c](#%E4%BD%BF%E3%81%84%E6%96%B9)\n");
+        assert_eq!(r.headings, ["このガイドの使い方"]);
+        let got: Vec<(Option<&str>, &str, &str)> = r
+            .anchors
+            .iter()
+            .map(|a| (a.page.as_deref(), a.id.as_str(), a.written.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, "このガイドの使い方", "このガイドの使い方"),
+                (Some("guide/a.md"), "在宅医療とは", "在宅医療とは？"),
+                (None, "使い方", "使い方"),
+            ]
+        );
+        assert!(r.html.contains("href=\"/base/guide/a/#%E5%9C%A8"), "{}", r.html);
+    }
+
+    #[test]
+    fn provider_pages_and_lists_are_link_targets() {
+        let mut pages = HashMap::new();
+        pages.insert("providers/abc".to_string(), "providers/abc/".to_string());
+        let cx = Context {
+            pages: &pages,
+            base_path: "/base/",
+            allow_html: false,
+        };
+        let r = render("[a](@/providers/abc) [b](@/providers/abc/) [c](@/providers/nope)", &cx);
+        assert_eq!(r.html.matches("href=\"/base/providers/abc/\"").count(), 2, "{}", r.html);
+        assert_eq!(r.broken_links, vec![(43, "@/providers/nope".to_string())]);
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct Rendered {
     pub summary: String,
     /// Byte offset in the body and the `@/` target that does not exist.
     pub broken_links: Vec<(usize, String)>,
+    /// Links to headings, checked when every page is read.
+    pub anchors: Vec<markdown::Anchor>,
     /// Syntax problems: line within the body (1-based) and message, help.
     pub errors: Vec<(usize, String, String)>,
 }
@@ -54,7 +56,7 @@ pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rende
         next_id: 0,
     };
     let mut summary: Option<String> = None;
-    let mut broken = Vec::new();
+    let mut broken = markdown::LinkRefs::default();
     let mut chunk_start = 0;
     let mut offset = 0;
     let mut in_fence = false;
@@ -97,7 +99,8 @@ pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rende
     Rendered {
         html: r.out,
         summary: summary.unwrap_or_default(),
-        broken_links: broken,
+        broken_links: broken.broken,
+        anchors: broken.anchors,
         errors: r.errors,
     }
 }
@@ -108,16 +111,16 @@ fn flush(
     start: usize,
     cx: &markdown::Context,
     summary: &mut Option<String>,
-    broken: &mut Vec<(usize, String)>,
+    broken: &mut markdown::LinkRefs,
 ) {
     if md.trim().is_empty() {
         return;
     }
-    let m = markdown::render(md, cx);
+    let mut m = markdown::render(md, cx);
     if summary.is_none() && !m.summary.is_empty() {
-        *summary = Some(m.summary);
+        *summary = Some(std::mem::take(&mut m.summary));
     }
-    broken.extend(m.broken_links.into_iter().map(|(o, t)| (o + start, t)));
+    broken.add(&mut m, start);
     r.out.push_str(&m.html);
 }
 

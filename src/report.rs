@@ -50,13 +50,14 @@ fn provider_snapshot(site: &Site, p: &Provider) -> ProviderSnapshot {
         .iter()
         .map(|h| {
             format!(
-                "{} {}〜{}",
+                "{} {}〜{}{}",
                 h.days
                     .iter()
                     .map(|d| d.label())
                     .collect::<Vec<_>>()
                     .join("・"),
                 h.open,
+                if h.overnight() { "翌" } else { "" },
                 h.close
             )
         })

@@ -19,6 +19,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("town", "町字（圏域を決めるのに使います）"),
     ("postal_code", "郵便番号"),
     ("phone", "電話番号"),
+    ("extension", "内線番号"),
     ("fax", "FAX番号"),
     ("email", "メールアドレス"),
     ("url", "ホームページ"),
@@ -44,6 +45,7 @@ pub const FIELDS: &[(&str, &str)] = &[
 /// Columns tsunagu adds after the standard ones in its own export, so an exported file
 /// imports back unchanged. Shared by every built-in layout.
 const TSUNAGU_EXTRA: &[(&str, &[&str])] = &[
+    ("extension", &["内線番号", "内線"]),
     ("email", &["メールアドレス"]),
     ("hours", &["営業時間"]),
     ("closed_days", &["休業日", "定休日"]),

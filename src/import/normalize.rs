@@ -5,89 +5,15 @@ use jiff::civil::Date;
 
 use crate::model::{Day, Phone};
 
-/// Full-width ASCII to ASCII, half-width katakana to full-width, spaces collapsed.
-/// Kanji are left alone: NFKC would rewrite compatibility ideographs in people's names.
-pub fn tidy(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::with_capacity(s.len());
-    let mut kana_run = String::new();
-    let mut space = false;
-    for c in s.chars() {
-        if ('\u{FF61}'..='\u{FF9F}').contains(&c) {
-            if space && !out.is_empty() && kana_run.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            kana_run.push(c);
-            continue;
-        }
-        if !kana_run.is_empty() {
-            out.extend(kana_run.nfkc());
-            kana_run.clear();
-        }
-        let c = match c {
-            // Digits, Latin letters and ＠ only: （）、・ and the like are proper Japanese
-            // punctuation and stay full-width.
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '＠' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            '\u{3000}' | '\t' | '\r' | '\n' => ' ',
-            _ => c,
-        };
-        if c == ' ' {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push(c);
-    }
-    out.extend(kana_run.nfkc());
-    out
-}
+pub use crate::model::text::{is_dash, tidy};
 
-fn is_dash(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' | 'ｰ' | '－' | '─'
-    )
-}
 
 /// `(054)626-1139`, `０５４－６２６－１１３９`, `TEL 054 626 1139` → `054-626-1139`.
 pub fn phone(s: &str) -> Option<Phone> {
-    let t = tidy(s);
-    let t = t
-        .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '(' && c != '（')
-        .trim();
-    let mut out = String::new();
-    for c in t.chars() {
-        match c {
-            '0'..='9' => out.push(c),
-            '(' | '（' if out.is_empty() => {}
-            ')' | '）' | ' ' | '(' | '（' => out.push('-'),
-            c if is_dash(c) => out.push('-'),
-            _ => return None,
-        }
-    }
-    while out.contains("--") {
-        out = out.replace("--", "-");
-    }
-    Phone::parse(out.trim_matches('-'))
+    Phone::parse_loose(s)
 }
 
-/// `〒999－0101`, `9990101` → `999-0101`.
-pub fn postal(s: &str) -> Option<String> {
-    let t = tidy(s);
-    let digits: String = t
-        .trim_start_matches('〒')
-        .chars()
-        .filter(|c| !is_dash(*c) && *c != ' ')
-        .collect();
-    (digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
-}
+pub use crate::model::text::postal;
 
 const ERAS: [(&str, char, i16); 5] = [
     ("令和", 'R', 2018),
@@ -223,6 +149,10 @@ mod tests {
             );
         }
         assert!(phone("内線123").is_none());
+        assert_eq!(
+            phone("０４７９－００－０１００（内線２４５）").map(|p| p.as_str().to_string()),
+            Some("0479-00-0100（内線245）".to_string())
+        );
         assert_eq!(postal("〒９９９－０１０１").as_deref(), Some("999-0101"));
         assert_eq!(postal("9990101").as_deref(), Some("999-0101"));
         assert!(postal("999-01").is_none());

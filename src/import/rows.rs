@@ -306,6 +306,18 @@ impl Row<'_> {
             );
             return None;
         };
+        let phone = match self.get("extension") {
+            // The standard datasets keep the extension in a column of its own.
+            Some(e) if phone.extension().is_none() => phone.and_extension(&e).unwrap_or_else(|| {
+                self.note(
+                    diags,
+                    format!("「{name}」の{}「{e}」が読めません（取り込んでいません）", self.column("extension")),
+                    "内線番号は半角の数字で書いてください（例: 245）",
+                );
+                phone
+            }),
+            _ => phone,
+        };
         f.push(text("phone", phone.as_str().to_string()));
         if let Some(fax) = self.get("fax") {
             match normalize::phone(&fax) {
@@ -458,7 +470,8 @@ impl Row<'_> {
                 .and_then(normalize::time)
                 .zip(close.as_deref().and_then(normalize::time));
             match (normalize::days(&d), times) {
-                (Some(days), Some((open, close))) if open < close => {
+                // A close before the open is the next morning (夜間).
+                (Some(days), Some((open, close))) if open != close && open.as_str() < "24:00" => {
                     blocks.push(Hours { days, open, close })
                 }
                 _ => {
@@ -508,7 +521,8 @@ pub fn hours_text(hours: &[Hours]) -> String {
         .iter()
         .map(|h| {
             let days: String = h.days.iter().map(|d| d.label()).collect();
-            format!("{days} {}-{}", h.open, h.close)
+            let next = if h.overnight() { "翌" } else { "" };
+            format!("{days} {}-{next}{}", h.open, h.close)
         })
         .collect::<Vec<_>>()
         .join("、")
@@ -523,11 +537,9 @@ fn parse_hours_text(s: &str) -> Option<Vec<Hours>> {
                 .chars()
                 .map(|c| Day::ALL.into_iter().find(|d| d.label().starts_with(c)))
                 .collect::<Option<_>>()?;
-            Some(Hours {
-                days,
-                open: normalize::time(open)?,
-                close: normalize::time(close)?,
-            })
+            let open = normalize::time(open)?;
+            let close = normalize::time(close.trim_start_matches('翌'))?;
+            (open != close).then_some(Hours { days, open, close })
         })
         .collect()
 }
@@ -553,6 +565,13 @@ mod tests {
         let text = hours_text(&h);
         assert_eq!(text, "月火金 08:30-17:30、土 09:00-12:00");
         assert_eq!(parse_hours_text(&text), Some(h));
+        let night = vec![Hours {
+            days: vec![Day::Mon, Day::Sun, Day::Hol],
+            open: "17:00".into(),
+            close: "09:00".into(),
+        }];
+        assert_eq!(hours_text(&night), "月日祝 17:00-翌09:00");
+        assert_eq!(parse_hours_text(&hours_text(&night)), Some(night));
         assert_eq!(parse_hours_text("相談に応じます"), None);
     }
 }

@@ -96,9 +96,9 @@ struct RawMunicipality {
     #[serde(default)]
     department: String,
     #[serde(default)]
-    phone: String,
+    phone: Option<Spanned<String>>,
     #[serde(default)]
-    fax: String,
+    fax: Option<Spanned<String>>,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -530,6 +530,28 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             ),
         );
     }
+    let mut contact_number = |field: &str, value: &Option<Spanned<String>>| -> String {
+        let Some(v) = value.as_ref().filter(|v| !v.get_ref().trim().is_empty()) else {
+            return String::new();
+        };
+        match crate::model::Phone::parse(v.get_ref()) {
+            Some(p) => p.as_str().to_string(),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(&v.span()),
+                        format!("[municipality] {field}「{}」の形が正しくありません", v.get_ref()),
+                    )
+                    .with_len(v.get_ref().chars().count() + 2)
+                    .with_help("半角の数字とハイフンで、市外局番から書いてください。内線は「0479-00-0100（内線 245）」のように後ろに書けます"),
+                );
+                String::new()
+            }
+        }
+    };
+    let phone = contact_number("phone", &raw.municipality.phone);
+    let fax = contact_number("fax", &raw.municipality.fax);
     let guides = guides(src, &raw.guides, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -550,8 +572,8 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             name: raw.municipality.name,
             code: raw.municipality.code.into_inner(),
             department: raw.municipality.department,
-            phone: raw.municipality.phone,
-            fax: raw.municipality.fax,
+            phone,
+            fax,
             email: raw.municipality.email,
             address: raw.municipality.address,
         },

@@ -153,6 +153,7 @@ pub fn load(
     for a in data.assets {
         links.insert(a.clone(), a.clone());
     }
+    directory_targets(config, data, &mut links);
     if docs.first().is_none_or(|d| d.key != "_index.md") {
         docs.insert(0, home_placeholder(config));
         links.insert("_index.md".into(), String::new());
@@ -208,7 +209,7 @@ pub fn load(
                 Some(NOTE_TEMPLATE) => {
                     let n = note::render(body, &cx, data.contacts);
                     errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
-                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links, too_deep: None }
+                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links, too_deep: None, headings: Vec::new(), anchors: n.anchors }
                 }
                 Some(LECTURE_TEMPLATE) => {
                     let meta = d.meta.lecture.clone().unwrap_or_default();
@@ -221,7 +222,7 @@ pub fn load(
                     let html: String = p.slides.iter().map(|s| s.html.as_str()).collect();
                     let summary = markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
                     slides = p.slides;
-                    markdown::Rendered { html, summary, broken_links: p.broken_links, too_deep: None }
+                    markdown::Rendered { html, summary, broken_links: p.broken_links, too_deep: None, headings: Vec::new(), anchors: p.anchors }
                 }
                 _ => render_plain(d, body),
             };
@@ -247,6 +248,8 @@ pub fn load(
             (r, slides, errs)
         })
         .collect();
+
+    diags.extend(check_anchors(&docs, &rendered).into_iter().collect());
 
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
@@ -309,6 +312,92 @@ pub fn load(
         }
     }
     (sections, pages, diags)
+}
+
+/// The directory's pages that Markdown may link to with `@/`: `providers/ID`, the lists
+/// `providers/category/KEY` (and `area/`, `service/`), `providers` and `providers/find`.
+fn directory_targets(config: &Config, data: &Data, links: &mut HashMap<String, String>) {
+    let mut add = |key: String| {
+        let url = format!("{key}/");
+        links.insert(key, url);
+    };
+    add("providers".into());
+    add(crate::outputs::finder::FIND_PATH.trim_end_matches('/').into());
+    for p in data.providers {
+        add(format!("providers/{}", p.id));
+    }
+    for (kind, keys) in [
+        ("category", config.categories.keys().collect::<Vec<_>>()),
+        ("area", config.areas.keys().collect()),
+        ("service", config.services.keys().collect()),
+    ] {
+        for k in keys {
+            add(format!("providers/{kind}/{k}"));
+        }
+    }
+}
+
+/// Every link to a heading (`#見出し`, `@/page.md#見出し`) against the ids the pages got,
+/// reported where the link is written.
+fn check_anchors(
+    docs: &[Doc],
+    rendered: &[(markdown::Rendered, Vec<lecture::Slide>, Vec<Diagnostic>)],
+) -> Vec<Diagnostic> {
+    let ids: HashMap<&str, (Vec<&str>, &[String])> = docs
+        .iter()
+        .zip(rendered)
+        .map(|(d, (r, _, _))| (d.key.as_str(), (html_ids(&r.html), r.headings.as_slice())))
+        .collect();
+    let mut out = Vec::new();
+    for (d, (r, _, _)) in docs.iter().zip(rendered) {
+        for a in &r.anchors {
+            let target = a.page.as_deref().unwrap_or(&d.key);
+            // A page that failed to read is reported on its own.
+            let Some((have, headings)) = ids.get(target) else {
+                continue;
+            };
+            if have.contains(&a.id.as_str()) {
+                continue;
+            }
+            let place = match &a.page {
+                Some(p) => format!("リンク先のページ「{p}」"),
+                None => "このページ".to_string(),
+            };
+            let names: Vec<&str> = headings.iter().map(String::as_str).collect();
+            let hint = super::suggest::closest(&a.id, &names)
+                .map(|s| format!("「#{s}」の書き間違いではありませんか。"))
+                .unwrap_or_default();
+            let list = if names.is_empty() {
+                "見出しがありません".to_string()
+            } else {
+                format!(
+                    "{place}の見出し: {}",
+                    names.iter().take(12).map(|n| format!("#{n}")).collect::<Vec<_>>().join("、")
+                )
+            };
+            out.push(
+                Diagnostic::error(
+                    &d.rel,
+                    Some(pos_of_offset(&d.src, d.body_offset + a.offset)),
+                    format!("{place}に見出し「#{}」がありません", a.written),
+                )
+                .with_help(format!(
+                    "{hint}# の後には見出しの文字をそのまま書きます（{list}）"
+                )),
+            );
+        }
+    }
+    out
+}
+
+/// The values of `id="…"` in HTML made by this program (always double-quoted).
+fn html_ids(html: &str) -> Vec<&str> {
+    html.match_indices(" id=\"")
+        .filter_map(|(i, pat)| {
+            let rest = &html[i + pat.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
 }
 
 fn home_placeholder(config: &Config) -> Doc {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod content;
 pub mod guides;
 pub mod providers;
+pub mod suggest;
 pub mod theme;
 pub mod yaml;
 

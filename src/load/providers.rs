@@ -12,10 +12,11 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::read_text;
+use super::suggest::closest;
 use super::yaml::{self, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
-use crate::model::{Accepting, Coords, Day, Hours, Kana, Phone, Provider};
+use crate::model::{Accepting, Coords, Day, Hours, Kana, Phone, Provider, text};
 
 pub const PROVIDERS_DIR: &str = "content/providers";
 
@@ -146,6 +147,7 @@ pub fn load(
     }
     timer.mark("providers: join");
     check_unique_ids(&providers, &mut diags);
+    check_same_office(&providers, &mut diags);
     timer.mark("providers: unique");
     let providers = match cache.and_then(|c| c.sorted.lock().ok()) {
         Some(mut last) => {
@@ -222,6 +224,57 @@ fn check_unique_ids(providers: &[Arc<Provider>], diags: &mut Diagnostics) {
             );
         } else {
             seen.insert(&p.id, p);
+        }
+    }
+}
+
+/// Two records of one office: the same office code in the same category is an error (an
+/// import into a new file, or a copy); the same name and phone number in the same category
+/// is a warning. (One office giving two kinds of service is two records, one per category.)
+fn check_same_office(providers: &[Arc<Provider>], diags: &mut Diagnostics) {
+    let at = |p: &Provider| format!("{}:{}", p.source.display(), p.line);
+    let mut by_code: rustc_hash::FxHashMap<(&str, &str), &Provider> = Default::default();
+    let mut by_name: rustc_hash::FxHashMap<(&str, &str, &str), &Provider> = Default::default();
+    for p in providers {
+        if let Some(code) = &p.office_code {
+            if let Some(first) = by_code.get(&(code.as_str(), p.category.as_str())) {
+                diags.push(
+                    Diagnostic::error(
+                        &p.source,
+                        Some(Pos::new(p.line, 1)),
+                        format!(
+                            "「{}」（id: {}）は {}（id: {}）と同じ事業所番号「{code}」です",
+                            p.name,
+                            p.id,
+                            at(first),
+                            first.id
+                        ),
+                    )
+                    .with_help("同じ事業所が2回書かれています。どちらか一方の記録を消してください（取り込みで別のファイルに入ったときは、古い方を消します）"),
+                );
+                continue;
+            }
+            by_code.insert((code, &p.category), p);
+        }
+        let key = (p.name.as_str(), p.phone.number(), p.category.as_str());
+        match by_name.get(&key) {
+            Some(first) => diags.push(
+                Diagnostic::warning(
+                    &p.source,
+                    Some(Pos::new(p.line, 1)),
+                    format!(
+                        "「{}」（id: {}）は {}（id: {}）と名前も電話番号も同じです",
+                        p.name,
+                        p.id,
+                        at(first),
+                        first.id
+                    ),
+                )
+                .with_help("同じ事業所を2回書いていないか確かめてください（別の事業所なら、そのままでかまいません）"),
+            ),
+            None => {
+                by_name.insert(key, p);
+            }
         }
     }
 }
@@ -447,6 +500,13 @@ impl Record<'_> {
         }
     }
 
+    /// A field that holds a code or a number (phone, date, id…): full-width digits and
+    /// letters typed by hand mean the same as half-width ones.
+    fn code(&mut self, key: &str, required: bool) -> Option<String> {
+        self.text(key, required)
+            .map(|s| text::ascii_fold(&s).trim().to_string())
+    }
+
     fn provider(&mut self) -> Option<Provider> {
         let Some(pairs) = self.node.as_map() else {
             let node = self.node.clone();
@@ -476,7 +536,7 @@ impl Record<'_> {
         }
         let errors_before = self.diags.error_count();
 
-        let id = self.text("id", true).and_then(|id| self.check_id(id));
+        let id = self.code("id", true).and_then(|id| self.check_id(id));
         let name = self.text("name", true);
         let kana = self.kana();
         let category = self.vocab(
@@ -570,7 +630,8 @@ impl Record<'_> {
             return Some(Kana::unknown());
         }
         let s = self.text("kana", true)?;
-        match Kana::parse(&s) {
+        // Half-width katakana (ｸｽﾘﾉﾓﾘ) reads as the same reading; katakana becomes hiragana.
+        match Kana::parse(&text::tidy(&s)) {
             Ok(k) => Some(k),
             Err(c) => {
                 let node = self.field("kana")?.clone();
@@ -590,7 +651,7 @@ impl Record<'_> {
         known: impl Fn(&Config, &str) -> bool,
         table: &str,
     ) -> Option<String> {
-        let v = self.text(key, true)?;
+        let v = self.code(key, true)?;
         if known(self.config, &v) {
             return Some(v);
         }
@@ -611,20 +672,15 @@ impl Record<'_> {
     }
 
     fn postal_code(&mut self) -> Option<String> {
-        let s = self.text("postal_code", false)?;
-        let b = s.as_bytes();
-        let ok = b.len() == 8
-            && b[3] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 3 || c.is_ascii_digit());
-        if ok {
-            return Some(s);
+        let written = self.text("postal_code", false)?;
+        // 〒, full-width digits and a missing hyphen change nothing of the meaning.
+        if let Some(code) = text::postal(&written) {
+            return Some(code);
         }
         let node = self.field("postal_code")?.clone();
         self.error(
             &node,
-            format!("郵便番号「{s}」の形が正しくありません"),
+            format!("郵便番号「{written}」の形が正しくありません"),
             "半角で「123-4567」の形に書いてください（「〒」は不要です）",
         );
         None
@@ -632,27 +688,34 @@ impl Record<'_> {
 
     fn phone(&mut self, key: &str, required: bool) -> Option<Phone> {
         let s = self.text(key, required)?;
-        if let Some(p) = Phone::parse(&s) {
+        let what = if key == "fax" { "FAX番号" } else { "電話番号" };
+        // Full-width digits and hyphens mean the same; other guesses are said aloud.
+        if let Some(p) = Phone::parse(&text::ascii_fold(&s)) {
             return Some(p);
         }
         let node = self.field(key)?.clone();
+        if let Some(p) = Phone::parse_loose(&s) {
+            self.diags.push(
+                Diagnostic::warning(
+                    self.file,
+                    Some(node.pos),
+                    format!("{what}「{s}」を「{}」と読みました", p.as_str()),
+                )
+                .with_len(node.len)
+                .with_help("読み方が正しいか確かめて、半角の数字とハイフン（-）で書き直してください"),
+            );
+            return Some(p);
+        }
         self.error(
             &node,
-            format!(
-                "{}「{s}」の形が正しくありません",
-                if key == "fax" {
-                    "FAX番号"
-                } else {
-                    "電話番号"
-                }
-            ),
-            "半角の数字とハイフンで、市外局番から書いてください（例: 0990-12-3456）",
+            format!("{what}「{s}」の形が正しくありません"),
+            "半角の数字とハイフンで、市外局番から書いてください（例: 0990-12-3456）。内線は「0479-00-0100（内線 245）」のように後ろに書けます",
         );
         None
     }
 
     fn email(&mut self) -> Option<String> {
-        let s = self.text("email", false)?;
+        let s = self.code("email", false)?;
         let ok = match s.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -678,7 +741,7 @@ impl Record<'_> {
     }
 
     fn url(&mut self) -> Option<String> {
-        let s = self.text("url", false)?;
+        let s = self.code("url", false)?;
         match url::Url::parse(&s) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                 Some(u.to_string())
@@ -699,8 +762,8 @@ impl Record<'_> {
         let node = self.field(key)?.clone();
         match node
             .as_str()
-            .map(str::trim)
-            .and_then(|s| s.parse::<f64>().ok())
+            .map(text::ascii_fold)
+            .and_then(|s| s.trim().parse::<f64>().ok())
         {
             Some(v) if v.is_finite() => Some(v),
             _ => {
@@ -795,7 +858,7 @@ impl Record<'_> {
         match self.field("days").cloned() {
             Some(n) if n.as_seq().is_some() => {
                 for d in n.as_seq().unwrap_or_default() {
-                    match d.as_str().and_then(Day::parse) {
+                    match d.as_str().map(text::ascii_fold).as_deref().and_then(Day::parse) {
                         Some(day) => days.push(day),
                         None => self.error(
                             d,
@@ -821,26 +884,47 @@ impl Record<'_> {
         }
         let open = self.time("open");
         let close = self.time("close");
-        if let (Some(o), Some(c)) = (&open, &close)
-            && o >= c
-        {
-            let node = self.field("close")?.clone();
+        let (open, close) = (open?, close?);
+        if open.as_str() >= "24:00" {
+            let node = self.field("open")?.clone();
             self.error(
                 &node,
-                format!("終わりの時刻 {c} が始まりの時刻 {o} より前です"),
-                "24時間表記で書いてください（例: 午後6時は \"18:00\"）",
+                format!("始まりの時刻 {open} は 23:59 までです"),
+                "真夜中から始まるときは \"00:00\" と書いてください",
             );
             return None;
         }
-        Some(Hours {
-            days,
-            open: open?,
-            close: close?,
-        })
+        // A close after 24:00 (\"26:00\") is the next morning, as a close before the open is.
+        let close = match close.split_once(':').and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m))) {
+            Some((h, m)) if h > 24 || (h == 24 && m != "00") => {
+                let next = format!("{:02}:{m}", h - 24);
+                if next >= open {
+                    let node = self.field("close")?.clone();
+                    self.error(
+                        &node,
+                        format!("時間帯 {open}〜{close} が24時間より長くなっています"),
+                        "終わりの時刻を確かめてください。翌朝までなら翌朝の時刻（例: \"09:00\"）を書きます",
+                    );
+                    return None;
+                }
+                next
+            }
+            _ => close,
+        };
+        if open == close {
+            let node = self.field("close")?.clone();
+            self.error(
+                &node,
+                format!("始まりと終わりが同じ時刻（{open}）です"),
+                "24時間なら open: \"00:00\" と close: \"24:00\" を、夜間なら翌朝の終わりの時刻（例: close: \"09:00\"）を書いてください",
+            );
+            return None;
+        }
+        Some(Hours { days, open, close })
     }
 
     fn time(&mut self, key: &str) -> Option<String> {
-        let Some(s) = self.text(key, false) else {
+        let Some(s) = self.code(key, false) else {
             let node = self.node.clone();
             self.error(
                 &node,
@@ -849,10 +933,10 @@ impl Record<'_> {
             );
             return None;
         };
+        // Up to 47:59: a close written after midnight as \"26:00\" is read by `slot`.
         let parsed = s.split_once(':').and_then(|(h, m)| {
             let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
-            (h <= 24 && m < 60 && (h < 24 || m == 0) && s.len() >= 4)
-                .then(|| format!("{h:02}:{m:02}"))
+            (h < 48 && m < 60 && s.len() >= 4).then(|| format!("{h:02}:{m:02}"))
         });
         if parsed.is_none() {
             let node = self.field(key)?.clone();
@@ -879,7 +963,7 @@ impl Record<'_> {
         };
         let mut out: Vec<String> = Vec::new();
         for item in items {
-            match item.as_str() {
+            match item.as_str().map(text::ascii_fold).as_deref() {
                 Some(s) if self.config.services.contains_key(s) => {
                     if !out.iter().any(|o| o == s) {
                         out.push(s.to_string());
@@ -941,7 +1025,12 @@ impl Record<'_> {
             self.error(&node, "「accepting」に status がありません".into(), help);
             return (Accepting::Unknown, note);
         };
-        match status_node.as_str().and_then(Accepting::parse) {
+        match status_node
+            .as_str()
+            .map(text::ascii_fold)
+            .as_deref()
+            .and_then(Accepting::parse)
+        {
             Some(a) => (a, note),
             None => {
                 self.error(
@@ -958,7 +1047,7 @@ impl Record<'_> {
     }
 
     fn office_code(&mut self) -> Option<String> {
-        let s = self.text("office_code", false)?;
+        let s = self.code("office_code", false)?;
         // 介護保険事業所番号 may carry a capital letter (総合事業: "04A0700017").
         let digits = s.bytes().all(|b| b.is_ascii_digit());
         let care = s.len() == 10
@@ -977,7 +1066,7 @@ impl Record<'_> {
     }
 
     fn date(&mut self, key: &str, required: bool) -> Option<Date> {
-        let s = self.text(key, required)?;
+        let s = self.code(key, required)?;
         let parsed = (s.len() == 10).then(|| s.parse::<Date>().ok()).flatten();
         if parsed.is_none() {
             let node = self.field(key)?.clone();
@@ -989,33 +1078,6 @@ impl Record<'_> {
         }
         parsed
     }
-}
-
-/// The known name nearest to a misspelt one, when it is close enough to be a typo.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod guide;
 pub mod kana;
 pub mod phone;
+pub mod text;
 pub mod wareki;
 
 use std::path::PathBuf;
@@ -164,9 +165,39 @@ impl Day {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hours {
     pub days: Vec<Day>,
-    /// `HH:MM`, 24-hour.
+    /// `HH:MM`, 24-hour, from `00:00` to `23:59`.
     pub open: String,
+    /// `HH:MM`, 24-hour, up to `24:00`; earlier than `open` when the range runs overnight
+    /// and ends the next morning (夜間: `17:00` to `09:00`).
     pub close: String,
+}
+
+impl Hours {
+    /// Whether the range ends the next morning.
+    pub fn overnight(&self) -> bool {
+        self.close < self.open
+    }
+
+    /// `9:00`, as times are written for residents.
+    pub fn open_label(&self) -> String {
+        resident_time(&self.open)
+    }
+
+    /// `17:30`, or `翌9:00` when the range ends the next morning.
+    pub fn close_label(&self) -> String {
+        let t = resident_time(&self.close);
+        if self.overnight() { format!("翌{t}") } else { t }
+    }
+
+    /// `9:00〜17:30`, `17:00〜翌9:00`.
+    pub fn range_label(&self) -> String {
+        format!("{}〜{}", self.open_label(), self.close_label())
+    }
+}
+
+/// `09:00` → `9:00`.
+fn resident_time(t: &str) -> String {
+    t.strip_prefix('0').unwrap_or(t).to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]

@@ -69,6 +69,7 @@ impl Table {
             "緯度",
             "経度",
             "電話番号",
+            "内線番号",
             "FAX番号",
             "法人の名称",
             self.code_col,
@@ -128,7 +129,8 @@ impl Table {
             String::new(),
             p.coords.map(|x| x.lat.to_string()).unwrap_or_default(),
             p.coords.map(|x| x.lon.to_string()).unwrap_or_default(),
-            p.phone.as_str().to_string(),
+            p.phone.number().to_string(),
+            p.phone.extension().unwrap_or_default().to_string(),
             p.fax
                 .as_ref()
                 .map(|f| f.as_str().to_string())

@@ -397,8 +397,8 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
                     .map(|d| d.label())
                     .collect::<Vec<_>>()
                     .join("・"),
-                open: display_time(&h.open),
-                close: display_time(&h.close),
+                open: h.open_label(),
+                close: h.close_label(),
             })
             .collect(),
         hours_note: p.hours_note.as_deref(),
@@ -430,11 +430,6 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
         notes_html: p.notes.as_deref().map(markdown::render_inline),
         json_ld: json_ld(site, p),
     }
-}
-
-/// `09:00` → `9:00`, as times are written for residents.
-fn display_time(t: &str) -> String {
-    t.strip_prefix('0').unwrap_or(t).to_string()
 }
 
 /// schema.org data for search engines; `<` is escaped so no value can close the script.
