@@ -333,7 +333,10 @@ pub fn percent_decode(s: &str) -> String {
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
         if b[i] == b'%'
-            && let (Some(h), Some(l)) = (b.get(i + 1).and_then(|c| hex(*c)), b.get(i + 2).and_then(|c| hex(*c)))
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| hex(*c)),
+                b.get(i + 2).and_then(|c| hex(*c)),
+            )
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -400,7 +403,9 @@ fn resolve_link(
         let id = slug(&written);
         let url = format!("{}{path}#{id}", cx.base_path);
         // Ids of the directory's pages come from templates; the output's check sees them.
-        let anchor = key.ends_with(".md").then(|| (Some(key.to_string()), id, written));
+        let anchor = key
+            .ends_with(".md")
+            .then(|| (Some(key.to_string()), id, written));
         return Some((url, anchor));
     }
     if let Some(frag) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
@@ -454,9 +459,8 @@ fn parse_ruby(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find('}')?;
     let inner = &s[..close];
     let (base, reading) = inner.split_once(['|', RUBY_BAR])?;
-    let bad = |t: &str| {
-        t.trim().is_empty() || t.contains(['{', '|', '\n', ESCAPED_BRACE, RUBY_BAR])
-    };
+    let bad =
+        |t: &str| t.trim().is_empty() || t.contains(['{', '|', '\n', ESCAPED_BRACE, RUBY_BAR]);
     if bad(base) || bad(reading) {
         return None;
     }
@@ -645,9 +649,13 @@ mod tests {
 
     #[test]
     fn furigana_in_a_table_cell_keeps_the_row_whole() {
-        let r = md("|窓口|電話|\n|-|-|\n|{健康福祉課|けんこうふくしか}|0479-00-0100|\n|`{a|b}`|{x\\|y}|\n");
+        let r = md(
+            "|窓口|電話|\n|-|-|\n|{健康福祉課|けんこうふくしか}|0479-00-0100|\n|`{a|b}`|{x\\|y}|\n",
+        );
         assert!(
-            r.html.contains("<td><ruby>健康福祉課<rt>けんこうふくしか</rt></ruby></td><td>0479-00-0100</td>"),
+            r.html.contains(
+                "<td><ruby>健康福祉課<rt>けんこうふくしか</rt></ruby></td><td>0479-00-0100</td>"
+            ),
             "{}",
             r.html
         );
@@ -657,7 +665,9 @@ mod tests {
 
     #[test]
     fn heading_links_name_the_heading_in_any_script() {
-        let r = md("## このガイドの使い方\n\n[a](#このガイドの使い方) [b](@/guide/a.md#在宅医療とは？) [c](#%E4%BD%BF%E3%81%84%E6%96%B9)\n");
+        let r = md(
+            "## このガイドの使い方\n\n[a](#このガイドの使い方) [b](@/guide/a.md#在宅医療とは？) [c](#%E4%BD%BF%E3%81%84%E6%96%B9)\n",
+        );
         assert_eq!(r.headings, ["このガイドの使い方"]);
         let got: Vec<(Option<&str>, &str, &str)> = r
             .anchors
@@ -672,7 +682,11 @@ mod tests {
                 (None, "使い方", "使い方"),
             ]
         );
-        assert!(r.html.contains("href=\"/base/guide/a/#%E5%9C%A8"), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/base/guide/a/#%E5%9C%A8"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -684,8 +698,16 @@ mod tests {
             base_path: "/base/",
             allow_html: false,
         };
-        let r = render("[a](@/providers/abc) [b](@/providers/abc/) [c](@/providers/nope)", &cx);
-        assert_eq!(r.html.matches("href=\"/base/providers/abc/\"").count(), 2, "{}", r.html);
+        let r = render(
+            "[a](@/providers/abc) [b](@/providers/abc/) [c](@/providers/nope)",
+            &cx,
+        );
+        assert_eq!(
+            r.html.matches("href=\"/base/providers/abc/\"").count(),
+            2,
+            "{}",
+            r.html
+        );
         assert_eq!(r.broken_links, vec![(43, "@/providers/nope".to_string())]);
     }
 

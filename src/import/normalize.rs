@@ -7,7 +7,6 @@ use crate::model::{Day, Phone};
 
 pub use crate::model::text::{is_dash, tidy};
 
-
 /// `(054)626-1139`, `０５４－６２６－１１３９`, `TEL 054 626 1139` → `054-626-1139`.
 pub fn phone(s: &str) -> Option<Phone> {
     Phone::parse_loose(s)

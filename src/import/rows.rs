@@ -308,14 +308,19 @@ impl Row<'_> {
         };
         let phone = match self.get("extension") {
             // The standard datasets keep the extension in a column of its own.
-            Some(e) if phone.extension().is_none() => phone.and_extension(&e).unwrap_or_else(|| {
-                self.note(
-                    diags,
-                    format!("「{name}」の{}「{e}」が読めません（取り込んでいません）", self.column("extension")),
-                    "内線番号は半角の数字で書いてください（例: 245）",
-                );
-                phone
-            }),
+            Some(e) if phone.extension().is_none() => {
+                phone.and_extension(&e).unwrap_or_else(|| {
+                    self.note(
+                        diags,
+                        format!(
+                            "「{name}」の{}「{e}」が読めません（取り込んでいません）",
+                            self.column("extension")
+                        ),
+                        "内線番号は半角の数字で書いてください（例: 245）",
+                    );
+                    phone
+                })
+            }
             _ => phone,
         };
         f.push(text("phone", phone.as_str().to_string()));

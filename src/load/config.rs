@@ -410,13 +410,13 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .span()
             .map(|s| src[s.clone()].chars().count())
             .unwrap_or(1);
-        Diagnostic::error(
-            CONFIG_FILE,
-            pos,
-            format!("site.toml の設定に誤りがあります: {}", e.message().trim()),
-        )
-        .with_len(len)
-        .with_help("項目名のつづりと値の形を README の「site.toml」の説明と見比べてください")
+        let line = pos
+            .and_then(|p| src.lines().nth(p.line.saturating_sub(1)))
+            .unwrap_or_default();
+        let (message, help) = toml_message(e.message().trim(), line);
+        Diagnostic::error(CONFIG_FILE, pos, message)
+            .with_len(len)
+            .with_help(help)
     })?;
     let mut diags = Diagnostics::new();
     let at = |s: &std::ops::Range<usize>| Some(pos_of_offset(src, s.start));
@@ -450,16 +450,10 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         );
     }
     if !valid_municipality_code(raw.municipality.code.get_ref()) {
+        let (message, help) = municipality_code_message(raw.municipality.code.get_ref());
         diags.push(
-            Diagnostic::error(
-                CONFIG_FILE,
-                at(&raw.municipality.code.span()),
-                format!(
-                    "全国地方公共団体コード「{}」が正しくありません",
-                    raw.municipality.code.get_ref()
-                ),
-            )
-            .with_help("検査数字を含む6桁の数字で書いてください（例: 千代田区は \"131016\"）"),
+            Diagnostic::error(CONFIG_FILE, at(&raw.municipality.code.span()), message)
+                .with_help(help),
         );
     }
     let key_ok = |k: &str| {
@@ -715,16 +709,175 @@ fn check_base_url(s: &str) -> Result<(String, String), String> {
 
 /// The check digit rule of 全国地方公共団体コード (総務省).
 pub fn valid_municipality_code(code: &str) -> bool {
-    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
-    if code.len() != 6 || digits.len() != 6 {
-        return false;
+    code.len() == 6
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && check_digit(&code[..5]) == code[5..].parse().ok()
+}
+
+/// The sixth digit of a 全国地方公共団体コード, from its first five.
+fn check_digit(first_five: &str) -> Option<u32> {
+    let digits: Vec<u32> = first_five.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 5 || first_five.len() != 5 {
+        return None;
     }
-    let sum: u32 = digits[..5]
-        .iter()
-        .zip([6, 5, 4, 3, 2])
-        .map(|(d, w)| d * w)
-        .sum();
-    (11 - sum % 11) % 10 == digits[5]
+    let sum: u32 = digits.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    Some((11 - sum % 11) % 10)
+}
+
+/// What is wrong with a municipality code and how to find the right one.
+fn municipality_code_message(code: &str) -> (String, String) {
+    const WHERE: &str = "総務省の「全国地方公共団体コード」の一覧で、市区町村の6桁のコード（最後の1桁は検査数字）を確かめてください";
+    let five = |c: &str| check_digit(c).map(|d| format!("{c}{d}"));
+    if let Some(right) = code.get(..5).filter(|_| code.len() == 6).and_then(five) {
+        return (
+            format!("全国地方公共団体コード「{code}」の最後の1桁（検査数字）が合いません"),
+            format!(
+                "前の5桁「{}」が正しければ、コードは「{right}」です。{WHERE}",
+                &code[..5]
+            ),
+        );
+    }
+    if let Some(right) = five(code) {
+        return (
+            format!("全国地方公共団体コード「{code}」は5桁です（6桁目の検査数字がありません）"),
+            format!("検査数字を加えた「{right}」と書いてください。{WHERE}"),
+        );
+    }
+    (
+        format!("全国地方公共団体コード「{code}」は6桁の数字ではありません"),
+        format!(
+            "半角の6桁の数字を \"\" で囲んで書いてください（例: 千代田区は \"131016\"）。{WHERE}"
+        ),
+    )
+}
+
+/// The top-level keys, the keys of a category and so on: what `unknown field` lists.
+fn listed(rest: &str) -> Vec<&str> {
+    rest.split('`').skip(2).step_by(2).collect()
+}
+
+/// toml's English turned into the words staff need: the message and the help.
+fn toml_message(e: &str, line: &str) -> (String, String) {
+    const README: &str = "README の「site.toml」の説明と見比べてください";
+    let quoted = |rest: &str| rest.split('`').next().unwrap_or_default().to_string();
+    if let Some(rest) = e.strip_prefix("unknown field `") {
+        let name = quoted(rest);
+        let known = listed(rest);
+        let hint = crate::load::suggest::closest(&name, &known)
+            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+            .unwrap_or_default();
+        return (
+            format!("site.toml に知らない項目「{name}」があります"),
+            format!("{hint}ここに書ける項目: {}", known.join(", ")),
+        );
+    }
+    if let Some(rest) = e.strip_prefix("missing field `") {
+        let name = quoted(rest);
+        return (
+            format!("site.toml に必須の項目「{name}」がありません"),
+            format!("「{name} = …」の行を加えてください。{README}"),
+        );
+    }
+    if let Some(rest) = e.strip_prefix("unknown variant `") {
+        let value = quoted(rest);
+        let known = listed(rest);
+        let hint = crate::load::suggest::closest(&value, &known)
+            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+            .unwrap_or_default();
+        return (
+            format!("site.toml の値「{value}」は使えません"),
+            format!("{hint}次のどれかを書いてください: {}", known.join(", ")),
+        );
+    }
+    if let Some(rest) = e.strip_prefix("invalid type: ") {
+        let (found, wanted) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let kind = |t: &str| {
+            if t.starts_with("string") || t.starts_with("a string") {
+                "文字列"
+            } else if t.starts_with("integer") || t.starts_with('u') || t.starts_with('i') {
+                "数"
+            } else if t.starts_with("bool") || t.starts_with("a bool") {
+                "true か false"
+            } else if t.starts_with("sequence") || t.starts_with("a sequence") {
+                "リスト"
+            } else if t.contains("map") || t.contains("table") || t.starts_with("struct") {
+                "表（[…] の見出しの下の項目）"
+            } else {
+                "別の形の値"
+            }
+        };
+        let help = match kind(wanted) {
+            "数" => "数は引用符で囲まずに書きます（例: stale_after_days = 365）".to_string(),
+            "文字列" => {
+                "文字列は \"…\" で囲んで書きます（例: title = \"在宅医療・介護ガイド\"）"
+                    .to_string()
+            }
+            "true か false" => {
+                "true か false を、引用符で囲まずに書きます（例: minify = true）".to_string()
+            }
+            "リスト" => {
+                "リストは [\"…\", \"…\"] の形で書きます（例: towns = [\"本町\", \"栄町\"]）"
+                    .to_string()
+            }
+            _ => README.to_string(),
+        };
+        return (
+            format!(
+                "site.toml の値の形が正しくありません（{}を書くところに{}が書かれています）",
+                kind(wanted),
+                kind(found)
+            ),
+            help,
+        );
+    }
+    if e.starts_with("key with no value") {
+        if line.contains('＝') {
+            return (
+                "site.toml で全角の「＝」が使われています".into(),
+                "項目名と値の間は半角の「=」にしてください（例: title = \"…\"）".into(),
+            );
+        }
+        return (
+            "site.toml の項目名の後に「=」がありません".into(),
+            "「項目名 = 値」の形で書いてください（例: title = \"在宅医療・介護ガイド\"）".into(),
+        );
+    }
+    if e.starts_with("string values must be quoted") {
+        if line.contains(['“', '”']) {
+            return (
+                "site.toml で全角の引用符「“ ”」が使われています".into(),
+                "文字列は半角の \"…\" で囲んでください".into(),
+            );
+        }
+        return (
+            "site.toml の文字列が \"…\" で囲まれていません".into(),
+            "文字列の値は半角の \" で囲んで書いてください（例: title = \"在宅医療・介護ガイド\"）"
+                .into(),
+        );
+    }
+    if e.starts_with("invalid basic string") || e.starts_with("invalid string") {
+        if line.contains(['“', '”']) {
+            return (
+                "site.toml で全角の引用符「“ ”」が使われています".into(),
+                "文字列は半角の \"…\" で囲んでください".into(),
+            );
+        }
+        return (
+            "site.toml の文字列の引用符「\"」が閉じていません".into(),
+            "値の終わりにも半角の \" を書いてください（1行に収めます）".into(),
+        );
+    }
+    if e.starts_with("duplicate key") {
+        return (
+            "site.toml に同じ項目が2回書かれています".into(),
+            "どちらか一方を消してください（[…] の見出しが重なっていないかも確かめてください）"
+                .into(),
+        );
+    }
+    (
+        "site.toml の書き方に誤りがあります".into(),
+        format!("{README}（詳しい内容（英語）: {e}）"),
+    )
 }
 
 #[cfg(test)]
@@ -737,6 +890,16 @@ mod tests {
         assert!(valid_municipality_code("011002")); // 札幌市
         assert!(!valid_municipality_code("131017"));
         assert!(!valid_municipality_code("13101"));
+        assert!(!valid_municipality_code("１３１０１６"));
+        assert_eq!(
+            municipality_code_message("131017").1,
+            "前の5桁「13101」が正しければ、コードは「131016」です。総務省の「全国地方公共団体コード」の一覧で、市区町村の6桁のコード（最後の1桁は検査数字）を確かめてください"
+        );
+        assert!(
+            municipality_code_message("13101")
+                .1
+                .starts_with("検査数字を加えた「131016」")
+        );
     }
 
     #[test]

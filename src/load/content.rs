@@ -322,7 +322,9 @@ fn directory_targets(config: &Config, data: &Data, links: &mut HashMap<String, S
         links.insert(key, url);
     };
     add("providers".into());
-    add(crate::outputs::finder::FIND_PATH.trim_end_matches('/').into());
+    add(crate::outputs::finder::FIND_PATH
+        .trim_end_matches('/')
+        .into());
     for p in data.providers {
         add(format!("providers/{}", p.id));
     }
@@ -372,7 +374,12 @@ fn check_anchors(
             } else {
                 format!(
                     "{place}の見出し: {}",
-                    names.iter().take(12).map(|n| format!("#{n}")).collect::<Vec<_>>().join("、")
+                    names
+                        .iter()
+                        .take(12)
+                        .map(|n| format!("#{n}"))
+                        .collect::<Vec<_>>()
+                        .join("、")
                 )
             };
             out.push(
@@ -495,10 +502,13 @@ pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
         )
     })?;
     let yaml_line = pos_of_offset(&src, yaml_offset).line;
+    check_front_matter_syntax(rel, yaml, yaml_line)?;
     let raw: RawFront = serde_yaml::from_str(yaml).map_err(|e| {
-        let pos = e.location().map(|l| Pos::new(l.line() + yaml_line - 1, l.column()));
-        Diagnostic::error(rel, pos.or(Some(Pos::new(1, 1))), front_matter_message(&e.to_string()))
-            .with_help("front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も）")
+        let pos = e
+            .location()
+            .map(|l| Pos::new(l.line() + yaml_line - 1, l.column()));
+        let (message, help) = front_matter_message(&e.to_string());
+        Diagnostic::error(rel, pos.or(Some(Pos::new(1, 1))), message).with_help(help)
     })?;
     let line_of = |field: &str| {
         yaml.lines()
@@ -583,18 +593,111 @@ pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
     })
 }
 
-/// Turns serde's English into the words staff need.
-fn front_matter_message(e: &str) -> String {
+/// What front matter may hold, for messages.
+const FRONT_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "weight",
+    "draft",
+    "template",
+    "extra",
+    "sort_by",
+    "lecture",
+];
+
+const FRONT_HELP: &str = "front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も、講座では lecture も）";
+
+/// Syntax first, with the messages provider files get (a missing or full-width colon is
+/// named on its own line), and front matter that is not `項目名: 値` at all.
+fn check_front_matter_syntax(rel: &Path, yaml: &str, first_line: usize) -> Result<(), Diagnostic> {
+    let at = |e: super::yaml::YamlError| {
+        Diagnostic::error(
+            rel,
+            Some(Pos::new(e.pos.line + first_line - 1, e.pos.col)),
+            e.message,
+        )
+        .with_help(e.help)
+    };
+    match super::yaml::parse(yaml) {
+        Err(e) => Err(at(e)),
+        Ok(Some(node)) if node.as_map().is_none() => {
+            let lines = yaml.lines().count().max(1);
+            Err((1..=lines)
+                .find_map(|n| super::yaml::likely_mistake(yaml, n))
+                .map(at)
+                .unwrap_or_else(|| {
+                    Diagnostic::error(
+                        rel,
+                        Some(Pos::new(first_line, 1)),
+                        "front matter は「項目名: 値」の形で書いてください",
+                    )
+                    .with_help("例: 「title: ページの題名」。「---」の行ではさんで、ファイルの先頭に書きます")
+                }))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Turns serde's English into the words staff need: the message and the help.
+fn front_matter_message(e: &str) -> (String, String) {
     let e = e.split(" at line ").next().unwrap_or(e);
     if let Some(rest) = e.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return format!("front matter に知らない項目「{name}」があります");
+        let hint = super::suggest::closest(name, FRONT_FIELDS)
+            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+            .unwrap_or_default();
+        return (
+            format!("front matter に知らない項目「{name}」があります"),
+            format!("{hint}{FRONT_HELP}"),
+        );
     }
     if let Some(rest) = e.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return format!("front matter に必須の項目「{name}」がありません");
+        return (
+            format!("front matter に必須の項目「{name}」がありません"),
+            format!("「{name}: 値」の行を加えてください（例: title: ページの題名）"),
+        );
     }
-    format!("front matter の書き方に誤りがあります（{e}）")
+    // `title: invalid type: sequence, expected a string`
+    if let Some((field, rest)) = e.split_once(": invalid ") {
+        let (wanted, help) = if rest.contains("expected a string") {
+            (
+                "文字列",
+                "値が「[」「{」「-」などで始まるときは \"…\" で囲んでください".to_string(),
+            )
+        } else if rest.contains("i64") || rest.contains("integer") {
+            (
+                "整数",
+                format!("半角の数字で書いてください（例: {field}: 10）"),
+            )
+        } else if rest.contains("bool") {
+            (
+                "true か false",
+                format!("{field}: true か {field}: false と書いてください"),
+            )
+        } else {
+            (
+                "決まった形の値",
+                "README の「ページ（Markdown）」にある書き方と見比べてください".to_string(),
+            )
+        };
+        return (
+            format!("front matter の「{field}」の値の形が正しくありません（{wanted}を書きます）"),
+            help,
+        );
+    }
+    if let Some((field, rest)) = e.split_once(": unknown variant `") {
+        let value = rest.split('`').next().unwrap_or_default();
+        return (
+            format!("front matter の「{field}」に「{value}」は書けません"),
+            "README の「ページ（Markdown）」にある値を書いてください".to_string(),
+        );
+    }
+    (
+        "front matter の値を読めません".to_string(),
+        format!("{FRONT_HELP}。値の書き方を README の「ページ（Markdown）」と見比べてください"),
+    )
 }
 
 /// Splits `---\nyaml\n---\nbody`; returns the YAML, its byte offset and the body's.

@@ -688,7 +688,11 @@ impl Record<'_> {
 
     fn phone(&mut self, key: &str, required: bool) -> Option<Phone> {
         let s = self.text(key, required)?;
-        let what = if key == "fax" { "FAX番号" } else { "電話番号" };
+        let what = if key == "fax" {
+            "FAX番号"
+        } else {
+            "電話番号"
+        };
         // Full-width digits and hyphens mean the same; other guesses are said aloud.
         if let Some(p) = Phone::parse(&text::ascii_fold(&s)) {
             return Some(p);
@@ -702,7 +706,9 @@ impl Record<'_> {
                     format!("{what}「{s}」を「{}」と読みました", p.as_str()),
                 )
                 .with_len(node.len)
-                .with_help("読み方が正しいか確かめて、半角の数字とハイフン（-）で書き直してください"),
+                .with_help(
+                    "読み方が正しいか確かめて、半角の数字とハイフン（-）で書き直してください",
+                ),
             );
             return Some(p);
         }
@@ -858,7 +864,12 @@ impl Record<'_> {
         match self.field("days").cloned() {
             Some(n) if n.as_seq().is_some() => {
                 for d in n.as_seq().unwrap_or_default() {
-                    match d.as_str().map(text::ascii_fold).as_deref().and_then(Day::parse) {
+                    match d
+                        .as_str()
+                        .map(text::ascii_fold)
+                        .as_deref()
+                        .and_then(Day::parse)
+                    {
                         Some(day) => days.push(day),
                         None => self.error(
                             d,
@@ -895,7 +906,10 @@ impl Record<'_> {
             return None;
         }
         // A close after 24:00 (\"26:00\") is the next morning, as a close before the open is.
-        let close = match close.split_once(':').and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m))) {
+        let close = match close
+            .split_once(':')
+            .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m)))
+        {
             Some((h, m)) if h > 24 || (h == 24 && m != "00") => {
                 let next = format!("{:02}:{m}", h - 24);
                 if next >= open {

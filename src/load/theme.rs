@@ -48,6 +48,7 @@ theme_files!(
     "static/js/textsize.js",
     "static/js/note.js",
     "static/js/fold.js",
+    "static/js/providers.js",
     "static/js/finder.js",
     "static/js/map.js",
     "static/css/map.css",

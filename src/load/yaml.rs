@@ -106,6 +106,133 @@ fn error_pos(src: &str, e: &saphyr_parser::ScanError) -> Pos {
         .unwrap_or(at)
 }
 
+/// The parser's own words for a syntax error, in the words staff need.
+fn syntax_error(pos: Pos, info: &str) -> YamlError {
+    let (message, help) = if info.contains("tab") {
+        (
+            "字下げにタブが使われています",
+            "行頭の空白は半角スペースで書いてください",
+        )
+    } else if info.contains("quoted scalar") || info.contains("end of stream") {
+        (
+            "引用符（\" または '）が閉じていません",
+            "値の終わりにも同じ引用符を書いてください",
+        )
+    } else if info.contains("flow sequence") || info.contains("',' or ']'") {
+        (
+            "「[」で始めたリストが「]」で閉じていません",
+            "例: services: [houmon-shinryo, mitori]",
+        )
+    } else if info.contains("flow mapping") || info.contains("',' or '}'") {
+        (
+            "「{」で始めた値が「}」で閉じていません",
+            "例: { days: [mon], open: \"09:00\", close: \"12:00\" }",
+        )
+    } else if info.contains("mapping values") {
+        (
+            "値の中に「: 」があります",
+            "「: 」を含む値は \"…\" で囲んでください",
+        )
+    } else if info.contains("cannot start any token") {
+        (
+            "値の始めに使えない文字（@ や ` など）があります",
+            "値を \"…\" で囲んでください",
+        )
+    } else {
+        ("YAML の書き方に誤りがあります", "")
+    };
+    let general = "字下げ（行頭の空白）、「:」の後の空白、引用符の閉じ忘れを確かめてください。字下げにタブは使えません";
+    YamlError {
+        pos,
+        message: message.into(),
+        help: if help.is_empty() {
+            format!("{general}（詳しい内容（英語）: {info}）")
+        } else {
+            help.into()
+        },
+    }
+}
+
+/// The mistake staff most likely made when the parser fails at `line`: a full-width space
+/// used for indenting, a full-width colon 「：」, no space after「:」, or no colon at all.
+/// The parser notices these only on the line after, so the line before is looked at too,
+/// and the message points where the mistake is.
+pub fn likely_mistake(src: &str, line: usize) -> Option<YamlError> {
+    let lines: Vec<&str> = src.lines().collect();
+    let at = |n: usize| lines.get(n.checked_sub(1)?).copied();
+    let content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    // The line of the error, then the content line before it.
+    let mut candidates = Vec::new();
+    if let Some(l) = at(line) {
+        candidates.push((line, l));
+    }
+    if let Some(prev) = (1..line).rev().find(|n| at(*n).is_some_and(content)) {
+        candidates.push((prev, at(prev)?));
+    }
+    for &(n, l) in &candidates {
+        let indent = l.len() - l.trim_start_matches(' ').len();
+        if l[indent..].starts_with('\u{3000}') {
+            return Some(YamlError {
+                pos: Pos::new(n, l[..indent].chars().count() + 1),
+                message: "字下げに全角スペース「　」が使われています".into(),
+                help:
+                    "行頭の空白は半角スペースで書いてください（全角スペースは字下げになりません）"
+                        .into(),
+            });
+        }
+    }
+    for &(n, l) in candidates.iter().rev() {
+        if let Some(e) = colon_mistake(n, l) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// A `key value` line without its colon, with 「：」 instead, or with no space after「:」.
+fn colon_mistake(n: usize, line: &str) -> Option<YamlError> {
+    let body = line.trim_start();
+    let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+    let offset = line.len() - body.len();
+    let key_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(body.len());
+    if key_len == 0 {
+        return None;
+    }
+    let key = &body[..key_len];
+    let rest = &body[key_len..];
+    let col = |bytes: usize| line[..offset + bytes].chars().count() + 1;
+    if rest.starts_with('：') {
+        return Some(YamlError {
+            pos: Pos::new(n, col(key_len)),
+            message: format!("「{key}」の後のコロンが全角の「：」です"),
+            help: format!("半角のコロンと空白で「{key}: 値」と書いてください"),
+        });
+    }
+    if let Some(after) = rest.strip_prefix(':') {
+        if !after.is_empty() && !after.starts_with([' ', '\t']) {
+            return Some(YamlError {
+                pos: Pos::new(n, col(key_len + 1)),
+                message: format!("「{key}:」の後に空白がありません"),
+                help: format!("コロンの後に半角の空白を1つ入れて「{key}: 値」と書いてください"),
+            });
+        }
+        return None;
+    }
+    if rest.starts_with([' ', '\u{3000}']) && !rest.trim().is_empty() && !body.contains(':') {
+        return Some(YamlError {
+            pos: Pos::new(n, col(key_len)),
+            message: format!("「{key}」の後にコロン「:」がありません"),
+            help: format!("項目名の後に半角のコロンと空白を入れて「{key}: 値」と書いてください"),
+        });
+    }
+    None
+}
+
 fn pos_of(span: &Span) -> Pos {
     Pos::new(span.start.line(), span.start.col() + 1)
 }
@@ -137,12 +264,16 @@ pub fn parse_within(src: &str, budget: &mut usize) -> Result<Option<Node>, YamlE
     let mut documents = 0;
 
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| YamlError {
-            pos: error_pos(src, &e),
-            message: format!("YAML の書き方に誤りがあります（{}）", e.info()),
-            help: "字下げ（行頭の空白）、「:」の後の空白、引用符の閉じ忘れを確かめてください。\
-                   字下げにタブは使えません"
-                .into(),
+        let (event, span) = next.map_err(|e| {
+            let pos = error_pos(src, &e);
+            let info = e.info();
+            let structural = ["simple key", "mapping values", "expected key", "block"]
+                .iter()
+                .any(|w| info.contains(w));
+            structural
+                .then(|| likely_mistake(src, pos.line))
+                .flatten()
+                .unwrap_or_else(|| syntax_error(pos, info))
         })?;
         let completed: Option<(Node, usize)> = match event {
             Event::DocumentStart(_) => {
@@ -308,6 +439,46 @@ mod tests {
     fn deep_nesting_is_refused() {
         let src = "[".repeat(200) + &"]".repeat(200);
         assert!(parse(&src).unwrap_err().message.contains("深すぎ"));
+    }
+
+    #[test]
+    fn the_usual_mistakes_are_named_where_they_are() {
+        let record = "- id: a\n  name: さくら\n  kana: さくら\n";
+        let cases = [
+            (
+                "  name: さくら",
+                "  name さくら",
+                (2, 7),
+                "「name」の後にコロン「:」がありません",
+            ),
+            (
+                "  name: さくら",
+                "  name：さくら",
+                (2, 7),
+                "「name」の後のコロンが全角の「：」です",
+            ),
+            (
+                "  name: さくら",
+                "  name:さくら",
+                (2, 8),
+                "「name:」の後に空白がありません",
+            ),
+            (
+                "  kana: さくら",
+                "　kana: さくら",
+                (3, 1),
+                "字下げに全角スペース「　」が使われています",
+            ),
+        ];
+        for (from, to, (line, col), message) in cases {
+            let src = record.replace(from, to);
+            let err = parse(&src).unwrap_err();
+            assert_eq!(
+                (err.pos, err.message.as_str()),
+                (Pos::new(line, col), message),
+                "{src}"
+            );
+        }
     }
 
     #[test]

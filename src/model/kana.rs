@@ -147,9 +147,26 @@ pub const ROWS: [&str; 11] = [
     "その他",
 ];
 
+/// Kanji written in older or variant forms in names (髙橋, 山﨑, 渡邊) and the form
+/// residents type. `static/js/fold.js` holds the same table (a test compares them).
+pub const VARIANTS: &str = "髙高﨑崎嵜崎邊辺邉辺澤沢濱浜濵浜齋斎齊斉嶋島嶌島國国廣広惠恵櫻桜眞真冨富槇槙德徳瀨瀬淵渕藏蔵壽寿實実榮栄會会圓円兒児來来與与萬万彌弥禮礼豐豊鐵鉄鷗鴎舘館峯峰黑黒栁柳澁渋靜静條条檜桧藪薮桒桑昻昂";
+
+fn variant(c: char) -> Option<char> {
+    let mut pairs = VARIANTS.chars();
+    while let (Some(from), Some(to)) = (pairs.next(), pairs.next()) {
+        if from == c {
+            return Some(to);
+        }
+    }
+    None
+}
+
 /// Text folded for matching, as `static/js/fold.js` folds it in the browser: NFKC
 /// (full-width digits and letters, half-width katakana), lower case, no spaces, NFKC
-/// again, katakana to hiragana. 「ｹｱﾏﾈ」「ケアマネ」「けあまね」 all fold the same.
+/// again, katakana to hiragana, the small ヶ and ヵ of place names as け and か, variant
+/// kanji to their common form ([`VARIANTS`]) and variation selectors dropped.
+/// 「ｹｱﾏﾈ」「ケアマネ」「けあまね」 fold the same, and so do 髙橋 and 高橋, 霞ヶ丘 and 霞ケ丘,
+/// 辻󠄀 (with a selector) and 辻.
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     // Normalised again after spaces go: NFKC turns「¸」into a space and a combining mark,
@@ -158,11 +175,19 @@ pub fn fold(s: &str) -> String {
         .flat_map(char::to_lowercase)
         .filter(|c| !c.is_whitespace())
         .nfkc()
+        .filter(|c| !is_variation_selector(*c))
         .map(|c| match c {
-            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => to_hiragana(c),
-            _ => c,
+            'ヵ' | 'ゕ' => 'か',
+            'ヶ' | 'ゖ' => 'け',
+            'ァ'..='ヴ' | 'ヽ' | 'ヾ' => to_hiragana(c),
+            _ => variant(c).unwrap_or(c),
         })
         .collect()
+}
+
+/// U+FE00–FE0F and U+E0100–E01EF: they choose a glyph (辻󠄀 with one dot), not a letter.
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 fn row_of(c: char) -> &'static str {
@@ -238,6 +263,22 @@ mod tests {
         assert_eq!(fold("訪問看護ステーション"), "訪問看護すてーしょん");
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
         assert_eq!(Kana::unknown().row(), "その他");
+    }
+
+    #[test]
+    fn fold_reads_variant_kanji_and_place_name_kana_alike() {
+        assert_eq!(fold("髙橋内科"), fold("高橋内科"));
+        assert_eq!(fold("山﨑歯科"), fold("山崎歯科"));
+        assert_eq!(fold("霞ヶ丘"), fold("霞ケ丘"));
+        assert_eq!(fold("辻\u{E0100}クリニック"), fold("辻クリニック"));
+        assert_eq!(fold("渡邊"), fold("渡辺"));
+        assert_ne!(fold("埼玉"), fold("崎玉"));
+    }
+
+    #[test]
+    fn the_browser_folds_with_the_same_variant_table() {
+        let js = include_str!("../../themes/default/static/js/fold.js");
+        assert!(js.contains(&format!("var VARIANTS = \"{VARIANTS}\";")));
     }
 
     #[test]

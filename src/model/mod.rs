@@ -186,7 +186,11 @@ impl Hours {
     /// `17:30`, or `翌9:00` when the range ends the next morning.
     pub fn close_label(&self) -> String {
         let t = resident_time(&self.close);
-        if self.overnight() { format!("翌{t}") } else { t }
+        if self.overnight() {
+            format!("翌{t}")
+        } else {
+            t
+        }
     }
 
     /// `9:00〜17:30`, `17:00〜翌9:00`.

@@ -172,6 +172,29 @@ struct FinderView<'a> {
     map_path: Option<String>,
     providers_path: String,
     title: &'a str,
+    /// Words from the site's own data for the search box's hint: a reading and a town.
+    examples: Vec<String>,
+}
+
+/// A few words a resident could type that find something here: the first town of two
+/// areas (from `[areas] towns`), or else the start of a reading.
+fn examples(site: &Site) -> Vec<String> {
+    let towns: Vec<String> = site
+        .config
+        .areas
+        .values()
+        .filter_map(|a| a.towns.first().cloned())
+        .take(2)
+        .collect();
+    if !towns.is_empty() {
+        return towns;
+    }
+    site.providers
+        .iter()
+        .find(|p| p.kana.as_str().chars().count() >= 3)
+        .map(|p| p.kana.as_str().chars().take(3).collect())
+        .into_iter()
+        .collect()
 }
 
 impl Renderer for Finder {
@@ -220,6 +243,7 @@ impl Renderer for Finder {
                     map_path: has_map.then(|| format!("{bp}{MAP_PATH}")),
                     providers_path: format!("{bp}providers/"),
                     title,
+                    examples: examples(site),
                 },
             );
             let html = cx

@@ -1,17 +1,17 @@
 // The provider finder (/providers/find/): filters providers/finder.json in the browser
 // by category, area, services, accepting status and free text, keeps the filters in the
 // URL (so a link can be shared), and — when the site draws maps — shows the same
-// results on the map. Text is folded with window.tsunaguFold (js/fold.js), exactly as
-// the Rust side folds it. Without JavaScript the page's list links are the fallback.
+// results on the map. Records are read and words matched by window.tsunaguProviders
+// (js/providers.js), as the site search does. Without JavaScript the page's list links
+// are the fallback.
 (function () {
   "use strict";
   var root = document.getElementById("finder");
-  var fold = window.tsunaguFold;
-  if (!root || !window.fetch || !fold || !window.URLSearchParams) return;
+  var providers = window.tsunaguProviders;
+  if (!root || !window.fetch || !providers || !window.URLSearchParams) return;
 
   var PAGE = 100; // results shown at a time
   var MAP_LIMIT = 1000; // markers drawn at a time
-  var SEP = "\u0001"; // keeps a query from matching across name, reading and address
 
   var form = document.getElementById("finder-form");
   var status = document.getElementById("finder-status");
@@ -27,35 +27,17 @@
   root.hidden = false;
   status.textContent = "事業所の一覧を読み込んでいます…";
 
-  fetch(root.getAttribute("data-index"))
-    .then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
-    })
+  providers
+    .load(root.getAttribute("data-index"))
     .then(start)
     .catch(function () {
       status.textContent =
         "事業所の一覧を読み込めませんでした。下の「一覧からさがす」をお使いください。";
     });
 
-  function start(d) {
-    data = d;
-    records = d.p.map(function (r) {
-      return {
-        id: r[0],
-        name: r[1],
-        kana: r[2],
-        category: r[3],
-        area: r[4],
-        services: r[5],
-        accepting: r[6],
-        address: r[7],
-        phone: r[8],
-        lat: r[9],
-        lon: r[10],
-        text: fold(r[1]) + SEP + fold(r[2]) + SEP + fold(r[7])
-      };
-    });
+  function start(loaded) {
+    data = loaded.data;
+    records = loaded.records;
     readUrl();
     setupMap();
     form.addEventListener("input", update);
@@ -131,7 +113,7 @@
     var services = s.services.map(function (k) {
       return indexOf(data.s, k);
     });
-    var terms = s.q.split(/\s+/).map(fold).filter(Boolean);
+    var terms = providers.terms(s.q);
     var limited = indexOf(data.r, "limited");
     var accepting = indexOf(data.r, "accepting");
     return records.filter(function (p) {
@@ -141,10 +123,7 @@
         if (p.services.indexOf(services[i]) < 0) return false;
       }
       if (s.accepting && p.accepting !== accepting && p.accepting !== limited) return false;
-      for (var j = 0; j < terms.length; j++) {
-        if (p.text.indexOf(terms[j]) < 0) return false;
-      }
-      return true;
+      return providers.matches(p, terms);
     });
   }
 

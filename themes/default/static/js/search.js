@@ -4,8 +4,10 @@
 // first letter) and search/text-N.json (the pages' text). A query is folded as the index
 // was (window.tsunaguFold from fold.js), its pairs are looked up and intersected, and
 // each candidate page's text is checked for the whole phrase, which also gives the
-// snippet. Only the files a query needs are fetched. Without this script the page
-// explains itself and links to the main sections.
+// snippet. Only the files a query needs are fetched. Providers are found in the finder's
+// index (providers/finder.json, read by js/providers.js) as the finder finds them, and
+// listed above the pages with a link to see them all in the finder. Without this script
+// the page explains itself and links to the main sections.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -18,6 +20,7 @@
   // chunk by chunk folds as the whole text would, while remembering where each came from.
   var CHUNK = /[\s\S][\p{M}\uff9e\uff9f]*/gu;
   var MAX_RESULTS = 100;
+  var MAX_PROVIDERS = 5; // the rest are a link away, in the finder
 
   var dir = form.getAttribute("data-index");
   var base = form.getAttribute("data-base") || "/";
@@ -25,6 +28,9 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var help = document.getElementById("search-help");
+  var providerBox = document.getElementById("search-providers");
+  var providerList = providerBox && providerBox.querySelector("ul");
+  var providerMore = providerBox && providerBox.querySelector(".search-more a");
   var nojs = document.getElementById("search-nojs");
   var pageTitle = document.title;
   nojs.hidden = true;
@@ -252,7 +258,51 @@
     return p;
   }
 
-  function show(q, terms, hits) {
+  // Providers whose name, reading, address or labels hold every word, name matches first.
+  function findProviders(q) {
+    var P = window.tsunaguProviders;
+    if (!P || !providerBox) return Promise.resolve(null);
+    var terms = P.terms(q);
+    return P.load(form.getAttribute("data-providers"))
+      .then(function (loaded) {
+        var found = loaded.records.filter(function (p) { return P.matches(p, terms); });
+        var named = found.filter(function (p) { return P.byName(p, terms); });
+        var others = found.filter(function (p) { return !P.byName(p, terms); });
+        return { data: loaded.data, list: named.concat(others) };
+      })
+      .catch(function () { return null; });
+  }
+
+  function showProviders(q, found) {
+    providerList.textContent = "";
+    providerBox.hidden = !found || !found.list.length;
+    if (providerBox.hidden) return;
+    var label = function (table, i) { return table[i] ? table[i][1] : ""; };
+    found.list.slice(0, MAX_PROVIDERS).forEach(function (p) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = base + "providers/" + p.id + "/";
+      a.textContent = p.name;
+      li.appendChild(a);
+      var where = document.createElement("p");
+      where.className = "search-where";
+      where.textContent = [label(found.data.c, p.category), label(found.data.a, p.area)]
+        .filter(Boolean).join("・");
+      li.appendChild(where);
+      var address = document.createElement("p");
+      address.textContent = p.address;
+      li.appendChild(address);
+      providerList.appendChild(li);
+    });
+    providerMore.href = form.getAttribute("data-finder") + "?q=" + encodeURIComponent(q);
+    providerMore.textContent = found.list.length > MAX_PROVIDERS
+      ? "事業所 " + found.list.length + " 件すべてを「事業所をさがす」で見る"
+      : "「事業所をさがす」で、種類や地域でしぼりこむ";
+  }
+
+  function show(q, terms, hits, found) {
+    showProviders(q, found);
+    var providers = found ? found.list.length : 0;
     list.textContent = "";
     hits.slice(0, MAX_RESULTS).forEach(function (hit) {
       var li = document.createElement("li");
@@ -271,13 +321,13 @@
       if (hit.body.text) li.appendChild(snippet(hit, terms));
       list.appendChild(li);
     });
-    if (hits.length) {
-      var more = hits.length > MAX_RESULTS ? "（はじめの " + MAX_RESULTS + " 件を表示しています）" : "";
-      status.textContent = "「" + q + "」の検索結果 " + hits.length + " 件" + more;
+    if (hits.length || providers) {
+      var more = hits.length > MAX_RESULTS ? "（ページは、はじめの " + MAX_RESULTS + " 件を表示しています）" : "";
+      status.textContent = "「" + q + "」の検索結果 ページ " + hits.length + " 件、事業所 " + providers + " 件" + more;
     } else {
-      status.textContent = "「" + q + "」をふくむページは見つかりませんでした（0 件）。言葉を短くするか、別の言い方でお試しください。";
+      status.textContent = "「" + q + "」をふくむページと事業所は見つかりませんでした（0 件）。言葉を短くするか、別の言い方でお試しください。";
     }
-    help.hidden = hits.length > 0;
+    help.hidden = hits.length + providers > 0;
     document.title = "「" + q + "」の検索結果｜" + pageTitle.replace(/^[^｜]*｜/, "");
   }
 
@@ -291,15 +341,18 @@
     });
     if (!terms.length) {
       list.textContent = "";
+      if (providerBox) providerBox.hidden = true;
       status.textContent = "";
       help.hidden = false;
       document.title = pageTitle;
       return Promise.resolve();
     }
     status.textContent = "さがしています…";
-    return loadIndex()
-      .then(function (index) { return search(index, terms); })
-      .then(function (hits) { show(q, terms, hits); })
+    return Promise.all([
+      loadIndex().then(function (index) { return search(index, terms); }),
+      findProviders(q)
+    ])
+      .then(function (r) { show(q, terms, r[0], r[1]); })
       .catch(function () {
         list.textContent = "";
         status.textContent = "検索の準備ができませんでした。時間をおいて、もう一度お試しください。";
