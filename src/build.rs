@@ -248,11 +248,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         previous.as_ref().and_then(|p| p.providers.as_ref()),
         &snapshot,
     );
-    // Nothing changed and every file is still in place: leave the output alone entirely.
+    // Nothing changed, every file is still in place and nothing was added: leave the
+    // output alone entirely.
     let untouched = previous.as_ref().is_some_and(|p| {
         p.files == manifest
             && p.providers.as_ref() == Some(&snapshot)
             && entries.iter().all(|e| opts.output.join(&e.path).is_file())
+            && write::strays(&opts.output, &manifest).is_empty()
     });
     drop(manifest);
     let bytes = entries.iter().map(|e| e.len).sum();

@@ -1,4 +1,6 @@
-//! `tsunagu init`: a new site that builds at once.
+//! `tsunagu init`: a new site that builds at once, holding only what staff edit (the
+//! theme stays in the program, so its later fixes reach the site); and `tsunagu
+//! template`, which copies one built-in theme file into the site for changing.
 
 use std::fs;
 use std::path::Path;
@@ -39,6 +41,21 @@ description = "医師が計画を立てて、定期的にご自宅を訪問し�
 
 const HOME: &str = "---\ntitle: 在宅医療・介護ガイド\n---\n\n住み慣れた家で暮らし続けるための情報をまとめています。\n";
 
+const TEMPLATES_README: &str = "# templates/ — 見た目を変えたいときだけ使うフォルダ
+
+tsunagu には標準のテーマ（ページの見た目）が組み込まれています。このフォルダが空なら
+標準のテーマがそのまま使われ、tsunagu を新しくしたときのテーマの直しもこのサイトに届きます。
+
+ページの形を変えたいときは、変えたいテンプレートだけをこのフォルダに置きます。
+同じ名前のファイルが、標準のものの代わりに使われます。
+
+    tsunagu template --list                    組み込みのテンプレートと静的ファイルの一覧
+    tsunagu template providers/provider.html   そのファイルをここに写す（写したものを直します）
+
+写したファイルは、tsunagu を新しくしても自動では直りません。変えたいファイルだけを写してください。
+（この README.md はテンプレートとしては読まれません。）
+";
+
 const PROVIDERS: &str = r#"# 事業所の記録。1件ごとに「- id:」から始めます。
 - id: sakura-clinic
   name: さくら診療所
@@ -78,9 +95,64 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     write("content/_index.md", HOME.as_bytes())?;
     write("content/providers/clinics.yaml", PROVIDERS.as_bytes())?;
     write("static/.keep", b"")?;
-    write("templates/.keep", b"")?;
-    for (path, bytes) in DEFAULT_THEME {
-        write(&format!("themes/default/{path}"), bytes)?;
-    }
+    write("templates/README.md", TEMPLATES_README.as_bytes())?;
     Ok(())
+}
+
+/// The names `tsunagu template` takes: templates as `{% extends %}` names them, then the
+/// static files as they are published.
+pub fn theme_files() -> Vec<&'static str> {
+    let (mut templates, mut statics): (Vec<&str>, Vec<&str>) = DEFAULT_THEME
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| !p.ends_with("LICENSE"))
+        .partition(|p| p.starts_with("templates/"));
+    templates.sort_unstable();
+    statics.sort_unstable();
+    templates
+        .iter()
+        .filter_map(|p| p.strip_prefix("templates/"))
+        .chain(statics.iter().filter_map(|p| p.strip_prefix("static/")))
+        .collect()
+}
+
+/// Copies the built-in theme file `name` into the site at `root` (a template into
+/// `templates/`, a static file into `static/`), never over a file that is there.
+pub fn copy_theme_file(root: &Path, name: &str) -> Result<std::path::PathBuf, Diagnostic> {
+    let name = name.trim_start_matches('/');
+    let found = ["templates", "static"].iter().find_map(|dir| {
+        let key = format!("{dir}/{name}");
+        DEFAULT_THEME
+            .iter()
+            .find(|(p, _)| *p == key)
+            .map(|(_, bytes)| (Path::new(dir).join(name), *bytes))
+    });
+    let Some((rel, bytes)) = found else {
+        let hint = crate::load::suggest::closest(name, &theme_files())
+            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
+            .unwrap_or_default();
+        return Err(Diagnostic::error(
+            name,
+            None,
+            format!("組み込みのテーマに「{name}」というファイルはありません"),
+        )
+        .with_help(format!("{hint}tsunagu template --list で一覧を見られます")));
+    };
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Diagnostic::error(
+            &rel,
+            None,
+            format!("{} はもうあります（上書きしませんでした）", rel.display()),
+        )
+        .with_help(
+            "写し直したいときは、今のファイルの名前を変えるか消してから、もう一度実行してください",
+        ));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::error(parent, None, e.to_string()))?;
+    }
+    fs::write(&path, bytes)
+        .map_err(|e| Diagnostic::error(&rel, None, format!("書き込めません: {e}")))?;
+    Ok(rel)
 }

@@ -81,7 +81,13 @@ impl Collector {
     }
 
     fn scan(&self, page: &str, html: &str) -> Scanned {
-        let mut ids: Vec<u64> = attr_values(html, "id=").map(|v| hash(&v)).collect();
+        let mut ids = Vec::new();
+        let mut links = Vec::new();
+        for_each_attr(html, |name, value| match name {
+            "id" => ids.push(hash(&value)),
+            "href" | "src" => links.push(value),
+            _ => {}
+        });
         ids.sort_unstable();
         ids.dedup();
         let mut out = Scanned {
@@ -91,7 +97,7 @@ impl Collector {
             outside: Vec::new(),
             problems: Vec::new(),
         };
-        for link in attr_values(html, "href=").chain(attr_values(html, "src=")) {
+        for link in links {
             let (path, frag) = link.split_once('#').unwrap_or((&link, ""));
             let frag = percent_decode(frag);
             let target = if path.is_empty() {
@@ -301,31 +307,70 @@ fn join(page: &str, rel: &str) -> String {
     }
 }
 
-/// Every value of the attribute `attr` in a page, quoted or not (minified templates drop
-/// the quotes where they can), with the entities HTML requires decoded.
-/// `pat` is the attribute's name with `=`, like `href=`.
-fn attr_values<'a>(html: &'a str, pat: &'static str) -> impl Iterator<Item = String> + 'a {
-    let bytes = html.as_bytes();
-    html.match_indices(pat)
-        .filter(move |(i, _)| {
-            *i > 0 && matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\'')
-        })
-        .filter_map(move |(i, _)| {
-            let rest = &html[i + pat.len()..];
-            let value = match rest.as_bytes().first()? {
-                q @ (b'"' | b'\'') => {
-                    let end = rest[1..].find(*q as char)?;
-                    &rest[1..=end]
-                }
-                _ => {
-                    let end = rest
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                        .unwrap_or(rest.len());
-                    &rest[..end]
-                }
-            };
-            Some(unescape(value))
-        })
+/// Calls `f` with the name (lower case) and value of every attribute of every tag of a
+/// page, quoted or not (minified templates drop the quotes where they can), entities
+/// decoded. Text, comments and the insides of `<script>` and `<style>` are skipped, so
+/// words like `src=x` in escaped text are never taken for links.
+fn for_each_attr(html: &str, mut f: impl FnMut(&str, String)) {
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|o| i + o) {
+        i = lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(b.len(), |o| i + o + 3);
+            continue;
+        }
+        let name_len = html[i..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(html.len() - i);
+        if name_len == 0 {
+            continue; // `</…>`, `<!DOCTYPE>`, or a lone `<`
+        }
+        let tag = html[i..i + name_len].to_ascii_lowercase();
+        i += name_len;
+        // Attributes up to the tag's `>`.
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = html[start..i].to_ascii_lowercase();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                let value = match b.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let end = html[i + 1..].find(q as char).map_or(b.len(), |o| i + 1 + o);
+                        let v = &html[(i + 1).min(end)..end];
+                        i = (end + 1).min(b.len());
+                        v
+                    }
+                    _ => {
+                        let end = html[i..]
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .map_or(b.len(), |o| i + o);
+                        let v = &html[i..end];
+                        i = end;
+                        v
+                    }
+                };
+                f(&name, unescape(value));
+            } else if i == start {
+                i += 1; // a stray character; move on
+            }
+        }
+        if tag == "script" || tag == "style" {
+            // The pages are ours: their tags are written in lower case.
+            let close = format!("</{tag}");
+            i = html[i..].find(&close).map_or(b.len(), |o| i + o);
+        }
+    }
 }
 
 fn unescape(v: &str) -> String {
@@ -377,6 +422,15 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("/b/gone/")));
         assert!(msgs.iter().any(|m| m.contains("base_url の外")));
         assert!(msgs.iter().any(|m| m.contains("handout/")));
+    }
+
+    #[test]
+    fn only_attributes_of_tags_are_links() {
+        let files = [page(
+            "index.html",
+            "<p>&quot;&gt;&lt;img src=x onerror=alert(1)&gt; href=/b/nope/</p><!-- <a href=/b/gone/> --><script type=application/ld+json>{\"a\": \"<a href=/b/x/>\"}</script><a href=\"/b/\" class=x>ok</a>",
+        )];
+        assert!(messages(&files).is_empty(), "{:?}", messages(&files));
     }
 
     #[test]

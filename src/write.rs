@@ -150,20 +150,50 @@ pub fn previous_inputs(out_dir: &Path) -> Option<crate::inputs::Record> {
     serde_json::from_slice(&fs::read(out_dir.join(INPUTS)).ok()?).ok()
 }
 
-/// Whether the previous build's output still looks whole: everything it put at the top
-/// of the output folder (`top`) is there. (Looking at every file would read the whole
-/// tree from disk, about 2 s for 10,000 pages on a cold cache; a file removed deeper
-/// down by hand comes back with the next build that has something to change.)
+/// Whether the previous build's output still looks as it left it: everything it put at
+/// the top of the output folder (`top`) is there, and nothing else is (a `tsunagu stale
+/// --output public` of old wrote 確認票 there). (Looking at every file would read the
+/// whole tree from disk, about 2 s for 10,000 pages on a cold cache; a file changed deeper
+/// down by hand is set right by the next build that has something to change.)
 pub fn intact(out_dir: &Path, top: &[String]) -> bool {
     let Ok(entries) = fs::read_dir(out_dir) else {
         return false;
     };
     let present: std::collections::HashSet<std::ffi::OsString> =
         entries.flatten().map(|e| e.file_name()).collect();
+    let ours = |name: &std::ffi::OsStr| {
+        name == MARKER || name == STATE_DIR || top.iter().any(|t| std::ffi::OsStr::new(t) == name)
+    };
     !top.is_empty()
         && top
             .iter()
             .all(|t| present.contains(std::ffi::OsStr::new(t)))
+        && present.iter().all(|n| ours(n))
+}
+
+/// Files in a site folder that the build described by `manifest` did not make (the
+/// marker and the bookkeeping aside).
+pub fn strays(dir: &Path, manifest: &BTreeMap<String, String>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != STATE_DIR);
+    for entry in walker.flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        if rel == Path::new(MARKER) {
+            continue;
+        }
+        if !manifest.contains_key(&key(rel)) {
+            out.push(rel.to_path_buf());
+        }
+    }
+    out
 }
 
 /// The names at the top of the output folder (files and folders), for [`intact`].
@@ -297,8 +327,10 @@ impl Staging {
 
     fn complete(&self, entries: &[Entry], state: &State) -> Result<(), Diagnostic> {
         let manifest = manifest_of(entries);
-        if let Some(base) = &self.base {
-            remove_gone(&self.dir, base, &manifest);
+        // Started from an earlier site, the folder may hold files this build did not make:
+        // pages it no longer has, and anything put into the published folder since.
+        if self.base.is_some() {
+            remove_files(&self.dir, &strays(&self.dir, &manifest));
         }
         fs::write(
             self.dir.join(MARKER),
@@ -401,10 +433,10 @@ impl Drop for Staging {
     }
 }
 
-/// Removes the files of `base` that the new site no longer has, and folders left empty,
-/// as a fresh build would not have them.
-fn remove_gone(dir: &Path, base: &Previous, manifest: &BTreeMap<String, String>) {
-    for gone in base.files.keys().filter(|k| !manifest.contains_key(*k)) {
+/// Removes `files` (relative to `dir`) and the folders they leave empty, as a fresh
+/// build would not have them.
+fn remove_files(dir: &Path, files: &[PathBuf]) {
+    for gone in files {
         let path = dir.join(gone);
         let _ = fs::remove_file(&path);
         let mut up = path.parent();

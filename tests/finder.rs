@@ -82,9 +82,25 @@ struct Rec {
     services: Vec<String>,
     accepting: String,
     placed: bool,
+    /// The labels of its category, area and services in site.toml: words match them too.
+    labels: Vec<String>,
+}
+
+/// `[categories]`, `[areas]` or `[services]` of the sample's site.toml: key → label.
+fn labels(table: &str) -> std::collections::HashMap<String, String> {
+    let toml: toml::Value =
+        toml::from_str(&std::fs::read_to_string(common::root().join("site.toml")).unwrap())
+            .unwrap();
+    toml[table]
+        .as_table()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["label"].as_str().unwrap().to_string()))
+        .collect()
 }
 
 fn sample_providers() -> Vec<Rec> {
+    let (cats, areas, services) = (labels("categories"), labels("areas"), labels("services"));
     let dir = common::root().join("content/providers");
     let mut out = Vec::new();
     for f in common::files(&dir) {
@@ -105,7 +121,18 @@ fn sample_providers() -> Vec<Rec> {
                 _ => "unknown".into(),
             };
             let id = s("id");
+            let service_keys: Vec<String> = p["services"]
+                .as_sequence()
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut labels = vec![cats[&s("category")].clone(), areas[&s("area")].clone()];
+            labels.extend(service_keys.iter().map(|k| services[k].clone()));
             out.push(Rec {
+                labels,
                 placed: p["lat"].as_f64().is_some() && id != UNPLACED,
                 name: s("name"),
                 kana: s("kana"),
@@ -320,11 +347,13 @@ fn accepting_filter_keeps_providers_taking_new_clients_including_limited() {
     assert_eq!(status(&tab), format!("{} 件見つかりました", expected.len()));
 }
 
-/// Which sample providers a query finds, folding as the Rust side does.
+/// Which sample providers a query finds, folding as the Rust side does: every word in the
+/// name, reading, address or a label.
 fn text_matches(all: &[Rec], query: &str) -> BTreeSet<String> {
     let terms: Vec<String> = query.split_whitespace().map(fold).collect();
     ids(all.iter().filter(|r| {
-        let text = [fold(&r.name), fold(&r.kana), fold(&r.address)];
+        let mut text = vec![fold(&r.name), fold(&r.kana), fold(&r.address)];
+        text.extend(r.labels.iter().map(|l| fold(l)));
         terms
             .iter()
             .all(|t| text.iter().any(|x| x.contains(t.as_str())))

@@ -358,7 +358,7 @@ fn bad_phone_and_fax_numbers_are_errors() {
 
 #[test]
 fn bad_postal_codes_are_errors() {
-    for bad in ["1234567", "123-456"] {
+    for bad in ["123-456", "1234-5678", "〒abc"] {
         let yaml = record(
             "midori-clinic",
             &[("postal_code", &format!("postal_code: {bad}"))],
@@ -368,6 +368,22 @@ fn bad_postal_codes_are_errors() {
             &value_at(PROVIDERS, &yaml, &format!("postal_code: {bad}")),
             &[&format!("郵便番号「{bad}」")],
         );
+    }
+}
+
+#[test]
+fn postal_codes_typed_otherwise_read_as_the_same_code() {
+    for written in ["1234567", "\"〒１２３－４５６７\"", "123-4567"] {
+        let yaml = record(
+            "midori-clinic",
+            &[("postal_code", &format!("postal_code: {written}"))],
+        );
+        let dir = site(&[(PROVIDERS, &yaml)]);
+        let out = dir.path().join("public");
+        let (code, err) = run(dir.path(), &["build", "--output", &out.to_string_lossy()]);
+        assert_eq!(code, 0, "{written}: {err}");
+        let page = std::fs::read_to_string(out.join("providers/midori-clinic/index.html")).unwrap();
+        assert!(page.contains("123-4567"), "{written}");
     }
 }
 
@@ -461,7 +477,7 @@ fn unclosed_quote_is_a_yaml_error_at_its_line() {
     assert_error(
         &check_providers(&yaml),
         &at(PROVIDERS, &yaml, "\"みどり"),
-        &["YAML の書き方に誤り"],
+        &["引用符（\" または '）が閉じていません"],
     );
 }
 
@@ -472,7 +488,7 @@ fn tab_indented_line_is_a_yaml_error_at_its_line() {
     assert_error(
         &check_providers(&yaml),
         &line_at(PROVIDERS, &yaml, "\taddress:"),
-        &["YAML の書き方に誤り", "タブ"],
+        &["字下げにタブが使われています"],
     );
 }
 
@@ -482,7 +498,7 @@ fn tab_indented_line_after_a_plain_value_is_reported_at_its_own_line() {
     assert_error(
         &check_providers(&yaml),
         &line_at(PROVIDERS, &yaml, "\tname:"),
-        &["YAML の書き方に誤り", "タブ"],
+        &["字下げにタブが使われています"],
     );
 }
 
@@ -517,32 +533,57 @@ fn unknown_day_in_hours_is_an_error() {
 fn impossible_time_in_hours_is_an_error() {
     let yaml = record(
         "midori-clinic",
-        &[("hours", &hours("[mon]", "25:00", "26:00"))],
+        &[("hours", &hours("[mon]", "25:00", "48:30"))],
     );
     let result = check_providers(&yaml);
     assert_error(
         &result,
         &at(PROVIDERS, &yaml, "\"25:00\""),
-        &["時刻「25:00」"],
+        &["始まりの時刻 25:00 は 23:59 までです"],
     );
     assert_error(
         &result,
-        &at(PROVIDERS, &yaml, "\"26:00\""),
-        &["時刻「26:00」"],
+        &at(PROVIDERS, &yaml, "\"48:30\""),
+        &["時刻「48:30」の形が正しくありません"],
     );
 }
 
 #[test]
-fn closing_before_opening_is_an_error() {
+fn an_empty_range_or_one_longer_than_a_day_is_an_error() {
     let yaml = record(
         "midori-clinic",
-        &[("hours", &hours("[mon]", "17:00", "09:00"))],
+        &[("hours", &hours("[mon]", "09:00", "09:00"))],
     );
     assert_error(
         &check_providers(&yaml),
-        &at(PROVIDERS, &yaml, "\"09:00\""),
-        &["終わりの時刻 09:00 が始まりの時刻 17:00 より前"],
+        &value_at(PROVIDERS, &yaml, "close: \"09:00\""),
+        &["始まりと終わりが同じ時刻（09:00）です"],
     );
+    let yaml = record(
+        "midori-clinic",
+        &[("hours", &hours("[mon]", "09:00", "34:00"))],
+    );
+    assert_error(
+        &check_providers(&yaml),
+        &at(PROVIDERS, &yaml, "\"34:00\""),
+        &["時間帯 09:00〜34:00 が24時間より長くなっています"],
+    );
+}
+
+#[test]
+fn a_range_ending_the_next_morning_is_overnight() {
+    for close in ["09:00", "33:00"] {
+        let yaml = record(
+            "midori-clinic",
+            &[("hours", &hours("[mon, sun, hol]", "17:00", close))],
+        );
+        let dir = site(&[(PROVIDERS, &yaml)]);
+        let out = dir.path().join("public");
+        let (code, err) = run(dir.path(), &["build", "--output", &out.to_string_lossy()]);
+        assert_eq!(code, 0, "{close}: {err}");
+        let page = std::fs::read_to_string(out.join("providers/midori-clinic/index.html")).unwrap();
+        assert!(page.contains("17:00〜翌9:00"), "{close}");
+    }
 }
 
 #[test]
@@ -647,7 +688,7 @@ fn invalid_utf8_is_an_error_naming_the_file() {
 fn every_broken_record_in_a_file_is_reported_in_one_run() {
     let yaml = [
         record("r1", &[("phone", "phone: 12-3456")]),
-        record("r2", &[("postal_code", "postal_code: 1234567")]),
+        record("r2", &[("postal_code", "postal_code: 123-456")]),
         record("r3", &[("category", "category: hospital")]),
         record("r4", &[("kana", "kana: 東原")]),
         record("r5", &[("updated", "updated: 2026-13-01")]),
@@ -658,7 +699,7 @@ fn every_broken_record_in_a_file_is_reported_in_one_run() {
     assert_eq!(*code, 1, "{stderr}");
     for pair in [
         "phone: 12-3456",
-        "postal_code: 1234567",
+        "postal_code: 123-456",
         "category: hospital",
         "kana: 東原",
         "updated: 2026-13-01",

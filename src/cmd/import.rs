@@ -90,10 +90,22 @@ fn summary(opts: &Options, o: &Outcome) -> String {
         o.kept,
         o.skipped()
     ));
+    let elsewhere: Vec<String> = o.elsewhere().map(|p| p.display().to_string()).collect();
+    if !elsewhere.is_empty() {
+        s.push_str(&format!(
+            "ほかのファイルにすでにあった事業所は、そのファイルの記録を更新します: {}\n",
+            elsewhere.join("、")
+        ));
+    }
     s.push_str(&if o.written {
+        let mut files: Vec<String> = Vec::new();
+        if o.target_changed() {
+            files.push(o.out.display().to_string());
+        }
+        files.extend(elsewhere);
         format!(
             "{} に書き込みました。tsunagu build でサイトに反映されます。",
-            o.out.display()
+            files.join("、")
         )
     } else if opts.dry_run {
         format!(

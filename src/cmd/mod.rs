@@ -8,6 +8,7 @@ mod init;
 mod pdf;
 mod serve;
 mod stale;
+mod template;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,8 @@ enum Command {
     Stale(stale::Args),
     /// 印刷用ガイドを PDF にします（Chromium を使います） / print a guide to PDF with Chromium
     Pdf(pdf::Args),
+    /// 組み込みのテーマのファイルを、直すためにサイトへ写します / copy a built-in theme file into the site
+    Template(template::Args),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Pdf(a) => pdf::run(a, color),
         Command::Serve(a) => serve::run(a, color),
         Command::Stale(a) => stale::run(a, color),
+        Command::Template(a) => template::run(a, color),
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Args {
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("kakunin"));
+    if let Err(d) = tsunagu::stale::check_output(&root, &out) {
+        return super::fail(&root, &d.into(), color);
+    }
     let (result, diags) = match tsunagu::build::stale(&root, &Overrides::default()) {
         Ok(r) => r,
         Err(d) => return super::fail(&root, &d, color),

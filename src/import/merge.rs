@@ -3,7 +3,7 @@
 //! the CSV does not mention stay as they were.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Outcome;
 use super::emit::{self, Y};
@@ -23,6 +23,17 @@ pub struct Change {
 
 type Pairs = Vec<(String, Y)>;
 
+/// One provider file as the import sees it.
+struct File {
+    rel: PathBuf,
+    /// Comment lines at its top, kept.
+    header: String,
+    records: Vec<Pairs>,
+    /// Records this CSV matched (a second row matching one is a duplicate row).
+    touched: HashSet<usize>,
+    changed: bool,
+}
+
 pub fn merge(
     root: &Path,
     csv: &Path,
@@ -31,24 +42,35 @@ pub fn merge(
     candidates: Vec<Candidate>,
     problems: &mut Diagnostics,
 ) -> Result<Outcome, Diagnostics> {
-    let (header, mut records) = read_existing(root, out_rel)?;
+    // The target first, then every other provider file: a record already anywhere in the
+    // site is updated where it is, never added a second time.
+    let mut files = vec![read_file(root, out_rel)?];
+    for rel in other_files(root, out_rel) {
+        if let Ok(f) = read_file(root, &rel) {
+            files.push(f);
+        }
+    }
     let today = crate::load::today().to_string();
-    let mut taken_ids = other_ids(root, out_rel);
-    taken_ids.extend(
-        records
-            .iter()
-            .filter_map(|r| get(r, "id").map(String::from)),
-    );
-    let existing = records.len();
-    let mut touched: HashSet<usize> = HashSet::new();
+    let mut taken_ids: HashSet<String> = files
+        .iter()
+        .flat_map(|f| {
+            f.records
+                .iter()
+                .filter_map(|r| get(r, "id").map(String::from))
+        })
+        .collect();
+    let existing = files[0].records.len();
     let mut outcome = Outcome::default();
 
     for c in candidates {
-        let found = find(&records, &touched, &c);
-        if let Some(i) = found
-            && touched.contains(&i)
+        let found = files
+            .iter()
+            .enumerate()
+            .find_map(|(n, f)| find(&f.records, &f.touched, &c).map(|i| (n, i)));
+        if let Some((n, i)) = found
+            && files[n].touched.contains(&i)
         {
-            let id = get(&records[i], "id").unwrap_or_default();
+            let id = get(&files[n].records[i], "id").unwrap_or_default();
             problems.push(
                 Diagnostic::warning(
                     csv,
@@ -63,13 +85,20 @@ pub fn merge(
             continue;
         }
         match found {
-            Some(i) => {
-                touched.insert(i);
-                let changes = update(&mut records[i], &c.fields, &today);
-                let id = get(&records[i], "id").unwrap_or_default().to_string();
+            Some((n, i)) => {
+                let file = &mut files[n];
+                file.touched.insert(i);
+                let changes = update(&mut file.records[i], &c.fields, &today);
+                let id = get(&file.records[i], "id").unwrap_or_default().to_string();
                 if changes.is_empty() {
                     outcome.unchanged += 1;
                 } else {
+                    file.changed = true;
+                    let id = if n == 0 {
+                        id
+                    } else {
+                        format!("{id}（{}）", file.rel.display())
+                    };
                     outcome.updated.push((id, changes));
                 }
             }
@@ -83,43 +112,82 @@ pub fn merge(
                 if get(&pairs, "updated").is_none() {
                     set(&mut pairs, "updated", Y::Plain(today.clone()));
                 }
-                records.push(pairs);
-                touched.insert(records.len() - 1);
+                let target = &mut files[0];
+                target.records.push(pairs);
+                target.touched.insert(target.records.len() - 1);
+                target.changed = true;
                 outcome.added.push(id);
             }
         }
     }
-    outcome.kept = (0..existing).filter(|i| !touched.contains(i)).count();
+    outcome.kept = (0..existing)
+        .filter(|i| !files[0].touched.contains(i))
+        .count();
 
-    let text = render(&header, &records, out_rel);
-    let (_, diags) = load_text(out_rel, &text, config);
-    if diags.has_errors() {
-        // The importer made something the loader refuses: say so rather than write it.
-        let mut all = Diagnostics::new();
-        all.push(Diagnostic::error(
-            out_rel,
-            None,
-            "取り込んだ結果が事業所データとして正しくないため、書き込みませんでした",
-        ).with_help("下の問題は書き込む前の内容についてのものです。元のファイルを直してから、もう一度取り込んでください"));
-        all.extend(diags.into_iter().filter(|d| d.is_error()).collect());
-        return Err(all);
+    let mut texts = Vec::new();
+    for (n, f) in files.iter().enumerate() {
+        if n > 0 && !f.changed {
+            continue;
+        }
+        let text = render(&f.header, &f.records, &f.rel);
+        let (_, diags) = load_text(&f.rel, &text, config);
+        if diags.has_errors() {
+            // The importer made something the loader refuses: say so rather than write it.
+            let mut all = Diagnostics::new();
+            all.push(Diagnostic::error(
+                &f.rel,
+                None,
+                "取り込んだ結果が事業所データとして正しくないため、書き込みませんでした",
+            ).with_help("下の問題は書き込む前の内容についてのものです。元のファイルを直してから、もう一度取り込んでください"));
+            all.extend(diags.into_iter().filter(|d| d.is_error()).collect());
+            return Err(all);
+        }
+        texts.push((f.rel.clone(), text, f.changed));
     }
-    outcome.text = text;
+    let mut texts = texts.into_iter();
+    if let Some((_, text, changed)) = texts.next() {
+        outcome.text = text;
+        outcome.target_changed = changed;
+    }
+    outcome.elsewhere = texts.map(|(rel, text, _)| (rel, text)).collect();
     Ok(outcome)
 }
 
-/// Writes the merged file next to its target, then renames it over (never half a file).
+/// Writes the merged files next to their targets, then renames each over (never half a
+/// file).
 pub fn write(root: &Path, out_rel: &Path, outcome: &Outcome) -> Result<(), Diagnostics> {
-    let path = root.join(out_rel);
+    // Every row matched a record in another file: no new file is made for nothing.
+    if outcome.target_changed {
+        write_one(root, out_rel, &outcome.text)?;
+    }
+    for (rel, text) in &outcome.elsewhere {
+        write_one(root, rel, text)?;
+    }
+    Ok(())
+}
+
+fn write_one(root: &Path, rel: &Path, text: &str) -> Result<(), Diagnostics> {
+    let path = root.join(rel);
     let fail = |e: std::io::Error| -> Diagnostics {
-        Diagnostic::error(out_rel, None, format!("書き込めません: {e}")).into()
+        Diagnostic::error(rel, None, format!("書き込めません: {e}")).into()
     };
     let dir = path.parent().unwrap_or(root);
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, outcome.text.as_bytes()).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(fail)?;
     tmp.persist(&path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+fn read_file(root: &Path, rel: &Path) -> Result<File, Diagnostics> {
+    let (header, records) = read_existing(root, rel)?;
+    Ok(File {
+        rel: rel.to_path_buf(),
+        header,
+        records,
+        touched: HashSet::new(),
+        changed: false,
+    })
 }
 
 /// Comment lines at the top of the file (kept), and its records.
@@ -164,36 +232,19 @@ fn read_existing(root: &Path, rel: &Path) -> Result<(String, Vec<Pairs>), Diagno
     Ok((header, records))
 }
 
-/// Ids used by the other provider files, so new ones never collide.
-fn other_ids(root: &Path, out_rel: &Path) -> HashSet<String> {
-    let dir = root.join(PROVIDERS_DIR);
-    let mut ids = HashSet::new();
-    for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
-        let p = entry.path();
-        if p.extension().is_none_or(|e| e != "yaml" && e != "yml") || p == root.join(out_rel) {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(p) else {
-            continue;
-        };
-        let Ok(Some(tree)) = yaml::parse(&text) else {
-            continue;
-        };
-        let items: Vec<&yaml::Node> = match tree.as_seq() {
-            Some(s) => s.iter().collect(),
-            None => vec![&tree],
-        };
-        for n in items {
-            if let Some(id) = n
-                .as_map()
-                .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("id")))
-                .and_then(|(_, v)| v.as_str())
-            {
-                ids.insert(id.to_string());
-            }
-        }
-    }
-    ids
+/// The site's other provider files, relative to the root, in order.
+fn other_files(root: &Path, out_rel: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join(PROVIDERS_DIR))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|p| p != out_rel)
+        .collect();
+    out.sort();
+    out
 }
 
 fn get<'a>(pairs: &'a [(String, Y)], key: &str) -> Option<&'a str> {

@@ -57,6 +57,22 @@ pub struct Outcome {
     pub written: bool,
     /// The file as merged (written unless `--dry-run`).
     pub(crate) text: String,
+    /// Other provider files whose records this import updated, as merged.
+    pub(crate) elsewhere: Vec<(PathBuf, String)>,
+    /// Whether the target file itself changes (new records, or its records updated).
+    pub(crate) target_changed: bool,
+}
+
+impl Outcome {
+    /// Whether the target file changes.
+    pub fn target_changed(&self) -> bool {
+        self.target_changed
+    }
+
+    /// The other provider files this import updated (or would update).
+    pub fn elsewhere(&self) -> impl Iterator<Item = &Path> {
+        self.elsewhere.iter().map(|(p, _)| p.as_path())
+    }
 }
 
 impl Outcome {

@@ -15,7 +15,7 @@ pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Gu
                 PartKind::Page(file) => {
                     let source = std::path::Path::new("content").join(file);
                     match pages.iter().position(|p| p.source == source) {
-                        Some(page) => chapters.push(Chapter::Page { page }),
+                        Some(page) => add_page(&mut chapters, page, key, part, pages, &mut diags),
                         None => diags.push(
                             Diagnostic::error(CONFIG_FILE, Some(part.pos), format!("ガイド「{key}」の page「{file}」がありません（下書きのページも使えません）"))
                                 .with_help("content/ からのファイルの場所を書いてください（例: guide/zaitaku-iryo.md）"),
@@ -23,7 +23,11 @@ pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Gu
                     }
                 }
                 PartKind::Section(path) => match sections.iter().find(|s| &s.path == path) {
-                    Some(s) => chapters.extend(s.pages.iter().map(|i| Chapter::Page { page: *i })),
+                    Some(s) => {
+                        for &page in &s.pages {
+                            add_page(&mut chapters, page, key, part, pages, &mut diags);
+                        }
+                    }
                     None => diags.push(
                         Diagnostic::error(
                             CONFIG_FILE,
@@ -86,6 +90,39 @@ pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Gu
         });
     }
     (guides, diags)
+}
+
+/// Adds a page as a chapter, unless an earlier part already printed it (a part naming a
+/// page and another naming its section): then it is printed once, and the second mention
+/// is a warning.
+fn add_page(
+    chapters: &mut Vec<Chapter>,
+    page: usize,
+    guide: &str,
+    part: &crate::load::config::PartConfig,
+    pages: &[Page],
+    diags: &mut Diagnostics,
+) {
+    if !chapters
+        .iter()
+        .any(|c| matches!(c, Chapter::Page { page: p } if *p == page))
+    {
+        chapters.push(Chapter::Page { page });
+        return;
+    }
+    let p = &pages[page];
+    diags.push(
+        Diagnostic::warning(
+            CONFIG_FILE,
+            Some(part.pos),
+            format!(
+                "ガイド「{guide}」で「{}」（{}）が2回出てきます。1回だけ印刷します",
+                p.meta.title,
+                p.source.display()
+            ),
+        )
+        .with_help("page と、そのページのある section の両方に書いていないか確かめ、どちらかを消してください"),
+    );
 }
 
 fn unknown_vocab(c: &Config, f: &ProviderFilter) -> Option<String> {

@@ -108,7 +108,10 @@ pub fn load_cached(
     let (guides, guide_diags) = guides::resolve(&config, &sections, &pages);
     diags.extend(guide_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
-        Ok(t) => t,
+        Ok((t, a, warnings)) => {
+            diags.extend(warnings);
+            (t, a)
+        }
         Err(d) => {
             diags.extend(d);
             (Vec::new(), Vec::new())

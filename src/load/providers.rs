@@ -895,16 +895,17 @@ impl Record<'_> {
         }
         let open = self.time("open");
         let close = self.time("close");
-        let (open, close) = (open?, close?);
-        if open.as_str() >= "24:00" {
-            let node = self.field("open")?.clone();
+        if let Some(o) = open.as_ref().filter(|o| o.as_str() >= "24:00")
+            && let Some(node) = self.field("open").cloned()
+        {
             self.error(
                 &node,
-                format!("始まりの時刻 {open} は 23:59 までです"),
+                format!("始まりの時刻 {o} は 23:59 までです"),
                 "真夜中から始まるときは \"00:00\" と書いてください",
             );
             return None;
         }
+        let (open, close) = (open?, close?);
         // A close after 24:00 (\"26:00\") is the next morning, as a close before the open is.
         let close = match close
             .split_once(':')

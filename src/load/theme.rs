@@ -1,7 +1,7 @@
 //! Templates and static files: the theme's, with the site's own laid over them.
 //!
 //! The default theme is compiled into the binary so a site needs no `themes/` folder;
-//! a `themes/<name>/` folder at the site root wins over it.
+//! files in a `themes/<name>/` folder at the site root win over it, one by one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,13 +62,45 @@ theme_files!(
     "static/favicon.svg",
 );
 
-pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>), Diagnostics> {
+/// The theme's templates and static files, and warnings about them. The built-in default
+/// theme is always the base: a `themes/<name>/` folder and then the site's own
+/// `templates/` and `static/` are laid over it file by file, so a site that changed one
+/// template still gets every other file as tsunagu ships it.
+pub fn load(
+    root: &Path,
+    theme: &str,
+) -> Result<(Vec<TemplateSource>, Vec<Asset>, Diagnostics), Diagnostics> {
     let mut templates: BTreeMap<String, TemplateSource> = BTreeMap::new();
     let mut assets: BTreeMap<PathBuf, Asset> = BTreeMap::new();
     let mut diags = Diagnostics::new();
     let theme_dir = Path::new("themes").join(theme);
 
+    for (path, bytes) in DEFAULT_THEME {
+        let file = Path::new("themes/default").join(path);
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            templates.insert(
+                name.into(),
+                TemplateSource {
+                    name: name.into(),
+                    text,
+                    file,
+                },
+            );
+        } else if let Some(out) = path.strip_prefix("static/") {
+            let output = PathBuf::from(out);
+            assets.insert(
+                output.clone(),
+                Asset {
+                    source: file,
+                    output,
+                    embedded: Some(bytes),
+                },
+            );
+        }
+    }
     if root.join(&theme_dir).is_dir() {
+        let before = diags.error_count();
         add_dir(
             root,
             &theme_dir.join("templates"),
@@ -76,32 +108,13 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
             &mut diags,
         );
         add_static(root, &theme_dir.join("static"), &mut assets, &mut diags);
-    } else if theme == "default" {
-        for (path, bytes) in DEFAULT_THEME {
-            let file = Path::new("themes/default").join(path);
-            if let Some(name) = path.strip_prefix("templates/") {
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                templates.insert(
-                    name.into(),
-                    TemplateSource {
-                        name: name.into(),
-                        text,
-                        file,
-                    },
-                );
-            } else if let Some(out) = path.strip_prefix("static/") {
-                let output = PathBuf::from(out);
-                assets.insert(
-                    output.clone(),
-                    Asset {
-                        source: file,
-                        output,
-                        embedded: Some(bytes),
-                    },
-                );
-            }
+        if theme == "default"
+            && diags.error_count() == before
+            && let Some(w) = copied_theme_warning(root, &theme_dir)
+        {
+            diags.push(w);
         }
-    } else {
+    } else if theme != "default" {
         return Err(Diagnostic::error(
             super::config::CONFIG_FILE,
             None,
@@ -123,7 +136,69 @@ pub fn load(root: &Path, theme: &str) -> Result<(Vec<TemplateSource>, Vec<Asset>
     Ok((
         templates.into_values().collect(),
         assets.into_values().collect(),
+        diags,
     ))
+}
+
+/// Sites made by an older `tsunagu init` hold a copy of the whole default theme, which
+/// would hide every later fix to it: the files still identical to the built-in ones are
+/// named, to be deleted. (The tsunagu source tree, whose theme *is* the built-in one, is
+/// left alone.)
+fn copied_theme_warning(root: &Path, theme_dir: &Path) -> Option<Diagnostic> {
+    let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().ok();
+    if source_tree.is_some() && root.canonicalize().ok() == source_tree {
+        return None;
+    }
+    let mut same = Vec::new();
+    let mut changed = 0;
+    let mut diags = Diagnostics::new();
+    for rel in walk_files(root, theme_dir, &mut diags) {
+        let Ok(inner) = rel.strip_prefix(theme_dir) else {
+            continue;
+        };
+        let key = inner.to_string_lossy().replace('\\', "/");
+        let built_in = DEFAULT_THEME
+            .iter()
+            .find(|(p, _)| *p == key)
+            .map(|(_, b)| *b);
+        match (built_in, std::fs::read(root.join(&rel))) {
+            (Some(b), Ok(bytes)) if bytes == b => same.push(key),
+            _ => changed += 1,
+        }
+    }
+    if same.is_empty() {
+        return None;
+    }
+    let shown: Vec<&str> = same.iter().take(8).map(String::as_str).collect();
+    let more = same.len().saturating_sub(shown.len());
+    let list = format!(
+        "{}{}",
+        shown.join("、"),
+        if more > 0 {
+            format!(" ほか {more} 個")
+        } else {
+            String::new()
+        }
+    );
+    let what_to_do = if changed == 0 {
+        format!("{} のフォルダごと消してかまいません", theme_dir.display())
+    } else {
+        format!("同じファイルだけを消し、自分で変えた {changed} 個は残してください")
+    };
+    Some(
+        Diagnostic::warning(
+            theme_dir,
+            None,
+            format!(
+                "{} の {} 個のファイルは tsunagu に組み込みのテーマと同じです: {list}",
+                theme_dir.display(),
+                same.len()
+            ),
+        )
+        .with_help(format!(
+            "古い tsunagu init が写したものです。{what_to_do}。見た目は変わらず、tsunagu を新しくしたときのテーマの直しがこのサイトにも届くようになります"
+        )),
+    )
 }
 
 /// Files under `dir` are published at the same path below the output root.
@@ -156,6 +231,14 @@ fn add_dir(
         let Ok(name) = rel.strip_prefix(dir) else {
             continue;
         };
+        // A note for people (templates/README.md from `tsunagu init`) is not a template.
+        if name.file_name().is_some_and(|n| {
+            n.to_string_lossy()
+                .to_ascii_uppercase()
+                .starts_with("README")
+        }) {
+            continue;
+        }
         let name = name.to_string_lossy().replace('\\', "/");
         match read_text(root, &rel) {
             Ok(text) => {

@@ -53,7 +53,40 @@ pub struct Layout {
 }
 
 /// Symbols for services, in the order of `[services]`: shapes survive black-and-white print.
-const MARKS: [&str; 12] = ["●", "■", "▲", "◆", "★", "◎", "□", "△", "◇", "☆", "▼", "▽"];
+/// None is a mark of the accepting column (○ △ × －), so each means one thing in a table.
+const MARKS: [&str; 16] = [
+    "●", "■", "▲", "◆", "★", "◎", "□", "◇", "☆", "▼", "▽", "◉", "◐", "♣", "♠", "♥",
+];
+
+/// The mark of each service a table shows. With no more services than marks, a service
+/// has the same mark in every table; with more, marks are given per table to the
+/// services it shows, and numbers (①…) once the shapes run out.
+fn service_marks(site: &Site, used: &[&String]) -> HashMap<String, String> {
+    let all = &site.config.services;
+    let numbered = |n: usize| {
+        char::from_u32(0x2460 + n as u32)
+            .filter(|_| n < 20)
+            .map_or_else(|| format!("({})", n + 1), String::from)
+    };
+    let mark = |n: usize| {
+        MARKS
+            .get(n)
+            .map_or_else(|| numbered(n - MARKS.len()), |m| m.to_string())
+    };
+    if all.len() <= MARKS.len() {
+        return all
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), mark(i)))
+            .collect();
+    }
+    let mut keys: Vec<&String> = used.to_vec();
+    keys.sort_by_key(|k| all.get_index_of(*k));
+    keys.into_iter()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), mark(i)))
+        .collect()
+}
 
 #[derive(Serialize)]
 struct ChapterView<'a> {
@@ -73,7 +106,7 @@ struct ChapterView<'a> {
 
 #[derive(Serialize)]
 struct Legend<'a> {
-    mark: &'static str,
+    mark: String,
     label: &'a str,
 }
 
@@ -90,6 +123,9 @@ struct Row<'a> {
     postal_code: &'a str,
     address: &'a str,
     phone: &'a str,
+    /// The number alone, and the extension: printed so a line breaks between them.
+    phone_number: &'a str,
+    phone_ext: Option<&'a str>,
     marks: String,
     accepting_mark: &'static str,
     accepting_label: &'static str,
@@ -173,13 +209,13 @@ pub fn guide_html(
                         }
                     }
                 }
+                let marks = service_marks(site, &used);
                 let legend = c
                     .services
                     .iter()
-                    .enumerate()
-                    .filter(|(_, (k, _))| used.contains(k))
-                    .map(|(i, (_, s))| Legend {
-                        mark: MARKS[i % MARKS.len()],
+                    .filter(|(k, _)| used.contains(k))
+                    .map(|(k, s)| Legend {
+                        mark: marks.get(k).cloned().unwrap_or_default(),
                         label: &s.label,
                     })
                     .collect();
@@ -196,7 +232,7 @@ pub fn guide_html(
                                     anchored.insert(&p.id, a.clone());
                                     a
                                 });
-                                row(site, p, anchor)
+                                row(p, anchor, &marks)
                             })
                             .collect(),
                     })
@@ -247,10 +283,16 @@ pub fn guide_html(
         included.first().map(|p| p.updated),
         included.last().map(|p| p.updated),
     );
-    let contacts: Vec<_> = site
+    // In the areas' order of site.toml, as the home page and the ending note list them.
+    let mut contacts: Vec<&Provider> = site
         .providers
         .iter()
+        .map(|p| &**p)
         .filter(|p| site.group_of(p) == Some(crate::load::config::Group::Consultation))
+        .collect();
+    contacts.sort_by_key(|p| c.areas.get_index_of(&p.area));
+    let contacts: Vec<_> = contacts
+        .into_iter()
         .map(|p| views::provider_view(site, p))
         .collect();
     let (w, h) = g.page_size.mm();
@@ -289,12 +331,11 @@ pub fn guide_html(
     templates.render("print/guide.html", &ctx, Path::new("site.toml"))
 }
 
-fn row<'a>(site: &'a Site, p: &'a Provider, anchor: Option<String>) -> Row<'a> {
+fn row<'a>(p: &'a Provider, anchor: Option<String>, marks: &HashMap<String, String>) -> Row<'a> {
     let marks = p
         .services
         .iter()
-        .filter_map(|s| site.config.services.get_index_of(s))
-        .map(|i| MARKS[i % MARKS.len()])
+        .filter_map(|s| marks.get(s).map(String::as_str))
         .collect::<Vec<_>>()
         .join("");
     Row {
@@ -303,6 +344,8 @@ fn row<'a>(site: &'a Site, p: &'a Provider, anchor: Option<String>) -> Row<'a> {
         postal_code: &p.postal_code,
         address: &p.address,
         phone: p.phone.as_str(),
+        phone_number: p.phone.number(),
+        phone_ext: p.phone.extension(),
         marks,
         accepting_mark: p.accepting.mark(),
         accepting_label: p.accepting.label(),
@@ -398,6 +441,17 @@ fn scope_ids(html: &str, chapter: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_service_mark_is_also_an_accepting_mark() {
+        for m in MARKS {
+            assert!(!["○", "△", "×", "－"].contains(&m), "{m}");
+        }
+        let mut unique = MARKS.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), MARKS.len());
+    }
 
     #[test]
     fn css_strings_cannot_break_out() {

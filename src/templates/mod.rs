@@ -232,12 +232,31 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
                 None => usize::MAX,
                 Some(v) => v.as_u64().map_or(usize::MAX, |n| n as usize),
             };
+            // `order="area"`: by the areas in site.toml's order, then 五十音 (as the ending
+            // note and the printed guide list consultation windows).
+            let by_area = match args.remove("order") {
+                None => false,
+                Some(v) if v.as_str() == Some("area") => true,
+                Some(v) if v.as_str() == Some("kana") => false,
+                Some(v) => {
+                    return Err(tera::Error::message(format!(
+                        "providers(): order={v} は使えません（\"kana\" か \"area\"）"
+                    )));
+                }
+            };
             let filter: ProviderFilter = serde_json::from_value(serde_json::Value::Object(args))
                 .map_err(|e| tera::Error::message(format!("providers(): {e}")))?;
-            let list: Vec<Value> = shared
+            let mut list: Vec<&crate::model::Provider> = shared
                 .providers
                 .iter()
+                .map(|p| &**p)
                 .filter(|p| filter.matches_in(p, shared.group_of(p)))
+                .collect();
+            if by_area {
+                list.sort_by_key(|p| shared.config.areas.get_index_of(&p.area));
+            }
+            let list: Vec<Value> = list
+                .into_iter()
                 .take(limit)
                 .map(|p| Value::from_serializable(&views::provider_view(&shared, p)))
                 .collect();

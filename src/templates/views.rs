@@ -88,6 +88,9 @@ pub struct ProviderView<'a> {
     pub postal_code: &'a str,
     pub address: &'a str,
     pub phone: &'a str,
+    /// The number alone and its extension, for layouts that break a line between them.
+    pub phone_number: &'a str,
+    pub phone_ext: Option<&'a str>,
     pub tel: String,
     pub fax: Option<&'a str>,
     pub email: Option<&'a str>,
@@ -381,6 +384,8 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
         postal_code: &p.postal_code,
         address: &p.address,
         phone: p.phone.as_str(),
+        phone_number: p.phone.number(),
+        phone_ext: p.phone.extension(),
         tel: p.phone.tel_uri(),
         fax: p.fax.as_ref().map(|f| f.as_str()),
         email: p.email.as_deref(),

@@ -56,9 +56,10 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Copies the sample site's sources (not its build output) into `to`.
+/// Copies the sample site's sources (not its build output) into `to`. Its theme is the
+/// one built into tsunagu, so it is not copied (a copy would be named in a warning).
 pub fn copy_sample(to: &Path) {
-    for entry in ["site.toml", "content", "themes", "static", "templates"] {
+    for entry in ["site.toml", "content", "static", "templates"] {
         let from = root().join(entry);
         if from.is_file() {
             std::fs::copy(&from, to.join(entry)).unwrap();
@@ -116,6 +117,27 @@ pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
     let root = out.clone();
     let port = http_server(move |path| serve_file(&root, path));
     let base = format!("http://127.0.0.1:{port}/");
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(site)
+        .args(["--base-url", &base, "--output"])
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Served { dir, base }
+}
+
+/// Builds the site at `site` for `http://127.0.0.1:PORT/{sub}` (a base_url with a path, as a
+/// town's site has under its office's domain) and serves it there.
+pub fn serve_site_at(site: &Path, sub: &str, extra: &[&str]) -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("public");
+    let out = root.join(sub.trim_matches('/'));
+    let served = root.clone();
+    let port = http_server(move |path| serve_file(&served, path));
+    let base = format!("http://127.0.0.1:{port}/{}/", sub.trim_matches('/'));
     let o = bin()
         .args(["build", "--root"])
         .arg(site)
@@ -332,4 +354,24 @@ pub fn goto(tab: &headless_chrome::Tab, url: &str) {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// The value of a JavaScript expression in `tab`.
+pub fn eval(tab: &headless_chrome::Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, false)
+        .unwrap_or_else(|e| panic!("{js}: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Waits (up to 30 s) until the JavaScript condition holds in `tab`.
+pub fn wait_until(tab: &headless_chrome::Tab, cond: &str) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(30) {
+        if eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("never true: {cond}");
 }

@@ -25,6 +25,13 @@
   var map = null;
 
   root.hidden = false;
+  // On a phone the conditions fold away, so the count and the first results come into the
+  // first screen; the box says how many conditions are chosen.
+  var filters = document.getElementById("finder-filters");
+  var chosen = document.getElementById("finder-filters-count");
+  if (filters && window.matchMedia && window.matchMedia("(max-width: 40em)").matches) {
+    filters.open = false;
+  }
   status.textContent = "事業所の一覧を読み込んでいます…";
 
   providers
@@ -129,6 +136,8 @@
 
   function update() {
     var s = state();
+    var n = (s.category ? 1 : 0) + (s.area ? 1 : 0) + s.services.length + (s.accepting ? 1 : 0);
+    if (chosen) chosen.textContent = n ? "（" + n + " つ選んでいます）" : "";
     writeUrl(s);
     matches = filter(s);
     status.textContent =
