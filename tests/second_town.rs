@@ -297,6 +297,9 @@ fn provider_links_follow_the_base_url_on_the_web_in_print_and_in_the_pdf() {
     }
     let print = page("guide/sasae/print/index.html");
     let site = "https://www.town.kasumino.example.lg.jp/fukushi/zaitaku/";
+    // A link written relative to its page works in print too.
+    assert!(madoguchi.contains("href=\"../../providers/hokubu-soudan/\""));
+    assert!(print.contains(&format!("href=\"{site}providers/hokubu-soudan/\"")));
     assert!(print.contains(&format!("href=\"{site}providers/tsuji-clinic/\"")));
     assert!(print.contains(&format!("href=\"{site}providers/category/iin/\"")));
     let doc = lopdf::Document::load(guide_pdf()).unwrap();
@@ -689,44 +692,44 @@ fn front_matter_mistakes_are_explained_without_program_words() {
 
 #[test]
 fn site_toml_mistakes_say_what_to_write() {
-    let site = town_copy();
-    let toml = site.path().join("site.toml");
-    edit(&toml, "stale_after_days = 730", "stale_after_day = 730");
-    let (code, err) = check(site.path());
-    assert_eq!(code, 1);
-    assert_diag(
-        &err,
-        "error",
-        "site.toml に知らない項目「stale_after_day」があります",
-        &format!("site.toml:{}:1", line_of(&toml, "stale_after_day")),
-        "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, markdown, map, categories, areas, services, guides, pdf, opendata, import",
-    );
-
-    let site = town_copy();
-    let toml = site.path().join("site.toml");
-    edit(&toml, "code = \"129992\"", "code = \"129993\"");
-    let (code, err) = check(site.path());
-    assert_eq!(code, 1);
-    assert_diag(
-        &err,
-        "error",
-        "全国地方公共団体コード「129993」の最後の1桁（検査数字）が合いません",
-        &format!("site.toml:{}:8", line_of(&toml, "129993")),
-        "前の5桁「12999」が正しければ、コードは「129992」です。総務省の「全国地方公共団体コード」の一覧で、市区町村の6桁のコード（最後の1桁は検査数字）を確かめてください",
-    );
-
-    let site = town_copy();
-    let toml = site.path().join("site.toml");
-    edit(&toml, "title = \"かすみ野町", "title ＝ \"かすみ野町");
-    let (code, err) = check(site.path());
-    assert_eq!(code, 1);
-    assert_diag(
-        &err,
-        "error",
-        "site.toml で全角の「＝」が使われています",
-        &format!("site.toml:{}:7", line_of(&toml, "title ＝")),
-        "項目名と値の間は半角の「=」にしてください（例: title = \"…\"）",
-    );
+    let cases = [
+        (
+            "stale_after_days = 730",
+            "stale_after_day = 730",
+            1,
+            "site.toml に知らない項目「stale_after_day」があります",
+            "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, markdown, map, categories, areas, services, guides, pdf, opendata, import",
+        ),
+        (
+            "code = \"129992\"",
+            "code = \"129993\"",
+            8,
+            "全国地方公共団体コード「129993」の最後の1桁（検査数字）が合いません",
+            "前の5桁「12999」が正しければ、コードは「129992」です。総務省の「全国地方公共団体コード」の一覧で、市区町村の6桁のコード（最後の1桁は検査数字）を確かめてください",
+        ),
+        (
+            "title = \"かすみ野町",
+            "title ＝ \"かすみ野町",
+            7,
+            "site.toml で全角の「＝」が使われています",
+            "項目名と値の間は半角の「=」にしてください（例: title = \"…\"）",
+        ),
+    ];
+    for (from, to, col, message, help) in cases {
+        let site = town_copy();
+        let toml = site.path().join("site.toml");
+        edit(&toml, from, to);
+        let (code, err) = check(site.path());
+        assert_eq!(code, 1, "{err}");
+        let line = line_of(&toml, to);
+        assert_diag(
+            &err,
+            "error",
+            message,
+            &format!("site.toml:{line}:{col}"),
+            help,
+        );
+    }
 }
 
 // 11. Half-width katakana and full-width digits -------------------------------------------------
@@ -912,7 +915,7 @@ fn check_shows_warnings_beside_link_errors() {
     edit(
         &site.path().join("content/annai/madoguchi.md"),
         "(@/providers/category/houkan)",
-        "(../../providers/category/houkan/)",
+        "(../providers/category/houkan/)",
     );
     let (code, err) = check(site.path());
     assert_eq!(code, 1, "{err}");

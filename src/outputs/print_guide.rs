@@ -178,7 +178,7 @@ pub fn guide_html(
                     title_css: css_string(&p.meta.title),
                     title: &p.meta.title,
                     kind: "page",
-                    html: scope_ids(&super::absolute_links(&p.content, c), &id),
+                    html: scope_ids(&super::absolute_links(&p.content, c, &p.path), &id),
                     intro: "",
                     web_url: format!("{}{}", c.base_url, p.path),
                     qr: String::new(),

@@ -112,21 +112,7 @@ pub fn serve_sample(extra: &[&str]) -> Served {
 
 /// Builds the site at `site` for http://127.0.0.1:PORT/ and serves it.
 pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let root = out.clone();
-    let port = http_server(move |path| serve_file(&root, path));
-    let base = format!("http://127.0.0.1:{port}/");
-    let o = bin()
-        .args(["build", "--root"])
-        .arg(site)
-        .args(["--base-url", &base, "--output"])
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    Served { dir, base }
+    serve_site_at(site, "", extra)
 }
 
 /// Builds the site at `site` for `http://127.0.0.1:PORT/{sub}` (a base_url with a path, as a
@@ -134,10 +120,14 @@ pub fn serve_site(site: &Path, extra: &[&str]) -> Served {
 pub fn serve_site_at(site: &Path, sub: &str, extra: &[&str]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("public");
-    let out = root.join(sub.trim_matches('/'));
+    let sub = sub.trim_matches('/');
+    let out = root.join(sub);
     let served = root.clone();
     let port = http_server(move |path| serve_file(&served, path));
-    let base = format!("http://127.0.0.1:{port}/{}/", sub.trim_matches('/'));
+    let base = match sub {
+        "" => format!("http://127.0.0.1:{port}/"),
+        _ => format!("http://127.0.0.1:{port}/{sub}/"),
+    };
     let o = bin()
         .args(["build", "--root"])
         .arg(site)
