@@ -15,9 +15,11 @@ const ESCAPED_BRACE: char = '\u{91}';
 const RUBY_BAR: char = '\u{1F}';
 
 pub struct Context<'a> {
-    /// Every `@/` target: `guide/kaigo-hoken.md` (relative to `content/`) →
-    /// `guide/kaigo-hoken/`, and the directory's pages: `providers/ID` → `providers/ID/`.
+    /// `@/` targets in `content/`: `guide/kaigo-hoken.md` → `guide/kaigo-hoken/`.
     pub pages: &'a HashMap<String, String>,
+    /// The directory's pages (`@/providers/ID`, `@/providers/category/KEY`…), when the
+    /// site has one.
+    pub directory: Option<&'a Directory<'a>>,
     /// Prefix of every site link, e.g. `/kenko/zaitaku/`.
     pub base_path: &'a str,
     pub allow_html: bool,
@@ -36,6 +38,34 @@ pub struct Rendered {
     pub headings: Vec<String>,
     /// Links to a heading (`#見出し`, `@/page.md#見出し`), checked once every page has its ids.
     pub anchors: Vec<Anchor>,
+}
+
+/// The provider directory's pages that `@/providers/…` links may name.
+#[derive(Debug, Default)]
+pub struct Directory<'a> {
+    /// Provider ids.
+    pub providers: rustc_hash::FxHashSet<&'a str>,
+    /// The lists, as `category/KEY`, `area/KEY`, `service/KEY`.
+    pub lists: std::collections::HashSet<String>,
+}
+
+impl Directory<'_> {
+    /// The page of `@/providers/…` (given without `@/`), like `providers/abc/`.
+    fn path(&self, key: &str) -> Option<String> {
+        let rest = key.strip_prefix("providers")?;
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let known = rest.is_empty()
+            || rest == "find"
+            || self.lists.contains(rest)
+            || self.providers.contains(rest);
+        known.then(|| {
+            if rest.is_empty() {
+                "providers/".to_string()
+            } else {
+                format!("providers/{rest}/")
+            }
+        })
+    }
 }
 
 /// A link to an id: on this page (`page` is `None`) or on another Markdown page.
@@ -261,6 +291,7 @@ pub fn render_inline(src: &str) -> String {
     let no_pages = HashMap::new();
     let cx = Context {
         pages: &no_pages,
+        directory: None,
         base_path: "/",
         allow_html: false,
     };
@@ -395,7 +426,10 @@ fn resolve_link(
     if let Some(target) = dest.strip_prefix("@/") {
         let (file, frag) = target.split_once('#').unwrap_or((target, ""));
         let key = target_key(file);
-        let path = cx.pages.get(key)?;
+        let path = match cx.pages.get(key) {
+            Some(p) => p.clone(),
+            None => cx.directory.and_then(|d| d.path(key))?,
+        };
         if frag.is_empty() {
             return Some((format!("{}{path}", cx.base_path), None));
         }
@@ -591,6 +625,7 @@ mod tests {
         pages.insert("guide/a.md".to_string(), "guide/a/".to_string());
         let cx = Context {
             pages: &pages,
+            directory: None,
             base_path: "/base/",
             allow_html: false,
         };
@@ -691,24 +726,36 @@ mod tests {
 
     #[test]
     fn provider_pages_and_lists_are_link_targets() {
-        let mut pages = HashMap::new();
-        pages.insert("providers/abc".to_string(), "providers/abc/".to_string());
+        let pages = HashMap::new();
+        let directory = Directory {
+            providers: ["abc"].into_iter().collect(),
+            lists: ["category/clinic".to_string()].into_iter().collect(),
+        };
         let cx = Context {
             pages: &pages,
+            directory: Some(&directory),
             base_path: "/base/",
             allow_html: false,
         };
         let r = render(
-            "[a](@/providers/abc) [b](@/providers/abc/) [c](@/providers/nope)",
+            "[a](@/providers/abc) [b](@/providers/abc/) [c](@/providers/nope) [d](@/providers/category/clinic) [e](@/providers/find) [f](@/providers/category/x)",
             &cx,
         );
+        assert!(r.html.contains("href=\"/base/providers/category/clinic/\""));
+        assert!(r.html.contains("href=\"/base/providers/find/\""));
         assert_eq!(
             r.html.matches("href=\"/base/providers/abc/\"").count(),
             2,
             "{}",
             r.html
         );
-        assert_eq!(r.broken_links, vec![(43, "@/providers/nope".to_string())]);
+        assert_eq!(
+            r.broken_links,
+            vec![
+                (43, "@/providers/nope".to_string()),
+                (120, "@/providers/category/x".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -466,6 +466,7 @@ mod tests {
         let pages = HashMap::new();
         let cx = markdown::Context {
             pages: &pages,
+            directory: None,
             base_path: "/",
             allow_html: false,
         };

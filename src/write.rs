@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
 use crate::outputs::{Content, OutputFile};
@@ -172,13 +173,35 @@ pub fn intact(out_dir: &Path, top: &[String]) -> bool {
 }
 
 /// Files in a site folder that the build described by `manifest` did not make (the
-/// marker and the bookkeeping aside).
+/// marker and the bookkeeping aside). Folders of one page each (`providers/ID/`, tens of
+/// thousands in a large directory) are not looked into: reading each from a cold disk cost
+/// a second at 10,000 providers, and nothing but tsunagu writes there. Every other folder
+/// is read, the top of the output first of all, where an old `tsunagu stale --output
+/// public` left its 確認票.
 pub fn strays(dir: &Path, manifest: &BTreeMap<String, String>) -> Vec<PathBuf> {
+    // Folders holding exactly one file of the site, their `index.html`.
+    let mut under: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for k in manifest.keys() {
+        let mut d = k.as_str();
+        while let Some(i) = d.rfind('/') {
+            d = &d[..i];
+            *under.entry(d).or_default() += 1;
+        }
+    }
+    let single_page = |rel: &Path| {
+        let k = key(rel);
+        under.get(k.as_str()) == Some(&1) && manifest.contains_key(&format!("{k}/index.html"))
+    };
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| e.depth() != 1 || e.file_name() != STATE_DIR);
+        .filter_entry(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            let bookkeeping = e.depth() == 1 && e.file_name() == STATE_DIR;
+            let one_page = e.file_type().is_dir() && single_page(rel);
+            !(bookkeeping || one_page)
+        });
     for entry in walker.flatten() {
         if entry.file_type().is_dir() {
             continue;
@@ -234,6 +257,10 @@ pub struct Staging {
     published: Option<Previous>,
     entries: std::sync::Mutex<Vec<Entry>>,
     written: std::sync::atomic::AtomicUsize,
+    /// The files the kept site held before this build wrote anything, read from the disk
+    /// while the pages are rendered (the reading waits on the disk, the rendering on the
+    /// cores); what this build does not make of them is removed when it completes.
+    found: Mutex<Option<std::thread::JoinHandle<Vec<PathBuf>>>>,
     done: bool,
 }
 
@@ -277,6 +304,10 @@ impl Staging {
         } else {
             None
         };
+        let found = base.as_ref().map(|b| {
+            let (dir, manifest) = (dir.clone(), b.files.clone());
+            std::thread::spawn(move || strays(&dir, &manifest))
+        });
         Ok(Staging {
             root: root.to_path_buf(),
             out_dir: out_dir.to_path_buf(),
@@ -286,6 +317,7 @@ impl Staging {
             published,
             entries: Default::default(),
             written: Default::default(),
+            found: Mutex::new(found),
             done: false,
         })
     }
@@ -329,8 +361,21 @@ impl Staging {
         let manifest = manifest_of(entries);
         // Started from an earlier site, the folder may hold files this build did not make:
         // pages it no longer has, and anything put into the published folder since.
-        if self.base.is_some() {
-            remove_files(&self.dir, &strays(&self.dir, &manifest));
+        if let Some(base) = &self.base {
+            let found = self.found.lock().ok().and_then(|mut f| f.take());
+            let mut gone: Vec<PathBuf> = found
+                .and_then(|h| h.join().ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| !manifest.contains_key(&key(p)))
+                .collect();
+            gone.extend(
+                base.files
+                    .keys()
+                    .filter(|k| !manifest.contains_key(*k))
+                    .map(PathBuf::from),
+            );
+            remove_files(&self.dir, &gone);
         }
         fs::write(
             self.dir.join(MARKER),

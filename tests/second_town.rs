@@ -594,11 +594,25 @@ fn confirmation_sheets_never_go_into_a_published_folder() {
     std::fs::write(out.join("stale.csv"), "id\n").unwrap();
     std::fs::create_dir_all(out.join("confirm")).unwrap();
     std::fs::write(out.join("confirm/kasumino-byoin.html"), "x").unwrap();
+    std::fs::write(out.join("providers/memo.txt"), "x").unwrap();
     let (code, err) = build(site.path(), &out);
     assert_eq!(code, 0, "{err}");
     assert!(!out.join("stale.csv").exists(), "{err}");
     assert!(!out.join("confirm").exists(), "{err}");
+    assert!(!out.join("providers/memo.txt").exists(), "{err}");
     assert!(out.join("index.html").is_file());
+    // Twice more, as the next builds start from the site kept beside the output.
+    for n in 0..2 {
+        std::fs::write(out.join(format!("extra-{n}.txt")), "x").unwrap();
+        std::fs::write(out.join("providers/memo.txt"), "x").unwrap();
+        let md = site.path().join("content/annai/hajimeni.md");
+        let text = std::fs::read_to_string(&md).unwrap();
+        std::fs::write(&md, format!("{text}\n改訂 {n} 回目。\n")).unwrap();
+        let (code, err) = build(site.path(), &out);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.join(format!("extra-{n}.txt")).exists(), "{n}: {err}");
+        assert!(!out.join("providers/memo.txt").exists(), "{n}: {err}");
+    }
 }
 
 // 10. Messages staff can act on -----------------------------------------------------------

@@ -153,7 +153,7 @@ pub fn load(
     for a in data.assets {
         links.insert(a.clone(), a.clone());
     }
-    directory_targets(config, data, &mut links);
+    let directory = directory(config, data);
     if docs.first().is_none_or(|d| d.key != "_index.md") {
         docs.insert(0, home_placeholder(config));
         links.insert("_index.md".into(), String::new());
@@ -161,6 +161,7 @@ pub fn load(
 
     let cx = markdown::Context {
         pages: &links,
+        directory: Some(&directory),
         base_path: &config.base_path,
         allow_html: config.markdown.allow_html,
     };
@@ -174,6 +175,10 @@ pub fn load(
                 .update(b"\0")
                 .update(v.as_bytes())
                 .update(b"\0");
+        }
+        // The directory's pages, in the records' own (stable) order.
+        for p in data.providers {
+            h.update(p.id.as_bytes()).update(b"\0");
         }
         h.update(config.base_path.as_bytes());
         h.update(&[u8::from(config.markdown.allow_html)]);
@@ -316,26 +321,18 @@ pub fn load(
 
 /// The directory's pages that Markdown may link to with `@/`: `providers/ID`, the lists
 /// `providers/category/KEY` (and `area/`, `service/`), `providers` and `providers/find`.
-fn directory_targets(config: &Config, data: &Data, links: &mut HashMap<String, String>) {
-    let mut add = |key: String| {
-        let url = format!("{key}/");
-        links.insert(key, url);
-    };
-    add("providers".into());
-    add(crate::outputs::finder::FIND_PATH
-        .trim_end_matches('/')
-        .into());
-    for p in data.providers {
-        add(format!("providers/{}", p.id));
-    }
-    for (kind, keys) in [
+fn directory<'a>(config: &Config, data: &Data<'a>) -> markdown::Directory<'a> {
+    let lists = [
         ("category", config.categories.keys().collect::<Vec<_>>()),
         ("area", config.areas.keys().collect()),
         ("service", config.services.keys().collect()),
-    ] {
-        for k in keys {
-            add(format!("providers/{kind}/{k}"));
-        }
+    ]
+    .into_iter()
+    .flat_map(|(kind, keys)| keys.into_iter().map(move |k| format!("{kind}/{k}")))
+    .collect();
+    markdown::Directory {
+        providers: data.providers.iter().map(|p| p.id.as_str()).collect(),
+        lists,
     }
 }
 
