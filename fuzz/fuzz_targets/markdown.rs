@@ -11,7 +11,16 @@ use tsunagu::markdown::{self, Context};
 fuzz_target!(|src: &str| {
     let pages: HashMap<String, String> =
         [("guide/a.md".to_string(), "guide/a/".to_string())].into();
-    let cx = Context { pages: &pages, base_path: "/z/", allow_html: false };
+    let directory = markdown::Directory {
+        providers: ["a-clinic"].into_iter().collect(),
+        lists: ["category/clinic".to_string()].into_iter().collect(),
+    };
+    let cx = Context {
+        pages: &pages,
+        directory: Some(&directory),
+        base_path: "/z/",
+        allow_html: false,
+    };
     let r = markdown::render(src, &cx);
     // Raw HTML is shown as text unless the site opts in.
     assert!(!r.html.contains("<script"), "{src:?} gave {}", r.html);
