@@ -128,9 +128,7 @@ pub fn copy_theme_file(root: &Path, name: &str) -> Result<std::path::PathBuf, Di
             .map(|(_, bytes)| (Path::new(dir).join(name), *bytes))
     });
     let Some((rel, bytes)) = found else {
-        let hint = crate::load::suggest::closest(name, &theme_files())
-            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-            .unwrap_or_default();
+        let hint = crate::load::suggest::did_you_mean(name, &theme_files(), "");
         return Err(Diagnostic::error(
             name,
             None,

@@ -197,6 +197,29 @@ fn line_of(file: &Path, needle: &str) -> usize {
         + 1
 }
 
+/// Writes one mistake into a copy of the town (`from` → `to` in `file`) and compares what
+/// `check` says with `message` and `help`, at the line of `to` and column `col`.
+#[track_caller]
+fn assert_mistake(file: &str, from: &str, to: &str, col: usize, message: &str, help: &str) {
+    let site = town_copy();
+    let path = site.path().join(file);
+    edit(&path, from, to);
+    let line = line_of(&path, to.lines().next().unwrap());
+    let (code, err) = check(site.path());
+    assert_eq!(code, 1, "{err}");
+    assert_diag(
+        &err,
+        "error",
+        message,
+        &format!("{file}:{line}:{col}"),
+        help,
+    );
+    assert!(
+        !err.contains("RawFront") && !err.contains("expected"),
+        "no words of the program:\n{err}"
+    );
+}
+
 const TWICE: &str =
     "ガイド「sasae」で「はじめに」（content/annai/hajimeni.md）が2回出てきます。1回だけ印刷します";
 
@@ -643,19 +666,7 @@ fn yaml_mistakes_are_named_on_their_own_line() {
         ),
     ];
     for (from, to, col, message, help) in cases {
-        let site = town_copy();
-        let yaml = site.path().join("content/providers/iryo.yaml");
-        edit(&yaml, from, to);
-        let line = line_of(&yaml, to);
-        let (code, err) = check(site.path());
-        assert_eq!(code, 1, "{err}");
-        assert_diag(
-            &err,
-            "error",
-            message,
-            &format!("content/providers/iryo.yaml:{line}:{col}"),
-            help,
-        );
+        assert_mistake("content/providers/iryo.yaml", from, to, col, message, help);
     }
 }
 
@@ -665,42 +676,27 @@ fn front_matter_mistakes_are_explained_without_program_words() {
         (
             "title: はじめに",
             "title はじめに",
-            "2:6",
+            6,
             "「title」の後にコロン「:」がありません",
             "項目名の後に半角のコロンと空白を入れて「title: 値」と書いてください",
         ),
         (
             "title: はじめに\nweight: 1",
             "- title: はじめに\n- weight: 1",
-            "2:1",
+            1,
             "front matter は「項目名: 値」の形で書いてください",
             "例: 「title: ページの題名」。「---」の行ではさんで、ファイルの先頭に書きます",
         ),
         (
             "weight: 1",
             "wieght: 1",
-            "3:1",
+            1,
             "front matter に知らない項目「wieght」があります",
             "「weight」の書き間違いではありませんか。front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も、講座では lecture も）",
         ),
     ];
-    for (from, to, at, message, help) in cases {
-        let site = town_copy();
-        let md = site.path().join("content/annai/hajimeni.md");
-        edit(&md, from, to);
-        let (code, err) = check(site.path());
-        assert_eq!(code, 1, "{err}");
-        assert_diag(
-            &err,
-            "error",
-            message,
-            &format!("content/annai/hajimeni.md:{at}"),
-            help,
-        );
-        assert!(
-            !err.contains("RawFront") && !err.contains("expected"),
-            "{err}"
-        );
+    for (from, to, col, message, help) in cases {
+        assert_mistake("content/annai/hajimeni.md", from, to, col, message, help);
     }
 }
 
@@ -730,19 +726,7 @@ fn site_toml_mistakes_say_what_to_write() {
         ),
     ];
     for (from, to, col, message, help) in cases {
-        let site = town_copy();
-        let toml = site.path().join("site.toml");
-        edit(&toml, from, to);
-        let (code, err) = check(site.path());
-        assert_eq!(code, 1, "{err}");
-        let line = line_of(&toml, to);
-        assert_diag(
-            &err,
-            "error",
-            message,
-            &format!("site.toml:{line}:{col}"),
-            help,
-        );
+        assert_mistake("site.toml", from, to, col, message, help);
     }
 }
 

@@ -763,9 +763,7 @@ fn toml_message(e: &str, line: &str) -> (String, String) {
     if let Some(rest) = e.strip_prefix("unknown field `") {
         let name = quoted(rest);
         let known = listed(rest);
-        let hint = crate::load::suggest::closest(&name, &known)
-            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-            .unwrap_or_default();
+        let hint = crate::load::suggest::did_you_mean(&name, &known, "");
         return (
             format!("site.toml に知らない項目「{name}」があります"),
             format!("{hint}ここに書ける項目: {}", known.join(", ")),
@@ -781,9 +779,7 @@ fn toml_message(e: &str, line: &str) -> (String, String) {
     if let Some(rest) = e.strip_prefix("unknown variant `") {
         let value = quoted(rest);
         let known = listed(rest);
-        let hint = crate::load::suggest::closest(&value, &known)
-            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-            .unwrap_or_default();
+        let hint = crate::load::suggest::did_you_mean(&value, &known, "");
         return (
             format!("site.toml の値「{value}」は使えません"),
             format!("{hint}次のどれかを書いてください: {}", known.join(", ")),

@@ -363,9 +363,7 @@ fn check_anchors(
                 None => "このページ".to_string(),
             };
             let names: Vec<&str> = headings.iter().map(String::as_str).collect();
-            let hint = super::suggest::closest(&a.id, &names)
-                .map(|s| format!("「#{s}」の書き間違いではありませんか。"))
-                .unwrap_or_default();
+            let hint = super::suggest::did_you_mean(&a.id, &names, "#");
             let list = if names.is_empty() {
                 "見出しがありません".to_string()
             } else {
@@ -641,9 +639,7 @@ fn front_matter_message(e: &str) -> (String, String) {
     let e = e.split(" at line ").next().unwrap_or(e);
     if let Some(rest) = e.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let hint = super::suggest::closest(name, FRONT_FIELDS)
-            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-            .unwrap_or_default();
+        let hint = super::suggest::did_you_mean(name, FRONT_FIELDS, "");
         return (
             format!("front matter に知らない項目「{name}」があります"),
             format!("{hint}{FRONT_HELP}"),

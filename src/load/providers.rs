@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::read_text;
-use super::suggest::closest;
+use super::suggest::did_you_mean;
 use super::yaml::{self, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
@@ -523,9 +523,7 @@ impl Record<'_> {
         for (key, _) in pairs {
             let k = key.as_str().unwrap_or_default();
             if !FIELDS.contains(&k) {
-                let suggestion = closest(k, FIELDS)
-                    .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-                    .unwrap_or_default();
+                let suggestion = did_you_mean(k, FIELDS, "");
                 let key = key.clone();
                 self.error(
                     &key,
@@ -660,9 +658,7 @@ impl Record<'_> {
             _ => self.config.areas.keys().map(String::as_str).collect(),
         };
         let node = self.field(key)?.clone();
-        let hint = closest(&v, &options)
-            .map(|s| format!("「{s}」の書き間違いではありませんか。"))
-            .unwrap_or_default();
+        let hint = did_you_mean(&v, &options, "");
         self.error(
             &node,
             format!("{key}「{v}」は site.toml の [{table}] にありません"),

@@ -27,6 +27,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// 「「title」の書き間違いではありませんか。」 for the known name nearest to `word`, with
+/// `prefix` before it (`#` for headings); empty when none is near.
+pub fn did_you_mean(word: &str, candidates: &[&str], prefix: &str) -> String {
+    closest(word, candidates)
+        .map(|s| format!("「{prefix}{s}」の書き間違いではありませんか。"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
