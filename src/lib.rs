@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod note;
+pub mod outdir;
 pub mod outputs;
 pub mod pdf;
 pub mod qr;

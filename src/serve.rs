@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Where the preview's files are written; a temporary folder when `None`.
     pub output: Option<PathBuf>,
+    /// Write into a folder tsunagu did not make.
+    pub force: bool,
 }
 
 /// What the server hands out: the last good build, and the current error if any.
@@ -63,6 +65,17 @@ pub fn run(
     say: fn(&str),
     emit: impl Fn(&Diagnostics) + Send + 'static,
 ) -> Result<(), Diagnostics> {
+    if let Some(out) = &opts.output {
+        crate::outdir::check(&opts.root, out, &crate::outdir::Kind::Site, opts.force)?;
+        std::fs::create_dir_all(out)
+            .and_then(|_| {
+                std::fs::write(
+                    out.join(write::MARKER),
+                    "tsunagu serve のプレビューのフォルダです。\n",
+                )
+            })
+            .map_err(|e| Diagnostic::error(out, None, format!("書き込めません: {e}")))?;
+    }
     let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
         Diagnostic::error(
             "--port",

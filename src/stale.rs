@@ -1,7 +1,7 @@
 //! Freshness: records overdue for confirmation, a CSV of them for staff, and the
 //! 「掲載情報確認票」 sheets the city mails or faxes to providers before each update.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 use tera::Context;
@@ -113,40 +113,6 @@ struct Sheet {
     name: String,
     updated: String,
     fields: Vec<(String, String)>,
-}
-
-/// Refuses a folder for the sheets where they would be published or read as sources: a
-/// published site (or a folder inside one), the site's default output `public/`, and the
-/// site's own source folders. The sheets carry names and phone numbers for staff only.
-pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(out));
-    let refuse = |why: String| {
-        Err(Diagnostic::error(
-            out,
-            None,
-            format!("確認票の書き出し先「{}」には書き出せません: {why}", out.display()),
-        )
-        .with_help("確認票は職員用で、公開してはいけません。--output で、公開するフォルダとサイトの原稿の外にあるフォルダ（例: kakunin）を指定してください"))
-    };
-    if let Some(site) = out_abs
-        .ancestors()
-        .find(|a| a.join(crate::write::MARKER).is_file())
-    {
-        return refuse(format!(
-            "公開用に書き出したサイト（{}）の中です",
-            site.display()
-        ));
-    }
-    if out_abs.starts_with(root_abs.join("public")) {
-        return refuse("サイトを書き出すフォルダ（public/）の中です".into());
-    }
-    for src in ["content", "templates", "static", "themes"] {
-        if out_abs.starts_with(root_abs.join(src)) {
-            return refuse(format!("サイトの原稿のフォルダ（{src}/）の中です"));
-        }
-    }
-    Ok(())
 }
 
 /// One 「掲載情報確認票」 per overdue record, and all of them in one file for printing.

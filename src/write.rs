@@ -35,12 +35,77 @@ pub struct WriteStats {
 /// build (sharing unchanged files with it), from which the next build starts.
 pub const SPARE: &str = ".tsunagu-spare";
 
-/// Where a build keeps what the next build compares against.
-pub const STATE_DIR: &str = ".tsunagu";
-const MANIFEST: &str = ".tsunagu/manifest.json";
-const PROVIDERS: &str = ".tsunagu/providers.json";
-pub const REPORT: &str = ".tsunagu/report.json";
-const INPUTS: &str = ".tsunagu/inputs.json";
+/// Suffix of the folder beside the output where a build keeps what the next build
+/// compares against (never inside the output: everything there is uploaded). It holds
+/// the latest change report, and per site generation — named in each site folder's
+/// marker, so the records always belong to the files they describe — the manifest, the
+/// providers' snapshot and the inputs' fingerprint.
+pub const STATE: &str = ".tsunagu-state";
+const MANIFEST: &str = "manifest.json";
+const PROVIDERS: &str = "providers.json";
+const INPUTS: &str = "inputs.json";
+const REPORT: &str = "report.json";
+/// Where builds before the state moved beside the output kept it (read once, then gone).
+const LEGACY_STATE: &str = ".tsunagu";
+
+/// The state folder of the output `out_dir`: `.public.tsunagu-state` beside `public`.
+pub fn state_root(out_dir: &Path) -> PathBuf {
+    let (parent, name) = beside(out_dir);
+    parent.join(format!(".{name}{STATE}"))
+}
+
+/// The latest build's change report (`tsunagu build` writes it beside the output).
+pub fn report_file(out_dir: &Path) -> PathBuf {
+    state_root(out_dir).join(REPORT)
+}
+
+/// The folder an output lives in, and its name.
+fn beside(out_dir: &Path) -> (PathBuf, String) {
+    let parent = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent.to_path_buf(), name)
+}
+
+/// The generation a site folder's marker names.
+fn generation_of(site_dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(site_dir.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("generation "))
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The folder holding the records of the site published at `out_dir` (its manifest,
+/// providers' snapshot and inputs' fingerprint), when it has them.
+pub fn records_dir(out_dir: &Path) -> Option<PathBuf> {
+    records_of(out_dir, out_dir).filter(|d| d.is_dir())
+}
+
+/// The records of the site in `site_dir` (the output, or the kept site beside it).
+fn records_of(out_dir: &Path, site_dir: &Path) -> Option<PathBuf> {
+    match generation_of(site_dir) {
+        Some(g) => Some(state_root(out_dir).join(g)),
+        None => Some(site_dir.join(LEGACY_STATE)).filter(|d| d.is_dir()),
+    }
+}
+
+/// A site's generation: a hash of what it holds, so the same site is the same generation.
+fn generation(manifest: &BTreeMap<String, String>) -> String {
+    let mut h = blake3::Hasher::new();
+    for (k, v) in manifest {
+        h.update(k.as_bytes())
+            .update(b"\0")
+            .update(v.as_bytes())
+            .update(b"\n");
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
 
 /// What a build records beside the site for the next one.
 pub struct State<'a> {
@@ -133,13 +198,12 @@ pub fn previous(out_dir: &Path) -> Option<Previous> {
     if !out_dir.join(MARKER).is_file() {
         return None;
     }
-    let files = fs::read(out_dir.join(MANIFEST))
-        .ok()
+    let records = records_of(out_dir, out_dir);
+    let read = |name: &str| records.as_ref().and_then(|r| fs::read(r.join(name)).ok());
+    let files = read(MANIFEST)
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let providers = fs::read(out_dir.join(PROVIDERS))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    let providers = read(PROVIDERS).and_then(|b| serde_json::from_slice(&b).ok());
     Some(Previous { files, providers })
 }
 
@@ -148,7 +212,8 @@ pub fn previous_inputs(out_dir: &Path) -> Option<crate::inputs::Record> {
     if !out_dir.join(MARKER).is_file() {
         return None;
     }
-    serde_json::from_slice(&fs::read(out_dir.join(INPUTS)).ok()?).ok()
+    let records = records_of(out_dir, out_dir)?;
+    serde_json::from_slice(&fs::read(records.join(INPUTS)).ok()?).ok()
 }
 
 /// Whether the previous build's output still looks as it left it: everything it put at
@@ -163,7 +228,7 @@ pub fn intact(out_dir: &Path, top: &[String]) -> bool {
     let present: std::collections::HashSet<std::ffi::OsString> =
         entries.flatten().map(|e| e.file_name()).collect();
     let ours = |name: &std::ffi::OsStr| {
-        name == MARKER || name == STATE_DIR || top.iter().any(|t| std::ffi::OsStr::new(t) == name)
+        name == MARKER || top.iter().any(|t| std::ffi::OsStr::new(t) == name)
     };
     !top.is_empty()
         && top
@@ -198,9 +263,7 @@ pub fn strays(dir: &Path, manifest: &BTreeMap<String, String>) -> Vec<PathBuf> {
         .into_iter()
         .filter_entry(|e| {
             let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let bookkeeping = e.depth() == 1 && e.file_name() == STATE_DIR;
-            let one_page = e.file_type().is_dir() && single_page(rel);
-            !(bookkeeping || one_page)
+            !(e.file_type().is_dir() && single_page(rel))
         });
     for entry in walker.flatten() {
         if entry.file_type().is_dir() {
@@ -234,12 +297,12 @@ pub fn top_level(files: &[Entry]) -> Vec<String> {
 /// Records the inputs of a build that found the output already right (nothing else is
 /// written). Written beside and renamed over, so it is never half there.
 pub fn record_inputs(out_dir: &Path, inputs: &crate::inputs::Record) {
-    let (Ok(bytes), true) = (safe_json(inputs), out_dir.join(MARKER).is_file()) else {
+    let (Ok(bytes), Some(generation)) = (safe_json(inputs), generation_of(out_dir)) else {
         return;
     };
-    let tmp = out_dir.join(format!("{INPUTS}.{}", std::process::id()));
-    if fs::write(&tmp, bytes).is_ok() && fs::rename(&tmp, out_dir.join(INPUTS)).is_err() {
-        let _ = fs::remove_file(&tmp);
+    let dir = state_root(out_dir).join(generation);
+    if fs::create_dir_all(&dir).is_ok() {
+        let _ = replace_file(&dir.join(INPUTS), &bytes);
     }
 }
 
@@ -268,15 +331,9 @@ impl Staging {
     /// Refuses an output folder that is not ours, then starts the new site from the kept
     /// earlier one (or from an empty folder).
     pub fn open(root: &Path, out_dir: &Path, opts: WriteOptions) -> Result<Self, Diagnostic> {
-        check_target(root, out_dir, opts.force)?;
-        let parent = out_dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        crate::outdir::check(root, out_dir, &crate::outdir::Kind::Site, opts.force)?;
+        let (parent, name) = beside(out_dir);
+        let parent = parent.as_path();
         fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
         let dir = parent.join(format!(".{name}.tsunagu-new-{}", std::process::id()));
         let spare = parent.join(format!(".{name}{SPARE}"));
@@ -288,8 +345,9 @@ impl Staging {
         let taken = !opts.force && spare.join(MARKER).is_file() && fs::rename(&spare, &dir).is_ok();
         // Only a kept site that says what it holds can be trusted to be the base.
         let base = taken
-            .then(|| fs::read(dir.join(MANIFEST)).ok())
+            .then(|| records_of(out_dir, &dir))
             .flatten()
+            .and_then(|r| fs::read(r.join(MANIFEST)).ok())
             .and_then(|b| serde_json::from_slice(&b).ok())
             .map(|files| Previous {
                 files,
@@ -336,6 +394,7 @@ impl Staging {
         self.complete(entries, state)?;
         swap_in(&self.dir, &self.out_dir, &self.spare).map_err(|e| io_error(&self.out_dir, &e))?;
         self.done = true;
+        self.forget_old_records();
         Ok(self.stats(entries))
     }
 
@@ -346,6 +405,7 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.spare);
         fs::rename(&self.dir, &self.spare).map_err(|e| io_error(&self.spare, &e))?;
         self.done = true;
+        self.forget_old_records();
         Ok(())
     }
 
@@ -377,27 +437,49 @@ impl Staging {
             );
             remove_files(&self.dir, &gone);
         }
-        fs::write(
-            self.dir.join(MARKER),
-            "tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\n",
-        )
-        .map_err(|e| io_error(&self.dir, &e))?;
-        fs::create_dir_all(self.dir.join(STATE_DIR)).map_err(|e| io_error(&self.dir, &e))?;
+        // The records go beside the output first, then the marker naming them into the
+        // site: a site folder never names records that are not there.
+        let id = generation(&manifest);
+        let root = state_root(&self.out_dir);
+        let records = root.join(&id);
+        fs::create_dir_all(&records).map_err(|e| io_error(&records, &e))?;
         // The two large ones compact and streamed: at 10,000 records they are 1 and 15 MB
         // pretty-printed.
-        write_json_file(&self.dir.join(MANIFEST), &manifest)?;
-        write_json_file(&self.dir.join(PROVIDERS), state.providers)?;
-        let mut records = vec![(REPORT, safe_json(state.report))];
+        write_json_file(&records.join(MANIFEST), &manifest)?;
+        write_json_file(&records.join(PROVIDERS), state.providers)?;
+        let mut small = vec![(root.join(REPORT), safe_json(state.report))];
         if let Some(inputs) = state.inputs {
-            records.push((INPUTS, safe_json(inputs)));
+            small.push((records.join(INPUTS), safe_json(inputs)));
         }
-        for (path, bytes) in &records {
+        for (path, bytes) in &small {
             let bytes = bytes
                 .as_ref()
-                .map_err(|e| Diagnostic::error(*path, None, e.to_string()))?;
-            replace_file(&self.dir.join(path), bytes)?;
+                .map_err(|e| Diagnostic::error(path, None, e.to_string()))?;
+            replace_file(path, bytes)?;
         }
+        fs::write(
+            self.dir.join(MARKER),
+            format!("tsunagu が書き出したフォルダです。ビルドのたびに作り直されます。\ngeneration {id}\n"),
+        )
+        .map_err(|e| io_error(&self.dir, &e))?;
         Ok(())
+    }
+
+    /// Removes the records of generations neither the output nor the kept site is.
+    fn forget_old_records(&self) {
+        let keep: Vec<String> = [&self.out_dir, &self.spare]
+            .iter()
+            .filter_map(|d| generation_of(d))
+            .collect();
+        let Ok(entries) = fs::read_dir(state_root(&self.out_dir)) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() && !keep.contains(&name) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     /// Writes one file unless the folder already holds these bytes: the kept site's copy
@@ -634,46 +716,6 @@ fn remove_abandoned(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(e.path());
         }
     }
-}
-
-/// Refuses output folders whose replacement would destroy something that is not ours.
-fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (abs(root), abs(out_dir));
-    let refuse = |why: &str| {
-        Err(Diagnostic::error(
-            out_dir,
-            None,
-            format!("出力先「{}」には書き出せません: {why}", out_dir.display()),
-        )
-        .with_help("--output で、サイトの外の新しいフォルダ（例: public）を指定してください"))
-    };
-    if root_abs.starts_with(&out_abs) {
-        return refuse("サイトのフォルダそのもの、またはそれを含むフォルダです");
-    }
-    for src in ["content", "templates", "static", "themes"] {
-        if out_abs.starts_with(root_abs.join(src)) {
-            return refuse(&format!("サイトの原稿のフォルダ（{src}/）の中です"));
-        }
-    }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && out_abs == abs(&home)
-    {
-        return refuse("ホームフォルダです");
-    }
-    if out_abs.parent().is_none() || out_abs.components().count() <= 2 && !force {
-        return refuse("システムのフォルダです");
-    }
-    let is_empty = fs::read_dir(out_dir)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(true);
-    if out_dir.exists() && !is_empty && !out_dir.join(MARKER).exists() && !force {
-        return refuse(&format!(
-            "tsunagu が作ったフォルダではありません（{MARKER} がありません）。中身を消さないよう止めました。\
-             置き換えてよければ --force を付けてください"
-        ));
-    }
-    Ok(())
 }
 
 fn io_error(path: &Path, e: &io::Error) -> Diagnostic {

@@ -184,3 +184,223 @@ fn wait_for(tab: &headless_chrome::Tab, cond: &str, what: &str) {
     }
     panic!("{what}: never {cond}");
 }
+
+// 2. Output folders --------------------------------------------------------------------------
+
+/// `tsunagu ARGS` in the folder `cwd` with `home` as the home folder: exit code and stderr.
+fn run_in(cwd: &std::path::Path, home: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let o = common::bin()
+        .current_dir(cwd)
+        .env("HOME", home)
+        .env("USERPROFILE", home)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Every file below `dir` with its bytes, to show nothing moved or changed.
+fn snapshot(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn no_way_of_naming_the_sources_or_the_home_folder_gets_past_the_guard() {
+    let top = tempfile::tempdir().unwrap();
+    let site = top.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    copy_sample(&site);
+    let home = top.path().join("home");
+    std::fs::create_dir_all(home.join("documents")).unwrap();
+    std::fs::write(home.join("documents/letter.txt"), "大事な手紙").unwrap();
+    let before = (snapshot(&site), snapshot(&home));
+    let work = site.join("content/guide");
+    for (cwd, out) in [
+        (&work, "../../../site"),
+        (&work, "../.."),
+        (&site, "."),
+        (&site, "content/../content/guide"),
+        (&site, home.to_str().unwrap()),
+        (&site, "/"),
+    ] {
+        for force in [false, true] {
+            let mut args = vec!["build", "--root", site.to_str().unwrap(), "--output", out];
+            if force {
+                args.push("--force");
+            }
+            let (code, err) = run_in(cwd, &home, &args);
+            assert_eq!(
+                code,
+                1,
+                "build --output {out} (force {force}) from {}: {err}",
+                cwd.display()
+            );
+            assert!(err.contains("には書き出せません"), "{err}");
+        }
+    }
+    // No spare or staging folder was made beside any of them.
+    assert_eq!((snapshot(&site), snapshot(&home)), before);
+    assert!(!top.path().join(".site.tsunagu-spare").exists());
+}
+
+#[test]
+fn a_regular_file_is_never_taken_for_an_output_folder() {
+    let site = sample_copy();
+    let file = site.path().join("notes.txt");
+    std::fs::write(&file, "メモ").unwrap();
+    for force in [false, true] {
+        let mut args = vec![
+            "build",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--output",
+            file.to_str().unwrap(),
+        ];
+        if force {
+            args.push("--force");
+        }
+        let (code, err) = run_in(site.path(), site.path(), &args);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("フォルダではなくファイルです"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "メモ");
+}
+
+#[test]
+fn the_preview_never_writes_over_a_users_folder_or_the_sources() {
+    let site = sample_copy();
+    let mine = site.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("index.html"), "<p>わたしのページ</p>").unwrap();
+    for out in [mine.to_str().unwrap(), ".", "content/guide", "templates"] {
+        let (code, err) = run_in(
+            site.path(),
+            site.path(),
+            &["serve", "--port", "0", "--output", out],
+        );
+        assert_eq!(code, 1, "serve --output {out}: {err}");
+        assert!(err.contains("には書き出せません"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(mine.join("index.html")).unwrap(),
+        "<p>わたしのページ</p>"
+    );
+    assert_eq!(common::files(&site.path().join("content/guide")).len(), 8);
+    let (code, err) = common::check(site.path());
+    assert_eq!(code, Some(0), "the site still builds: {err}");
+}
+
+#[test]
+fn staff_files_never_overwrite_a_users_file_nor_land_in_the_sources() {
+    let site = sample_copy();
+    let root = site.path().to_str().unwrap();
+    let out = site.path().join("kakunin");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("stale.csv"), "わたしの表").unwrap();
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &["stale", "--root", root, "--output", "kakunin"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("同じ名前のファイル（stale.csv）があり"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("stale.csv")).unwrap(),
+        "わたしの表"
+    );
+    // Forced, they are written, and the folder is theirs from then on.
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &["stale", "--root", root, "--output", "kakunin", "--force"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &["stale", "--root", root, "--output", "kakunin"],
+    );
+    assert_eq!(code, 0, "a second run replaces its own files: {err}");
+    for (cmd, into) in [
+        ("stale", "content"),
+        ("stale", "static/kakunin"),
+        ("pdf", "content/guide"),
+        ("stale", "public"),
+    ] {
+        let (code, err) = run_in(
+            site.path(),
+            site.path(),
+            &[cmd, "--root", root, "--output", into],
+        );
+        assert_eq!(code, 1, "{cmd} --output {into}: {err}");
+        assert!(err.contains("には書き出せません"), "{err}");
+    }
+    let (code, err) = common::check(site.path());
+    assert_eq!(code, Some(0), "{err}");
+    // A report is not published either.
+    assert_eq!(
+        run_in(site.path(), site.path(), &["build", "--root", root]).0,
+        0
+    );
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &["diff", "--root", root, "--report", "public/report.txt"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(!site.path().join("public/report.txt").exists());
+}
+
+#[test]
+fn nothing_for_staff_only_is_inside_the_published_folder() {
+    let site = sample_copy();
+    let root = site.path().to_str().unwrap();
+    let out = site.path().join("public");
+    // A folder left by an older tsunagu, which kept its records inside.
+    std::fs::create_dir_all(out.join(".tsunagu")).unwrap();
+    std::fs::write(
+        out.join(".tsunagu-output"),
+        "tsunagu が書き出したフォルダです。\n",
+    )
+    .unwrap();
+    std::fs::write(out.join(".tsunagu/report.json"), "{}").unwrap();
+    for round in 0..3 {
+        if round == 2 {
+            let yaml = site.path().join("content/providers/clinics.yaml");
+            let text = std::fs::read_to_string(&yaml).unwrap();
+            std::fs::write(&yaml, text.replacen("0990-12-2468", "0990-12-9753", 1)).unwrap();
+        }
+        let (code, err) = run_in(site.path(), site.path(), &["build", "--root", root]);
+        assert_eq!(code, 0, "{err}");
+        let hidden: Vec<String> = common::files(&out)
+            .iter()
+            .map(|f| f.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .filter(|f| f.starts_with('.'))
+            .collect();
+        assert_eq!(hidden, [".tsunagu-output"], "round {round}");
+        let report = tsunagu::write::report_file(&out);
+        assert!(
+            report.is_file() && !report.starts_with(&out),
+            "{}",
+            report.display()
+        );
+        let records = tsunagu::write::records_dir(&out).unwrap();
+        assert!(!records.starts_with(&out));
+        assert!(records.join("manifest.json").is_file() && records.join("inputs.json").is_file());
+    }
+    let report = std::fs::read_to_string(tsunagu::write::report_file(&out)).unwrap();
+    assert!(report.contains("0990-12-9753"), "the last build's report");
+}

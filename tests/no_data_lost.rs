@@ -70,7 +70,11 @@ fn leftovers(parent: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tsunagu-") && !n.ends_with(tsunagu::write::SPARE))
+        .filter(|n| {
+            n.contains(".tsunagu-")
+                && !n.ends_with(tsunagu::write::SPARE)
+                && !n.ends_with(tsunagu::write::STATE)
+        })
         .collect()
 }
 
@@ -266,10 +270,11 @@ fn the_same_sources_give_the_same_bytes_from_any_folder_at_any_time_in_any_tz() 
         );
     }
     // The bookkeeping files are the same too (no times, no absolute paths).
-    for f in [".tsunagu/manifest.json", ".tsunagu/providers.json"] {
+    let records = |out: &Path| tsunagu::write::records_dir(out).expect("records beside the output");
+    for f in ["manifest.json", "providers.json"] {
         assert_eq!(
-            std::fs::read(out_a.join(f)).unwrap(),
-            std::fs::read(out_b.join(f)).unwrap(),
+            std::fs::read(records(&out_a).join(f)).unwrap(),
+            std::fs::read(records(&out_b).join(f)).unwrap(),
             "{f}"
         );
     }

@@ -389,11 +389,11 @@ fn an_a5_guide_prints_on_a5_without_padding() {
         .args(["pdf", "--root"])
         .arg(dir.path())
         .arg("--output")
-        .arg(dir.path())
+        .arg(dir.path().join("pdf"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let info = tool("pdfinfo", &[dir.path().join("support.pdf").as_os_str()]);
+    let info = tool("pdfinfo", &[dir.path().join("pdf/support.pdf").as_os_str()]);
     assert!(
         info.contains("Page size:       419.52 x 595.2 pts (A5)") || info.contains("(A5)"),
         "{info}"
@@ -547,11 +547,11 @@ fn office_output_has_no_crop_marks_and_print_shop_output_has_trim_bleed_and_mark
         .args(["pdf", "--root"])
         .arg(dir.path())
         .arg("--output")
-        .arg(dir.path())
+        .arg(dir.path().join("pdf"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let marked = dir.path().join("support.pdf");
+    let marked = dir.path().join("pdf/support.pdf");
     let b = boxes(&marked);
     assert!(b.contains("TrimBox: 0.00 0.00 594.96 841.92"), "{b}");
     assert!(b.contains("BleedBox: -8.50 -8.50 603.46 850.42"), "{b}");

@@ -181,7 +181,7 @@ fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
     );
     // A machine-readable copy stays in the output.
     let kept: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join(".tsunagu/report.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(tsunagu::write::report_file(&out)).unwrap()).unwrap();
     assert_eq!(kept, json);
 
     // Added and removed records.
@@ -351,7 +351,9 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
     let out = site.path().join("public");
     let (code, first) = build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{first}");
-    let inputs = out.join(".tsunagu/inputs.json");
+    let inputs = tsunagu::write::records_dir(&out)
+        .unwrap()
+        .join("inputs.json");
     assert!(inputs.is_file(), "the build records its inputs");
     let page = out.join("index.html");
     let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());

@@ -59,7 +59,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         Ok(r) => {
             super::report(&root, &r.diagnostics, color);
             if let Some(file) = &a.report
-                && let Err(e) = super::write_report(file, &r.changes)
+                && let Err(e) = super::write_report(&root, file, &r.changes)
             {
                 return super::fail(&root, &e.into(), color);
             }

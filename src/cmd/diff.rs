@@ -31,7 +31,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
             super::report(&root, &diags, color);
             match &a.report {
                 Some(file) => {
-                    if let Err(e) = super::write_report(file, &changes) {
+                    if let Err(e) = super::write_report(&root, file, &changes) {
                         return super::fail(&root, &e.into(), color);
                     }
                     super::say(&format!(

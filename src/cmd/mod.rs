@@ -97,9 +97,11 @@ fn fail(root: &Path, diags: &Diagnostics, color: bool) -> ExitCode {
 
 /// Writes the change report as text, or as JSON when the file name ends in `.json`.
 fn write_report(
+    root: &Path,
     file: &Path,
     r: &tsunagu::report::ChangeReport,
 ) -> Result<(), tsunagu::diagnostics::Diagnostic> {
+    tsunagu::outdir::check(root, file, &tsunagu::outdir::Kind::File, false)?;
     let bytes = if file.extension().is_some_and(|e| e == "json") {
         serde_json::to_vec_pretty(r).unwrap_or_default()
     } else {

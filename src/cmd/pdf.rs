@@ -13,9 +13,12 @@ pub struct Args {
     guide: Option<String>,
     #[command(flatten)]
     site: super::SiteArg,
-    /// 書き出すフォルダ（既定: 今いるフォルダ）。ファイルは「名前.pdf」 / folder for NAME.pdf [default: .]
+    /// 書き出すフォルダ（既定: サイトのフォルダの pdf/）。ファイルは「名前.pdf」 / folder for NAME.pdf [default: ROOT/pdf]
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// tsunagu が書き出したのではない同じ名前のファイルも上書きする / overwrite files of the same names
+    #[arg(long)]
+    force: bool,
     /// site.toml の base_url の代わりに使う URL（QR コードとリンクに使われます） / override base_url
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
@@ -27,7 +30,7 @@ pub struct Args {
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
     let start = Instant::now();
-    let out_dir = a.output.clone().unwrap_or_else(|| PathBuf::from("."));
+    let out_dir = a.output.clone().unwrap_or_else(|| root.join("pdf"));
     let overrides = Overrides {
         base_url: a.base_url.clone(),
     };
@@ -41,6 +44,14 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         Err(d) => return super::fail(&root, &d, color),
     };
     super::report(&root, &diags, color);
+    let names: Vec<PathBuf> = pdfs
+        .iter()
+        .map(|(key, _)| PathBuf::from(format!("{key}.pdf")))
+        .collect();
+    let kind = tsunagu::outdir::Kind::Files(&names);
+    if let Err(d) = tsunagu::outdir::check(&root, &out_dir, &kind, a.force) {
+        return super::fail(&root, &d.into(), color);
+    }
     for (key, bytes) in pdfs {
         let path = out_dir.join(format!("{key}.pdf"));
         if let Err(e) =
@@ -55,6 +66,10 @@ pub fn run(a: Args, color: bool) -> ExitCode {
             bytes.len() as f64 / 1_000_000.0,
             start.elapsed().as_secs_f64()
         ));
+    }
+    if let Err(e) = tsunagu::outdir::mark_files(&out_dir) {
+        let d = Diagnostic::error(&out_dir, None, format!("書き込めません: {e}"));
+        return super::fail(&root, &d.into(), color);
     }
     ExitCode::SUCCESS
 }

@@ -16,6 +16,9 @@ pub struct Args {
     /// プレビューを書き出すフォルダ（既定: 一時フォルダ） / where the preview is written [default: a temporary folder]
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// tsunagu が作ったものでないフォルダでも、プレビューで置き換える / replace a folder tsunagu did not create
+    #[arg(long)]
+    force: bool,
 }
 
 static COLOR: AtomicBool = AtomicBool::new(false);
@@ -28,6 +31,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         root: root.clone(),
         port: a.port,
         output: a.output,
+        force: a.force,
     };
     match tsunagu::serve::run(opts, super::say, move |d| {
         super::report(&emit_root, d, COLOR.load(Ordering::Relaxed));

@@ -13,18 +13,23 @@ pub struct Args {
     /// 確認票と CSV を書き出すフォルダ（既定: ./kakunin） / folder for the sheets and the CSV
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// tsunagu が書き出したのではない同じ名前のファイルも上書きする / overwrite files of the same names
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
     let out = a.output.clone().unwrap_or_else(|| PathBuf::from("kakunin"));
-    if let Err(d) = tsunagu::stale::check_output(&root, &out) {
-        return super::fail(&root, &d.into(), color);
-    }
     let (result, diags) = match tsunagu::build::stale(&root, &Overrides::default()) {
         Ok(r) => r,
         Err(d) => return super::fail(&root, &d, color),
     };
+    let names: Vec<PathBuf> = result.files.iter().map(|(p, _)| p.clone()).collect();
+    let kind = tsunagu::outdir::Kind::Files(&names);
+    if let Err(d) = tsunagu::outdir::check(&root, &out, &kind, a.force) {
+        return super::fail(&root, &d.into(), color);
+    }
     // The stale warnings are the point of this command; print the list instead.
     let others: tsunagu::diagnostics::Diagnostics = diags
         .into_iter()
@@ -45,6 +50,10 @@ pub fn run(a: Args, color: bool) -> ExitCode {
             let d = Diagnostic::error(&path, None, format!("書き込めません: {e}"));
             return super::fail(&root, &d.into(), color);
         }
+    }
+    if let Err(e) = tsunagu::outdir::mark_files(&out) {
+        let d = Diagnostic::error(&out, None, format!("書き込めません: {e}"));
+        return super::fail(&root, &d.into(), color);
     }
     super::say(&format!(
         "{} 件の掲載情報確認票（confirm/ と、まとめて印刷する confirm-all.html）と一覧 stale.csv を {} に書き出しました。",
