@@ -90,16 +90,24 @@ pub fn csv(site: &Site) -> Result<Vec<u8>, Diagnostic> {
     for (label, list) in overdue(site) {
         for o in list {
             let p = o.provider;
-            w.write_record([
-                label,
-                &p.id,
-                &p.name,
-                p.phone.as_str(),
-                p.fax.as_ref().map_or("", |f| f.as_str()),
-                &p.updated.to_string(),
-                &o.days.to_string(),
-                &p.source.display().to_string(),
-            ])
+            let cells = [
+                label.to_string(),
+                p.id.clone(),
+                p.name.clone(),
+                p.phone.as_str().to_string(),
+                p.fax
+                    .as_ref()
+                    .map_or(String::new(), |f| f.as_str().to_string()),
+                p.updated.to_string(),
+                o.days.to_string(),
+                p.source.display().to_string(),
+            ];
+            // Staff open this in Excel: no cell may run as a formula.
+            w.write_record(
+                cells
+                    .iter()
+                    .map(|c| crate::model::text::defuse_formula(c).into_owned()),
+            )
             .map_err(err)?;
         }
     }

@@ -404,3 +404,75 @@ fn nothing_for_staff_only_is_inside_the_published_folder() {
     let report = std::fs::read_to_string(tsunagu::write::report_file(&out)).unwrap();
     assert!(report.contains("0990-12-9753"), "the last build's report");
 }
+
+// 3. Staff CSVs --------------------------------------------------------------------------------
+
+#[test]
+fn no_cell_of_a_staff_csv_runs_as_a_formula() {
+    let site = sample_copy();
+    let root = site.path().to_str().unwrap();
+    let yaml = site.path().join("content/providers/clinics.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    // さかえ整形外科医院 is overdue for confirmation, so it is in stale.csv.
+    std::fs::write(
+        &yaml,
+        text.replacen(
+            "name: さかえ整形外科医院",
+            "name: \"=HYPERLINK(\\\"http://attacker.example/\\\",\\\"開く\\\")\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &[
+            "stale",
+            "--root",
+            root,
+            "--output",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(out.path().join("stale.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[2].to_string())
+        .collect();
+    assert!(
+        names.contains(&"'=HYPERLINK(\"http://attacker.example/\",\"開く\")".to_string()),
+        "{names:?}"
+    );
+    for r in csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes()).records() {
+        for cell in r.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "live cell {cell}");
+        }
+    }
+
+    // An import says so of a name a spreadsheet would run.
+    let file = site.path().join("new.csv");
+    std::fs::write(
+        &file,
+        "名称,医療機関の種類,住所,電話番号\n=HYPERLINK(\"http://x/\"),診療所,みどり市本町1丁目9番,0990-12-3333\n",
+    )
+    .unwrap();
+    let (code, err) = run_in(
+        site.path(),
+        site.path(),
+        &[
+            "import",
+            "--root",
+            root,
+            file.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("名称「=HYPERLINK(\"http://x/\")」は表計算ソフトで式として動く文字（= + - @）で始まっています"),
+        "{err}"
+    );
+}

@@ -110,6 +110,13 @@ impl Row<'_> {
             );
             return Vec::new();
         };
+        if crate::model::text::looks_like_formula(&name) {
+            self.note(
+                diags,
+                format!("名称「{name}」は表計算ソフトで式として動く文字（= + - @）で始まっています"),
+                "名称が正しいか確かめてください。tsunagu が書き出す CSV では式として動かないようにしますが、元の表では式かもしれません",
+            );
+        }
         let categories = self.categories(&name, diags);
         if categories.is_empty() {
             return Vec::new();

@@ -76,6 +76,22 @@ pub fn postal(s: &str) -> Option<String> {
         .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
 }
 
+/// Whether a spreadsheet would take `v` for a formula (`=`, `+`, `-`, `@`, or a tab or
+/// line break first): in a CSV such a cell runs when staff open the file.
+pub fn looks_like_formula(v: &str) -> bool {
+    v.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A CSV cell that a spreadsheet shows as text: a leading `'` keeps a formula-like value
+/// inert (`tsunagu import` takes the `'` off again).
+pub fn defuse_formula(v: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(v) {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -227,22 +227,16 @@ fn katakana(s: &str) -> String {
         .collect()
 }
 
-/// A cell starting with `=`, `+`, `-` or `@` is a formula to Excel; a leading `'` keeps
-/// it text (`tsunagu import` takes the `'` off again).
-fn defuse(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}").into()
-    } else {
-        v.into()
-    }
-}
-
 /// One CSV line (CRLF-terminated), cells defused.
 fn csv_line(cells: &[String]) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(cells.iter().map(|v| defuse(v).into_owned()))?;
+    w.write_record(
+        cells
+            .iter()
+            .map(|v| crate::model::text::defuse_formula(v).into_owned()),
+    )?;
     let bytes = w
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))?;
