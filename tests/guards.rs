@@ -476,3 +476,185 @@ fn no_cell_of_a_staff_csv_runs_as_a_formula() {
         "{err}"
     );
 }
+
+// 4. The ending note's import --------------------------------------------------------------------
+
+fn name_on(tab: &headless_chrome::Tab) -> String {
+    common::eval(tab, "document.getElementById('cover-name').value")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn stored_name(tab: &headless_chrome::Tab) -> String {
+    common::eval(
+        tab,
+        "(() => { const k = Object.keys(localStorage).find(k => k.startsWith('tsunagu-note:')); return k ? (JSON.parse(localStorage.getItem(k)).answers['表紙/お名前'] || '') : ''; })()",
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn note_status(tab: &headless_chrome::Tab) -> String {
+    common::eval(tab, "document.getElementById('note-status').textContent")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Chooses `file` in the note's 「ファイルから読み込む」 and waits for the note to answer.
+fn choose_file(tab: &headless_chrome::Tab, file: &std::path::Path) {
+    use headless_chrome::protocol::cdp::DOM;
+    common::eval(
+        tab,
+        "document.getElementById('note-status').textContent = ''; true",
+    );
+    let input = tab.find_element("#note-import").unwrap();
+    tab.call_method(DOM::SetFileInputFiles {
+        files: vec![file.display().to_string()],
+        node_id: None,
+        backend_node_id: Some(input.backend_node_id),
+        object_id: None,
+    })
+    .unwrap();
+    common::wait_until(
+        tab,
+        "document.getElementById('note-status').textContent !== '' || !document.getElementById('note-confirm').hidden",
+    );
+}
+
+#[test]
+fn the_notes_import_replaces_nothing_without_asking_and_saving() {
+    let served = common::serve_sample(&[]);
+    let browser = common::browser(1024);
+    let tab = browser.new_tab().unwrap();
+    common::goto(&tab, &format!("{}notes/watashi-note/", served.base));
+    common::wait_until(&tab, "!document.getElementById('note-tools').hidden");
+    let note = common::eval(
+        &tab,
+        "document.getElementById('note-form').getAttribute('data-note')",
+    )
+    .as_str()
+    .unwrap()
+    .to_string();
+    common::eval(
+        &tab,
+        "const e = document.getElementById('cover-name'); e.value = 'みどり花子'; e.dispatchEvent(new Event('input', {bubbles: true})); true",
+    );
+    common::wait_until(
+        &tab,
+        "document.getElementById('note-status').textContent.includes('保存しました')",
+    );
+    assert_eq!(stored_name(&tab), "みどり花子");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, json: serde_json::Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, json.to_string()).unwrap();
+        p
+    };
+    let answers = serde_json::json!({"表紙/お名前": "かすみ太郎"});
+    let refused = [
+        (
+            file(
+                "other.json",
+                serde_json::json!({"format": "tsunagu-note", "version": 1, "note": "notes/other/", "answers": answers}),
+            ),
+            "このファイルは、別のノートのものです。今の内容はそのままです。",
+        ),
+        (
+            file(
+                "empty.json",
+                serde_json::json!({"format": "tsunagu-note", "version": 1, "note": note, "answers": []}),
+            ),
+            "このファイルには答えが入っていません。今の内容はそのままです。",
+        ),
+        (
+            file(
+                "future.json",
+                serde_json::json!({"format": "tsunagu-note", "version": 99, "note": note, "answers": answers}),
+            ),
+            "このファイルは、この画面とは別の版で作られたもので、読み込めません。今の内容はそのままです。",
+        ),
+    ];
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, format!("{{\"format\":\"tsunagu-note\",\"version\":1,\"note\":{note:?},\"answers\":{{\"表紙/お名前\":\"{}\"}}}}", "あ".repeat(6_000_000))).unwrap();
+    for (path, message) in refused.iter().map(|(p, m)| (p.clone(), *m)).chain([(
+        big.clone(),
+        "このファイルは大きすぎるため、このノートのファイルではありません。今の内容はそのままです。",
+    )]) {
+        choose_file(&tab, &path);
+        assert_eq!(note_status(&tab), message, "{}", path.display());
+        assert_eq!(name_on(&tab), "みどり花子");
+        assert_eq!(stored_name(&tab), "みどり花子");
+    }
+
+    // This note's own file: asked first; 「やめる」 keeps everything.
+    let good = file(
+        "good.json",
+        serde_json::json!({"format": "tsunagu-note", "version": 1, "note": note, "answers": answers}),
+    );
+    choose_file(&tab, &good);
+    let question = common::eval(
+        &tab,
+        "document.getElementById('note-confirm-text').textContent",
+    );
+    assert_eq!(
+        question.as_str().unwrap(),
+        "今書いてある 1 項目を、ファイルの 1 項目で置き換えます。置き換えると、今の内容は消えます（すぐ後なら元に戻せます）。"
+    );
+    common::eval(
+        &tab,
+        "document.getElementById('note-confirm-no').click(); true",
+    );
+    assert_eq!(
+        (name_on(&tab), stored_name(&tab)),
+        ("みどり花子".into(), "みどり花子".into())
+    );
+
+    // A save that fails changes nothing and says so.
+    common::eval(
+        &tab,
+        "window.__set = Storage.prototype.setItem; Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); }; true",
+    );
+    choose_file(&tab, &good);
+    common::eval(
+        &tab,
+        "document.getElementById('note-confirm-yes').click(); true",
+    );
+    assert!(
+        note_status(&tab).starts_with("保存できなかったため、読み込みませんでした"),
+        "{}",
+        note_status(&tab)
+    );
+    assert_eq!(
+        (name_on(&tab), stored_name(&tab)),
+        ("みどり花子".into(), "みどり花子".into())
+    );
+    common::eval(&tab, "Storage.prototype.setItem = window.__set; true");
+
+    // Said yes, it is replaced and saved, and can be put back.
+    choose_file(&tab, &good);
+    common::eval(
+        &tab,
+        "document.getElementById('note-confirm-yes').click(); true",
+    );
+    assert_eq!(
+        (name_on(&tab), stored_name(&tab)),
+        ("かすみ太郎".into(), "かすみ太郎".into())
+    );
+    assert_eq!(
+        note_status(&tab),
+        "ファイルから 1 項目を読み込んで、この端末に保存しました。"
+    );
+    common::eval(
+        &tab,
+        "document.getElementById('note-confirm-yes').click(); true",
+    );
+    assert_eq!(
+        (name_on(&tab), stored_name(&tab)),
+        ("みどり花子".into(), "みどり花子".into())
+    );
+    assert_eq!(note_status(&tab), "前の内容に戻しました。");
+}

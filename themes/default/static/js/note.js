@@ -9,6 +9,13 @@
   var status = document.getElementById("note-status");
   var eraseButton = document.getElementById("note-erase");
   var importInput = document.getElementById("note-import");
+  var confirmBox = document.getElementById("note-confirm");
+  var confirmText = document.getElementById("note-confirm-text");
+  var confirmYes = document.getElementById("note-confirm-yes");
+  var confirmNo = document.getElementById("note-confirm-no");
+  // Answers are short texts: a larger file is not one this note wrote.
+  var MAX_BYTES = 1000000;
+  var VERSION = 1;
 
   function say(text) { status.textContent = text; }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -42,8 +49,8 @@
     });
   }
 
-  function snapshot() {
-    return { format: "tsunagu-note", version: 1, note: form.getAttribute("data-note"), answers: collect() };
+  function snapshot(answers) {
+    return { format: "tsunagu-note", version: VERSION, note: form.getAttribute("data-note"), answers: answers || collect() };
   }
 
   function save() {
@@ -85,23 +92,87 @@
     say("「" + name + "」としてこの端末に書き出しました。大切に保管してください。");
   }
 
+  // Reading a file in: it must be this note's, of this version; the answers on the page
+  // are replaced only after the person says so, and only once the new ones are saved.
   function importFile() {
     var file = importInput.files && importInput.files[0];
+    importInput.value = "";
     if (!file) return;
+    if (file.size > MAX_BYTES) {
+      say("このファイルは大きすぎるため、このノートのファイルではありません。今の内容はそのままです。");
+      return;
+    }
     var reader = new FileReader();
     reader.onload = function () {
-      try {
-        var data = JSON.parse(reader.result);
-        if (!data || data.format !== "tsunagu-note" || typeof data.answers !== "object") throw new Error("format");
-        apply(data.answers);
-        save();
-        say("ファイルから読み込みました。");
-      } catch (e) {
-        say("このファイルは読み込めませんでした。「ファイルに書き出す」で作ったファイルを選んでください。");
-      }
-      importInput.value = "";
+      var data = null;
+      try { data = JSON.parse(reader.result); } catch (e) { /* not JSON */ }
+      var problem = refusal(data);
+      if (problem) { say(problem + "今の内容はそのままです。"); return; }
+      var incoming = ofThisNote(data.answers);
+      var n = Object.keys(incoming).length;
+      if (!n) { say("このファイルには、このノートの答えが入っていません。今の内容はそのままです。"); return; }
+      var current = collect();
+      var m = Object.keys(current).length;
+      if (!m) { replace(incoming, null); return; }
+      ask("今書いてある " + m + " 項目を、ファイルの " + n + " 項目で置き換えます。置き換えると、今の内容は消えます（すぐ後なら元に戻せます）。",
+        "置き換える", function () { replace(incoming, current); });
     };
     reader.readAsText(file);
+  }
+
+  function refusal(data) {
+    if (!data || typeof data !== "object" || data.format !== "tsunagu-note") {
+      return "このファイルは読み込めませんでした。「ファイルに書き出す」で作ったファイルを選んでください。";
+    }
+    if (data.version !== VERSION) {
+      return "このファイルは、この画面とは別の版で作られたもので、読み込めません。";
+    }
+    if (data.note !== form.getAttribute("data-note")) {
+      return "このファイルは、別のノートのものです。";
+    }
+    if (!data.answers || typeof data.answers !== "object" || Array.isArray(data.answers)) {
+      return "このファイルには答えが入っていません。";
+    }
+    return null;
+  }
+
+  // The answers of this note's own fields, each of the kind its field takes.
+  function ofThisNote(answers) {
+    var out = {};
+    fields().forEach(function (el) {
+      var k = el.getAttribute("data-key");
+      if (!Object.prototype.hasOwnProperty.call(answers, k)) return;
+      var v = answers[k];
+      if (el.type === "checkbox" ? v === true : typeof v === "string") out[k] = v;
+    });
+    return out;
+  }
+
+  // Saves first: if the browser cannot keep them, nothing on the page changes.
+  function replace(incoming, previous) {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(snapshot(incoming)));
+    } catch (e) {
+      say("保存できなかったため、読み込みませんでした（ブラウザの保存の容量が足りないか、保存が止められています）。今の内容はそのままです。");
+      return false;
+    }
+    apply(incoming);
+    say("ファイルから " + Object.keys(incoming).length + " 項目を読み込んで、この端末に保存しました。");
+    if (previous) {
+      ask("前の内容に戻すこともできます。", "元に戻す", function () {
+        if (replace(previous, null) !== false) say("前の内容に戻しました。");
+      });
+    }
+    return true;
+  }
+
+  function ask(text, yes, then) {
+    confirmText.textContent = text;
+    confirmYes.textContent = yes;
+    confirmBox.hidden = false;
+    confirmYes.onclick = function () { confirmBox.hidden = true; then(); };
+    confirmNo.onclick = function () { confirmBox.hidden = true; say("そのままにしました。"); };
+    confirmYes.focus();
   }
 
   // Erasing asks twice instead of a pop-up dialog: the button changes, a second press erases.
