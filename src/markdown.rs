@@ -452,12 +452,13 @@ fn resolve_link(
     let path_start = lower.find(['/', '?', '#']);
     let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
         || (scheme_end.is_some() && path_start.is_none());
+    // javascript:, data:, file: … would run or leave the site: reported where written.
     if has_scheme
         && !["http:", "https:", "mailto:", "tel:"]
             .iter()
             .any(|s| lower.starts_with(s))
     {
-        return Some(("#".into(), None));
+        return None;
     }
     Some((dest.to_string(), None))
 }

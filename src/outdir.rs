@@ -69,13 +69,6 @@ pub fn check(root: &Path, out: &Path, kind: &Kind, force: bool) -> Result<(), Di
             );
         }
     }
-    // Where `build` publishes by default, even before the first build.
-    if !matches!(kind, Kind::Site) && out_n.starts_with(root_n.join("public")) {
-        return refuse(
-            "サイトを書き出すフォルダ（public/）の中です".into(),
-            elsewhere,
-        );
-    }
     if !matches!(kind, Kind::File) {
         if let Some(home) = home().map(|h| resolve(&h))
             && home.starts_with(&out_n)
@@ -105,6 +98,13 @@ pub fn check(root: &Path, out: &Path, kind: &Kind, force: bool) -> Result<(), Di
         return refuse(
             format!("公開用に書き出したサイト（{}）の中です", site.display()),
             help,
+        );
+    }
+    // Where `build` publishes by default, even before the first build.
+    if !matches!(kind, Kind::Site) && out_n.starts_with(root_n.join("public")) {
+        return refuse(
+            "サイトを書き出すフォルダ（public/）の中です".into(),
+            elsewhere,
         );
     }
     if force {

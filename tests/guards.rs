@@ -658,3 +658,63 @@ fn the_notes_import_replaces_nothing_without_asking_and_saving() {
     );
     assert_eq!(note_status(&tab), "前の内容に戻しました。");
 }
+
+// 5. Smaller things -------------------------------------------------------------------------------
+
+#[test]
+fn a_map_credit_link_must_be_a_web_address() {
+    let site = sample_copy();
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[map]\ntiles = \"https://tiles.example.jp/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"地図\"\nattribution_url = \"javascript:alert(1)\"\n"),
+    )
+    .unwrap();
+    let (code, err) = common::check(site.path());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("error: [map] attribution_url「javascript:alert(1)」は使えません"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unsafe_link_is_reported_where_it_is_written() {
+    let site = sample_copy();
+    let page = site.path().join("content/guide/hajimeni.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n[押して](javascript:alert(1))\n")).unwrap();
+    let (code, err) = common::check(site.path());
+    assert_eq!(code, Some(1), "{err}");
+    let line = text.lines().count() + 2;
+    assert!(
+        err.contains("error: リンク「javascript:alert(1)」は使えない種類のリンクです"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("┌─ content/guide/hajimeni.md:{line}:1")),
+        "{err}"
+    );
+    assert!(!err.contains("（出力）"), "not at a generated page: {err}");
+}
+
+#[test]
+fn a_new_site_with_a_guide_and_no_providers_yet_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new");
+    assert_eq!(
+        run_in(dir.path(), dir.path(), &["init", site.to_str().unwrap()]).0,
+        0
+    );
+    std::fs::remove_file(site.join("content/providers/clinics.yaml")).unwrap();
+    let toml = site.join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[guides.g]\ntitle = \"ガイド\"\nedition = \"2026-12-01\"\n\n[[guides.g.parts]]\neach_category = true\n"),
+    )
+    .unwrap();
+    let (code, err) = common::check(&site);
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -104,12 +104,14 @@ fn build(site: &Path) -> Run {
 
 /// Every path under `dir` except the build output, to see nothing else was written.
 fn snapshot(dir: &Path, output: &Path) -> Vec<PathBuf> {
+    // The build's records live beside its output, by design.
+    let records = tsunagu::write::state_root(output);
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
         .flatten()
         .map(|e| e.path().to_path_buf())
-        .filter(|p| !p.starts_with(output))
+        .filter(|p| !p.starts_with(output) && !p.starts_with(&records))
         .collect();
     out.sort();
     out

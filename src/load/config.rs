@@ -512,6 +512,18 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .with_help("https:// で始まり {z} {x} {y} を含むタイルの URL を書いてください（例: https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png）"),
         );
     }
+    if let Some(u) = &raw.map.attribution_url
+        && (!tile_scheme_ok(u) || url::Url::parse(u).is_err())
+    {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                src.find("attribution_url").map(|o| pos_of_offset(src, o)),
+                format!("[map] attribution_url「{u}」は使えません"),
+            )
+            .with_help("出典のページの URL を https:// から書いてください"),
+        );
+    }
     if raw.map.tiles.is_some() && raw.map.attribution.as_deref().is_none_or(str::is_empty) {
         diags.push(
             Diagnostic::error(

@@ -242,13 +242,15 @@ pub fn load(
                 );
             }
             errs.extend(r.broken_links.iter().map(|(off, target)| {
-                Diagnostic::error(
-                    &d.rel,
-                    Some(pos_of_offset(&d.src, d.body_offset + off)),
-                    format!("リンク先のページ「{target}」がありません"),
-                )
-                .with_len(target.chars().count() + 2)
-                .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
+                let at = Some(pos_of_offset(&d.src, d.body_offset + off));
+                if !target.starts_with("@/") {
+                    return Diagnostic::error(&d.rel, at, format!("リンク「{target}」は使えない種類のリンクです"))
+                        .with_len(target.chars().count() + 2)
+                        .with_help("使えるのは https:// などのホームページ、mailto:（メール）、tel:（電話）と、@/ で書くサイトのページへのリンクです");
+                }
+                Diagnostic::error(&d.rel, at, format!("リンク先のページ「{target}」がありません"))
+                    .with_len(target.chars().count() + 2)
+                    .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
             }));
             (r, slides, errs)
         })

@@ -269,15 +269,18 @@ pub fn guide_html(
         })
         .collect();
     let index = if g.index {
+        index_rows(site, &anchored, &page_no)
+    } else {
+        Vec::new()
+    };
+    // No providers (a new site): no さくいん, and no line for it in もくじ.
+    if !index.is_empty() {
         toc.push(TocEntry {
             id: "index".into(),
             title: "さくいん（事業所名の五十音順）".into(),
             page: page_no("index"),
         });
-        index_rows(site, &anchored, &page_no)
-    } else {
-        Vec::new()
-    };
+    }
     included.sort_by_key(|p| p.updated);
     let (oldest, newest) = (
         included.first().map(|p| p.updated),

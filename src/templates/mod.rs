@@ -207,6 +207,19 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
     tera.register_filter("phone", |s: &str, _: Kwargs, _: &State| {
         Phone::parse(s).map_or_else(|| s.to_string(), |p| p.as_str().to_string())
     });
+    // The number in a span that never breaks, then its 内線 (which may go to the next line).
+    tera.register_filter("phone_html", |s: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&match Phone::parse(s) {
+            Some(p) => format!(
+                "<span class=\"tel-num\">{}</span>{}",
+                markdown::escape(p.number()),
+                p.extension()
+                    .map(|e| format!("<wbr>（内線{}）", markdown::escape(e)))
+                    .unwrap_or_default()
+            ),
+            None => markdown::escape(s),
+        })
+    });
     tera.register_filter("tel", |s: &str, _: Kwargs, _: &State| {
         Phone::parse(s).map_or_else(String::new, |p| p.tel_uri())
     });

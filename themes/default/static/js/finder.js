@@ -203,9 +203,18 @@
     fact(dl, "種類", label(data.c, p.category));
     fact(dl, "地域", label(data.a, p.area));
     fact(dl, "所在地", p.address);
+    // The number never breaks inside itself; its 内線 may go to the next line.
+    var parts = p.phone.split("（内線");
     var tel = document.createElement("a");
-    tel.href = "tel:" + p.phone;
-    tel.textContent = p.phone;
+    tel.href = "tel:" + parts[0];
+    var num = document.createElement("span");
+    num.className = "tel-num";
+    num.textContent = parts[0];
+    tel.appendChild(num);
+    if (parts.length > 1) {
+      tel.appendChild(document.createElement("wbr"));
+      tel.appendChild(document.createTextNode("（内線" + parts.slice(1).join("（内線")));
+    }
     fact(dl, "電話", tel);
     var r = data.r[p.accepting] || ["unknown", "", ""];
     var badge = document.createElement("span");
