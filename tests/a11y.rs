@@ -117,11 +117,17 @@ fn overflow(tab: &Tab) -> f64 {
 fn every_page_type_passes_axe_and_reflows_at_320px_and_200_percent() {
     let axe = common::axe_source();
     let b = common::browser(1280);
-    let mut rows = vec!["page type | axe WCAG 2.1 A/AA | 320px | 200% zoom".to_string()];
+    let mut rows =
+        vec!["page type | axe WCAG 2.1 A/AA | axe at 390px | 320px | 200% zoom".to_string()];
     let mut failures = Vec::new();
     for (label, path) in PAGES {
         let tab = open(&b, 1280, path);
         let violations = common::axe_violations(&tab, &axe);
+        // A phone: tables scroll sideways there, and must take the keyboard's focus.
+        viewport(&tab, 390);
+        tab.reload(true, None).unwrap();
+        settle(&tab);
+        let phone = common::axe_violations(&tab, &axe);
         // 320 CSS px: a phone, or a 1280px window zoomed to 400%.
         viewport(&tab, 320);
         tab.reload(true, None).unwrap();
@@ -132,13 +138,17 @@ fn every_page_type_passes_axe_and_reflows_at_320px_and_200_percent() {
         tab.reload(true, None).unwrap();
         settle(&tab);
         let zoomed = overflow(&tab);
-        rows.push(format!(
-            "{label} | {} | {} | {}",
-            if violations.is_empty() {
+        let count = |v: &Vec<String>| {
+            if v.is_empty() {
                 "0 violations".to_string()
             } else {
-                format!("{} violations", violations.len())
-            },
+                format!("{} violations", v.len())
+            }
+        };
+        rows.push(format!(
+            "{label} | {} | {} | {} | {}",
+            count(&violations),
+            count(&phone),
             if narrow <= 0.0 {
                 "no sideways scroll".to_string()
             } else {
@@ -152,6 +162,9 @@ fn every_page_type_passes_axe_and_reflows_at_320px_and_200_percent() {
         ));
         if !violations.is_empty() {
             failures.push(format!("{label} ({path}): {violations:#?}"));
+        }
+        if !phone.is_empty() {
+            failures.push(format!("{label} ({path}) at 390px: {phone:#?}"));
         }
         if narrow > 0.0 || zoomed > 0.0 {
             failures.push(format!(
@@ -328,4 +341,108 @@ fn the_ending_note_is_filled_in_by_keyboard_alone() {
         "[...document.querySelectorAll('main input, main textarea, main select, main button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !e.title && e.type !== 'hidden' && !(e.tagName === 'BUTTON' && e.textContent.trim())).map(e => e.outerHTML.slice(0, 120)).join('\\n')",
     );
     assert!(unnamed.is_empty(), "controls without a name:\n{unnamed}");
+}
+
+#[test]
+fn at_the_largest_text_on_a_phone_each_page_starts_on_the_first_screen() {
+    let b = common::browser(390);
+    let mut failures = Vec::new();
+    for (label, path) in [
+        ("home", ""),
+        ("article", "guide/kaigo-hoken/"),
+        ("provider page", "providers/midori-chuo-byoin/"),
+        ("finder", "providers/find/"),
+    ] {
+        let tab = open(&b, 390, path);
+        // A phone: its scrollbars overlay the page and take no width.
+        tab.call_method(
+            headless_chrome::protocol::cdp::Emulation::SetScrollbarsHidden { hidden: true },
+        )
+        .unwrap();
+        common::viewport(&tab, 390, 844);
+        tab.reload(true, None).unwrap();
+        settle(&tab);
+        tab.evaluate(
+            "document.getElementById('ts-xlarge').checked = true; document.getElementById('ts-xlarge').dispatchEvent(new Event('change', {bubbles: true}))",
+            false,
+        )
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        // A phone number never breaks inside itself.
+        let broken = text(
+            &tab,
+            "[...document.querySelectorAll('.tel-num')].filter(e => e.getClientRects().length > 1).map(e => e.textContent).join(' ')",
+        );
+        if !broken.is_empty() {
+            failures.push(format!("{label}: a number breaks inside: {broken}"));
+        }
+        // The page's own heading is on the first screen of a 390 × 844 phone.
+        let top = num(
+            &tab,
+            "document.querySelector('main h1').getBoundingClientRect().top",
+        );
+        if !(top < 700.0) {
+            let parts = text(
+                &tab,
+                "[...document.querySelectorAll('.site-title, .site-search, .textsize, .site-nav, .breadcrumbs, main h1')].map(e => e.className + ':' + Math.round(e.getBoundingClientRect().top) + '+' + Math.round(e.getBoundingClientRect().height)).join(' ')",
+            );
+            failures.push(format!(
+                "{label}: its heading starts at {top}px at 特大 ({parts})"
+            ));
+        }
+        let _ = tab.close(true);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_print_guide_is_walked_by_keyboard_on_a_phone() {
+    let b = common::browser(390);
+    let tab = open(&b, 390, "guide/support/print/");
+    let regions = num(&tab, "document.querySelectorAll('.table-scroll').length") as usize;
+    assert!(
+        regions > 5,
+        "the provider tables scroll in regions: {regions}"
+    );
+    let mut reached = std::collections::BTreeSet::new();
+    for _ in 0..2000 {
+        tab.press_key("Tab").unwrap();
+        let region = text(
+            &tab,
+            "document.activeElement.classList.contains('table-scroll') ? document.activeElement.getAttribute('aria-label') : ''",
+        );
+        if !region.is_empty() {
+            let ring = text(
+                &tab,
+                "getComputedStyle(document.activeElement).outlineStyle",
+            );
+            assert_ne!(ring, "none", "focus is seen on {region}");
+            reached.insert(region);
+        }
+        if reached.len() == regions {
+            break;
+        }
+    }
+    assert_eq!(
+        reached.len(),
+        regions,
+        "every table is reached: {reached:?}"
+    );
+}
+
+#[test]
+fn a_focused_table_in_a_handout_shows_its_whole_ring() {
+    let b = common::browser(1024);
+    let tab = open(&b, 1024, "lectures/zaitaku-iryo/handout/");
+    tab.evaluate(
+        "document.querySelector('.table-wrap').focus({focusVisible: true})",
+        false,
+    )
+    .unwrap();
+    // Drawn inside the box, the ring is never cut off by the slide's frame.
+    let offset = text(
+        &tab,
+        "getComputedStyle(document.querySelector('.table-wrap')).outlineOffset",
+    );
+    assert_eq!(offset, "-3px");
 }
