@@ -381,7 +381,7 @@ fn at_the_largest_text_on_a_phone_each_page_starts_on_the_first_screen() {
             &tab,
             "document.querySelector('main h1').getBoundingClientRect().top",
         );
-        if !(top < 700.0) {
+        if top.is_nan() || top >= 700.0 {
             let parts = text(
                 &tab,
                 "[...document.querySelectorAll('.site-title, .site-search, .textsize, .site-nav, .breadcrumbs, main h1')].map(e => e.className + ':' + Math.round(e.getBoundingClientRect().top) + '+' + Math.round(e.getBoundingClientRect().height)).join(' ')",
