@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{copy_sample, serve};
@@ -17,28 +15,10 @@ fn sample_copy() -> tempfile::TempDir {
     dir
 }
 
-/// A raw GET with the given Host header: the status line's code and the headers.
+/// A GET addressed to `host`: the status and the headers (in lower case).
 fn get_as(addr: &str, host: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let code = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let head = text
-        .split("\r\n\r\n")
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    (code, head)
+    let (status, head, _) = common::request(addr, host, path);
+    (status, head)
 }
 
 /// Opens the preview's socket as a page of `origin` would; the handshake's result.

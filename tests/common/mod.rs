@@ -370,9 +370,16 @@ pub fn wait_until(tab: &headless_chrome::Tab, cond: &str) {
 
 /// A plain HTTP/1.0 GET: (status, body).
 pub fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let (status, _, body) = request(addr, addr, path);
+    (status, body)
+}
+
+/// A GET addressed to `host` (which may be another name than the server's): the status,
+/// the headers in lower case, and the body.
+pub fn request(addr: &str, host: &str, path: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -381,12 +388,8 @@ pub fn get(addr: &str, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    (
-        status,
-        text.split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default(),
-    )
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_ascii_lowercase(), body.to_string())
 }
 
 pub struct Server {
