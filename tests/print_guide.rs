@@ -120,25 +120,35 @@ fn print_page_has_a_cover_contents_every_chapter_and_every_provider() {
         })
         .sum::<usize>();
     assert!(yaml >= 60, "{yaml}");
-    assert_eq!(h.matches("<tr id=\"p-").count(), yaml);
+    assert_eq!(h.matches("<th scope=\"row\" id=\"p-").count(), yaml);
     assert_eq!(
-        h.matches("<th scope=\"col\" class=\"col-name\">名称</th>")
+        h.matches("<th scope=\"col\" class=\"col-name\">名称・所在地</th>")
             .count(),
         10,
         "a table per category"
     );
-    for col in ["所在地", "電話", "対応サービス", "受入状況"] {
+    for col in ["電話", "対応<wbr>サービス", "受入<wbr>状況"] {
         assert!(h.contains(&format!(">{col}</th>")), "{col} column");
     }
-    // Running heads: a named page per chapter carrying its title.
+    // Running heads: a named page per chapter carrying its title; the provider lists,
+    // which run on one after another, share one.
     assert!(
-        h.contains("@page ch-7 { @top-right { content: \"病院\"; } }"),
+        h.contains("@page ch-1 { @top-right { content: \"はじめに\"; } }"),
         "running head rule"
     );
+    assert!(
+        h.contains("@page ch-7 { @top-right { content: \"医療・介護の事業所一覧\"; } }"),
+        "running head of the provider lists"
+    );
+    assert!(!h.contains("@page ch-8 "), "{h}");
     // QR codes on the cover and on each of the 10 provider parts.
     assert_eq!(h.matches("<svg role=\"img\"").count(), 11);
     // Services are shown by symbol with a legend, never by colour alone.
     assert!(h.contains("<span class=\"legend-item\"><span class=\"mark\">●</span>訪問診療</span>"));
+    assert!(
+        h.contains("<tfoot><tr><td colspan=\"4\" class=\"legend\">"),
+        "legend at each table's foot"
+    );
     // Data confirmation dates on the imprint page.
     assert!(h.contains("掲載情報の確認日"));
     assert!(
@@ -174,35 +184,52 @@ fn contents_page_numbers_are_where_chapters_really_start_with_running_heads() {
         Some("さくいん（事業所名の五十音順）")
     );
     let total = page_count(&pdf());
+    let head = |p: u32| {
+        pdf_page_text(&pdf(), p)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    };
+    // The six pages chapters, then the ten provider lists, which run on one after another.
+    let pages_end = CHAPTERS.len() - 10;
     for (i, (title, page)) in toc.iter().enumerate() {
         let text = pdf_page_text(&pdf(), *page);
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        // First line: the running head (guide title left, chapter right); then the chapter's h1.
+        // First line: the running head (guide title left, chapter right).
         assert!(
             lines[0].contains("みどり市 介護と医療サポートガイド"),
             "p{page}: {}",
             lines[0]
         );
-        assert_eq!(lines[1].trim(), title, "page {page} should start «{title}»");
-        if i < CHAPTERS.len() {
-            assert!(
-                lines[0].trim_end().ends_with(title.as_str()),
-                "running head on p{page}: {}",
-                lines[0]
-            );
-            // Every page of the chapter carries its title in the running head.
+        if i < pages_end {
+            // A chapter of its own starts a page, and every page of it carries its title.
+            assert_eq!(lines[1].trim(), title, "page {page} should start «{title}»");
             let end = toc.get(i + 1).map_or(total, |(_, p)| *p);
             for p in *page..end {
-                let head = pdf_page_text(&pdf(), p);
-                let first = head
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or_default();
                 assert!(
-                    first.trim_end().ends_with(title.as_str()),
-                    "p{p} head «{first}» for {title}"
+                    head(p).ends_with(title.as_str()),
+                    "p{p} head «{}» for {title}",
+                    head(p)
                 );
             }
+        } else if i < CHAPTERS.len() {
+            // A provider list starts where the one before ends, under the lists' shared head.
+            assert!(
+                lines.iter().any(|l| l.trim() == title),
+                "«{title}» is not on page {page}:\n{text}"
+            );
+            let end = toc.get(i + 1).map_or(total, |(_, p)| *p);
+            for p in *page..end {
+                assert!(
+                    head(p).ends_with("医療・介護の事業所一覧"),
+                    "p{p} head «{}»",
+                    head(p)
+                );
+            }
+        } else {
+            assert_eq!(lines[1].trim(), title, "page {page} should start «{title}»");
         }
     }
     // Page X / Y in the footer.
@@ -472,31 +499,31 @@ fn changing_one_phone_number_changes_it_on_the_web_the_print_page_and_the_pdf_on
 }
 
 #[test]
-fn provider_tables_repeat_their_header_row_on_continued_pages() {
+fn provider_tables_repeat_their_header_row_and_legend_on_continued_pages() {
     let toc = toc();
+    let first = toc[CHAPTERS.len() - 10].1;
+    let index = toc.last().unwrap().1;
     let mut continued = 0;
-    for w in toc.windows(2) {
-        let (title, start) = (&w[0].0, w[0].1);
-        if !CHAPTERS[6..].contains(&title.as_str()) {
+    for p in first..index {
+        let text = pdf_page_text(&pdf(), p);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        if CHAPTERS.iter().any(|t| lines[1].trim() == *t) {
             continue;
         }
-        for p in start + 1..w[1].1 {
-            let text = pdf_page_text(&pdf(), p);
-            let top: Vec<&str> = text
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(3)
-                .collect();
-            assert!(
-                top.iter()
-                    .any(|l| l.contains("名称") && l.contains("所在地") && l.contains("電話")),
-                "p{p} ({title}) lacks the header row: {top:?}"
-            );
-            continued += 1;
-        }
+        // A page that does not open a list continues one: header row first, legend below.
+        assert!(
+            lines[1].contains("名称・所在地") && lines[1].contains("電話"),
+            "p{p} lacks the header row: {:?}",
+            &lines[..3]
+        );
+        assert!(
+            text.contains("受入状況 ○受け入れている"),
+            "p{p} lacks the legend:\n{text}"
+        );
+        continued += 1;
     }
     assert!(
-        continued >= 3,
+        continued >= 1,
         "only {continued} continued table pages in the sample"
     );
 }

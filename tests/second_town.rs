@@ -989,8 +989,10 @@ fn each_symbol_means_one_thing_in_a_printed_table() {
     // one of the accepting column's.
     let day = &print[print.find(">デイサービス</h1>").unwrap()..];
     let day = &day[..day.find("</section>").unwrap()];
-    let legend = &day[day.find("対応サービスの記号").unwrap()..];
-    let legend = &legend[..legend.find("</p>").unwrap()];
+    // The legend is the table's foot, printed at the foot of every page the table is on.
+    let legend = &day[day.find("<tfoot>").unwrap()..];
+    let legend = &legend[legend.find("対応サービス").unwrap()..];
+    let legend = &legend[..legend.find("受入状況").unwrap()];
     let marks: Vec<&str> = legend
         .split("<span class=mark>")
         .skip(1)

@@ -12,6 +12,7 @@ pub mod print_guide;
 pub mod search;
 mod sitemap;
 mod web;
+pub mod wrap;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -10,10 +10,10 @@ use tera::Context;
 
 use super::{Content, OutputFile, RenderContext, Renderer};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::config::GroupBy;
+use crate::load::config::{GroupBy, PageSize};
 use crate::model::guide::{Chapter, Guide};
 use crate::model::kana::ROWS;
-use crate::model::{Provider, Site, wareki};
+use crate::model::{Accepting, Provider, Site, wareki};
 use crate::templates::{Templates, views};
 
 pub struct PrintGuides;
@@ -40,17 +40,67 @@ impl Renderer for PrintGuides {
     }
 }
 
-/// What the PDF step learnt from a first print: the page each anchor landed on, and how
-/// many blank pages to add so the page count suits saddle stitching.
+/// What the PDF step learnt from earlier prints: the page each anchor landed on, how
+/// many blank pages to add so the page count suits saddle stitching, and how much to
+/// tighten or loosen each section so that none ends with a nearly empty page.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub pages: HashMap<String, u32>,
     pub blank_pages: u32,
+    /// Section id → scale of its line spacing and gaps (1.0 as designed).
+    pub fit: HashMap<String, f32>,
     /// Set when the page is printed to PDF (numbers then appear in the TOC and index).
     pub for_pdf: bool,
     /// Whether the build publishes the PDF beside the print page (so it can link to it).
     pub pdf_built: bool,
 }
+
+/// Type sizes and margins designed for each paper size, not an A4 page scaled down.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Paper {
+    pub body_pt: f32,
+    pub table_pt: f32,
+    pub head_pt: f32,
+    /// Top, right, bottom and left margins.
+    pub margin_mm: [f32; 4],
+    pub cover_qr_mm: u32,
+    pub part_qr_mm: u32,
+}
+
+impl Paper {
+    pub fn of(size: PageSize) -> Paper {
+        match size {
+            PageSize::A4 => Paper {
+                body_pt: 12.0,
+                table_pt: 11.0,
+                head_pt: 9.0,
+                margin_mm: [20.0, 16.0, 18.0, 16.0],
+                cover_qr_mm: 30,
+                part_qr_mm: 22,
+            },
+            PageSize::B5 => Paper {
+                body_pt: 11.0,
+                table_pt: 10.0,
+                head_pt: 8.5,
+                margin_mm: [17.0, 14.0, 16.0, 14.0],
+                cover_qr_mm: 27,
+                part_qr_mm: 20,
+            },
+            PageSize::A5 => Paper {
+                body_pt: 10.0,
+                table_pt: 9.0,
+                head_pt: 8.0,
+                margin_mm: [14.0, 11.0, 14.0, 11.0],
+                cover_qr_mm: 24,
+                part_qr_mm: 17,
+            },
+        }
+    }
+}
+
+/// Provider rows kept together at the start and at the end of a table, so that no page
+/// holds one to three rows of it alone.
+pub const KEEP_ROWS: usize = 4;
 
 /// Symbols for services, in the order of `[services]`: shapes survive black-and-white print.
 /// None is a mark of the accepting column (○ △ × －), so each means one thing in a table.
@@ -92,14 +142,21 @@ fn service_marks(site: &Site, used: &[&String]) -> HashMap<String, String> {
 struct ChapterView<'a> {
     id: String,
     title: &'a str,
-    /// The title as a CSS string literal, for the running head.
-    title_css: String,
     kind: &'static str,
+    /// The named page (running head) the chapter prints on; provider lists that follow
+    /// each other share one and run on without a page break.
+    page_name: String,
+    /// The first chapter of its named page, which starts a new page.
+    opens_page: bool,
+    /// The last chapter of its named page, where the section's end marker goes.
+    closes_page: bool,
+    fit: f32,
     html: String,
     intro: &'a str,
     web_url: String,
     qr: String,
     legend: Vec<Legend<'a>>,
+    accepting_legend: Vec<Legend<'a>>,
     groups: Vec<GroupView<'a>>,
     count: usize,
 }
@@ -113,22 +170,38 @@ struct Legend<'a> {
 #[derive(Serialize)]
 struct GroupView<'a> {
     title: &'a str,
+    /// Keep classes of the row group: the breaks kept out of its first and last rows
+    /// apply at its edges too.
+    keep: &'static str,
     rows: Vec<Row<'a>>,
 }
 
 #[derive(Serialize)]
 struct Row<'a> {
+    /// Every row has an id (its page is read back from the PDF); the first listing of a
+    /// provider also carries the index's anchor.
+    id: String,
     anchor: Option<String>,
-    name: &'a str,
+    /// `keep-next` / `keep-prev`: no page break after / before this row.
+    keep: &'static str,
+    /// Name and address as HTML, with the points where they may break.
+    name: String,
     postal_code: &'a str,
-    address: &'a str,
+    address: String,
     phone: &'a str,
     /// The number alone, and the extension: printed so a line breaks between them.
     phone_number: &'a str,
     phone_ext: Option<&'a str>,
-    marks: String,
+    marks: Vec<String>,
     accepting_mark: &'static str,
     accepting_label: &'static str,
+}
+
+/// A named page and its running head.
+#[derive(Serialize)]
+struct PageName {
+    name: String,
+    head_css: String,
 }
 
 #[derive(Serialize)]
@@ -166,23 +239,29 @@ pub fn guide_html(
             .unwrap_or_default()
     };
     let mut anchored: HashMap<&str, String> = HashMap::new();
+    let paper = Paper::of(g.page_size);
     let mut chapters = Vec::new();
     let mut included: Vec<&Provider> = Vec::new();
 
+    let fit = |id: &str| layout.fit.get(id).copied().unwrap_or(1.0);
     for (n, ch) in g.chapters.iter().enumerate() {
         let id = format!("ch-{}", n + 1);
         let view = match ch {
             Chapter::Page { page } => {
                 let p = &site.pages[*page];
                 ChapterView {
-                    title_css: css_string(&p.meta.title),
                     title: &p.meta.title,
                     kind: "page",
+                    page_name: id.clone(),
+                    opens_page: true,
+                    closes_page: true,
+                    fit: fit(&id),
                     html: scope_ids(&super::absolute_links(&p.content, c, &p.path), &id),
                     intro: "",
                     web_url: format!("{}{}", c.base_url, p.path),
                     qr: String::new(),
                     legend: Vec::new(),
+                    accepting_legend: Vec::new(),
                     groups: Vec::new(),
                     count: 0,
                     id,
@@ -219,10 +298,21 @@ pub fn guide_html(
                         label: &s.label,
                     })
                     .collect();
+                let accepting_legend = ACCEPTING
+                    .iter()
+                    .filter(|a| list.iter().any(|p| p.accepting == **a))
+                    .map(|a| Legend {
+                        mark: a.mark().to_string(),
+                        label: accepting_short(*a),
+                    })
+                    .collect();
+                let total = list.len();
+                let mut seen = 0;
                 let groups = group(site, &list, *group_by)
                     .into_iter()
                     .map(|(title, members)| GroupView {
                         title,
+                        keep: "",
                         rows: members
                             .into_iter()
                             .map(|p| {
@@ -232,32 +322,52 @@ pub fn guide_html(
                                     anchored.insert(&p.id, a.clone());
                                     a
                                 });
-                                row(p, anchor, &marks)
+                                let r = row(p, format!("{id}-r{}", seen + 1), anchor, &marks);
+                                let keep = keep_class(seen, total);
+                                seen += 1;
+                                Row { keep, ..r }
                             })
                             .collect(),
+                    })
+                    .map(|g| GroupView {
+                        keep: group_keep(&g.rows),
+                        ..g
                     })
                     .collect();
                 let web_url = format!("{}{web_path}", c.base_url);
                 ChapterView {
-                    title_css: css_string(title),
                     title,
                     kind: "providers",
+                    page_name: id.clone(),
+                    opens_page: true,
+                    closes_page: true,
+                    fit: fit(&id),
                     html: String::new(),
                     intro,
                     qr: crate::qr::svg(
                         &web_url,
-                        22,
+                        paper.part_qr_mm,
                         &format!("{title}の最新の情報（ホームページ）"),
                     ),
                     web_url,
                     legend,
+                    accepting_legend,
                     groups,
-                    count: list.len(),
+                    count: total,
                     id,
                 }
             }
         };
         chapters.push(view);
+    }
+    let pages = run_on(&mut chapters, &fit);
+    // A row's id names its section too, so the PDF step can tighten the right one.
+    for ch in &mut chapters {
+        for g in &mut ch.groups {
+            for r in &mut g.rows {
+                r.id = format!("{}--{}", ch.page_name, r.id);
+            }
+        }
     }
 
     let mut toc: Vec<TocEntry> = chapters
@@ -306,6 +416,7 @@ pub fn guide_html(
         "key": g.key,
         "title": g.title,
         "title_css": css_string(&g.title),
+        "size": format!("{:?}", g.page_size).to_lowercase(),
         "subtitle": g.subtitle,
         "edition": g.edition.to_string(),
         "edition_label": wareki::both(g.edition),
@@ -314,12 +425,33 @@ pub fn guide_html(
         "width_mm": w,
         "height_mm": h,
         "web_url": home,
-        "qr_home": crate::qr::svg(&home, 30, "ホームページ（最新の情報）"),
+        "qr_home": crate::qr::svg(&home, paper.cover_qr_mm, "ホームページ（最新の情報）"),
         "blank_pages": (0..layout.blank_pages).collect::<Vec<_>>(),
         "for_pdf": layout.for_pdf,
         "crop_marks": g.crop_marks,
         "pdf_url": layout.pdf_built.then(|| format!("{}{}", c.base_path, g.pdf_path())),
     }));
+    // In the PDF every row and every section's end is a named destination, read back to
+    // check the layout: hidden links make Chromium write them.
+    let mut targets: Vec<String> = Vec::new();
+    if layout.for_pdf {
+        for s in FIT_SECTIONS {
+            targets.extend([s.to_string(), format!("{s}-end")]);
+        }
+        for ch in &chapters {
+            if ch.closes_page {
+                targets.push(format!("{}-end", ch.page_name));
+            }
+            for g in &ch.groups {
+                targets.extend(g.rows.iter().map(|r| r.id.clone()));
+            }
+        }
+    }
+    ctx.insert("targets", &targets);
+    ctx.insert("paper", &paper);
+    ctx.insert("fit_toc", &fit("toc"));
+    ctx.insert("fit_index", &fit("index"));
+    ctx.insert("pages", &pages);
     ctx.insert("chapters", &chapters);
     ctx.insert("toc", &toc);
     ctx.insert("index", &index);
@@ -334,25 +466,113 @@ pub fn guide_html(
     templates.render("print/guide.html", &ctx, Path::new("site.toml"))
 }
 
-fn row<'a>(p: &'a Provider, anchor: Option<String>, marks: &HashMap<String, String>) -> Row<'a> {
-    let marks = p
-        .services
-        .iter()
-        .filter_map(|s| marks.get(s).map(String::as_str))
-        .collect::<Vec<_>>()
-        .join("");
+fn row<'a>(
+    p: &'a Provider,
+    id: String,
+    anchor: Option<String>,
+    marks: &HashMap<String, String>,
+) -> Row<'a> {
     Row {
+        id,
         anchor,
-        name: &p.name,
+        keep: "",
+        name: super::wrap::name(&p.name),
         postal_code: &p.postal_code,
-        address: &p.address,
+        address: super::wrap::address(&p.address),
         phone: p.phone.as_str(),
         phone_number: p.phone.number(),
         phone_ext: p.phone.extension(),
-        marks,
+        marks: p
+            .services
+            .iter()
+            .filter_map(|s| marks.get(s).cloned())
+            .collect(),
         accepting_mark: p.accepting.mark(),
         accepting_label: p.accepting.label(),
     }
+}
+
+/// The first rows of a table stay with the next and the last with the previous, so a
+/// page break leaves at least `KEEP_ROWS` rows on either side (a short table never breaks).
+fn keep_class(i: usize, n: usize) -> &'static str {
+    let next = i + 1 < KEEP_ROWS && i + 1 < n;
+    let prev = i > 0 && i + KEEP_ROWS > n;
+    match (next, prev) {
+        (true, true) => "keep-next keep-prev",
+        (true, false) => "keep-next",
+        (false, true) => "keep-prev",
+        (false, false) => "",
+    }
+}
+
+/// A row group keeps out a break before it when its first row does, and after it when
+/// its last row does.
+fn group_keep(rows: &[Row]) -> &'static str {
+    let prev = rows.first().is_some_and(|r| r.keep.contains("keep-prev"));
+    let next = rows.last().is_some_and(|r| r.keep.contains("keep-next"));
+    match (next, prev) {
+        (true, true) => "keep-next keep-prev",
+        (true, false) => "keep-next",
+        (false, true) => "keep-prev",
+        (false, false) => "",
+    }
+}
+
+const ACCEPTING: [Accepting; 4] = [
+    Accepting::Accepting,
+    Accepting::Limited,
+    Accepting::Full,
+    Accepting::Unknown,
+];
+
+/// The accepting states as a table's legend says them.
+fn accepting_short(a: Accepting) -> &'static str {
+    match a {
+        Accepting::Accepting => "受け入れている",
+        Accepting::Limited => "条件つき",
+        Accepting::Full => "受け入れていない",
+        Accepting::Unknown => "問い合わせ",
+    }
+}
+
+/// Sections besides the chapters that are fitted to their pages.
+pub const FIT_SECTIONS: [&str; 2] = ["toc", "index"];
+
+/// Running head of provider lists printed one after another.
+const DIRECTORY_HEAD: &str = "医療・介護の事業所一覧";
+
+/// Provider lists that follow each other run on under one running head; every other
+/// chapter starts a page of its own. Returns the named pages with their heads.
+fn run_on(chapters: &mut [ChapterView], fit: &dyn Fn(&str) -> f32) -> Vec<PageName> {
+    let mut pages = Vec::new();
+    let mut i = 0;
+    while i < chapters.len() {
+        let mut j = i + 1;
+        if chapters[i].kind == "providers" {
+            while j < chapters.len() && chapters[j].kind == "providers" {
+                j += 1;
+            }
+        }
+        let name = chapters[i].id.clone();
+        let head = if j - i == 1 {
+            chapters[i].title
+        } else {
+            DIRECTORY_HEAD
+        };
+        let f = fit(&name);
+        for (k, ch) in chapters[i..j].iter_mut().enumerate() {
+            ch.page_name = name.clone();
+            ch.opens_page = k == 0;
+            ch.closes_page = i + k + 1 == j;
+            ch.fit = f;
+        }
+        pages.push(PageName {
+            head_css: css_string(head),
+            name,
+        });
+        i = j;
+    }
+    pages
 }
 
 /// Splits a list by area or category, in the order site.toml gives them.

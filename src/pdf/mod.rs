@@ -13,10 +13,12 @@ use std::time::{Duration, Instant};
 
 use lopdf::{Document, Object, ObjectId};
 
+mod fit;
+
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::model::guide::Guide;
-use crate::outputs::print_guide::{Layout, guide_html};
+use crate::outputs::print_guide::{Layout, Paper, guide_html};
 use crate::templates::Templates;
 
 const CANDIDATES: &[&str] = &[
@@ -26,7 +28,8 @@ const CANDIDATES: &[&str] = &[
     "google-chrome-stable",
 ];
 const TIMEOUT: Duration = Duration::from_secs(300);
-const MAX_PASSES: usize = 4;
+/// Prints until page numbers and section fits settle (usually three or four).
+const MAX_PASSES: usize = 8;
 
 /// Chromium to print with: the command line's choice, then site.toml's `[pdf] chromium`,
 /// then `TSUNAGU_CHROMIUM`, then the usual names on PATH.
@@ -66,11 +69,12 @@ pub fn guide_pdf(
     chromium: &Path,
 ) -> Result<Vec<u8>, Diagnostic> {
     let work = tempfile::tempdir().map_err(|e| io_error(Path::new("."), &e))?;
+    let paper = Paper::of(guide.page_size);
     let mut layout = Layout {
         for_pdf: true,
         ..Layout::default()
     };
-    let mut last: Option<(Vec<u8>, Readback)> = None;
+    let mut last: Option<Vec<u8>> = None;
     for _ in 0..MAX_PASSES {
         let html = guide_html(site, templates, guide, &layout)?;
         let bytes = print(chromium, work.path(), &html)?;
@@ -81,15 +85,16 @@ pub fn guide_pdf(
         } else {
             0
         };
-        let settled = read.pages == layout.pages && blank == layout.blank_pages;
-        layout.pages = read.pages.clone();
+        let refitted = fit::refit(&read, &paper, &mut layout.fit);
+        let settled = !refitted && read.pages == layout.pages && blank == layout.blank_pages;
+        layout.pages = read.pages;
         layout.blank_pages = blank;
-        last = Some((bytes, read));
+        last = Some(bytes);
         if settled {
             break;
         }
     }
-    let Some((bytes, _)) = last else {
+    let Some(bytes) = last else {
         return Err(Diagnostic::error(
             "site.toml",
             None,
@@ -116,14 +121,27 @@ pub fn page_pdf(
 pub struct Readback {
     /// Named destination (an element id) → 1-based page number.
     pub pages: HashMap<String, u32>,
+    /// Named destination → distance of its top from the top of its page, in points.
+    pub tops: HashMap<String, f32>,
     pub page_count: u32,
+    /// Height of the first page in points.
+    pub page_height: f32,
 }
 
 pub fn readback(pdf: &[u8]) -> Result<Readback, Diagnostic> {
     let doc = Document::load_mem(pdf).map_err(pdf_error)?;
-    let page_of: HashMap<ObjectId, u32> =
-        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let page_ids = doc.get_pages();
+    let page_of: HashMap<ObjectId, u32> = page_ids.iter().map(|(n, id)| (*id, *n)).collect();
+    let page_height = page_ids
+        .values()
+        .next()
+        .and_then(|id| doc.get_dictionary(*id).ok())
+        .and_then(|d| d.get(b"MediaBox").ok())
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| Some(a.get(3)?.as_float().ok()? - a.get(1)?.as_float().ok()?))
+        .unwrap_or(0.0);
     let mut pages = HashMap::new();
+    let mut tops = HashMap::new();
     let dests = doc
         .catalog()
         .ok()
@@ -144,14 +162,22 @@ pub fn readback(pdf: &[u8]) -> Result<Readback, Diagnostic> {
                 .and_then(|a| a.first())
                 .and_then(|o| o.as_reference().ok())
                 .and_then(|id| page_of.get(&id));
-            if let Some(n) = page {
-                pages.insert(String::from_utf8_lossy(name).into_owned(), *n);
+            let Some(n) = page else {
+                continue;
+            };
+            let name = String::from_utf8_lossy(name).into_owned();
+            // [page /XYZ left top zoom], top measured up from the bottom edge.
+            if let Some(top) = arr.and_then(|a| a.get(3)).and_then(|o| o.as_float().ok()) {
+                tops.insert(name.clone(), page_height - top);
             }
+            pages.insert(name, *n);
         }
     }
     Ok(Readback {
         pages,
+        tops,
         page_count: page_of.len() as u32,
+        page_height,
     })
 }
 
