@@ -224,6 +224,10 @@ pub fn load(
                         Diagnostic::error(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
                             .with_help("README の「出前講座のスライド」を見てください")
                     }));
+                    errs.extend(p.warnings.iter().map(|(line, msg)| {
+                        Diagnostic::warning(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
+                            .with_help("文字は小さくしません。limit= を減らすか、文章を短くするか、「---」でスライドを分けてください")
+                    }));
                     let html: String = p.slides.iter().map(|s| s.html.as_str()).collect();
                     let summary = markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
                     slides = p.slides;

@@ -16,6 +16,8 @@ use crate::load::config::Config;
 use crate::markdown::{self, escape};
 use crate::model::{Provider, ProviderFilter};
 
+pub mod fit;
+
 /// Front matter `lecture:` of a lecture page.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -70,9 +72,12 @@ pub struct Parsed {
     pub anchors: Vec<markdown::Anchor>,
     /// Line within the body (1-based) and message.
     pub errors: Vec<(usize, String)>,
+    /// Slides whose content does not fit their frame: line and message.
+    pub warnings: Vec<(usize, String)>,
 }
 
-const DEFAULT_LIMIT: usize = 8;
+/// Rows a provider table may ever have on one slide.
+const MAX_LIMIT: usize = 30;
 
 pub fn parse(
     body: &str,
@@ -101,8 +106,15 @@ pub fn parse(
 
     let mut slides = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut broken = markdown::LinkRefs::default();
     for (from, to, line) in ranges {
+        let out = Out {
+            slides: &mut slides,
+            errors: &mut errors,
+            warnings: &mut warnings,
+            broken: &mut broken,
+        };
         push_slide(
             &body[from..to],
             from,
@@ -111,9 +123,7 @@ pub fn parse(
             meta,
             config,
             providers,
-            &mut slides,
-            &mut errors,
-            &mut broken,
+            out,
         );
     }
     if slides.is_empty() && errors.is_empty() {
@@ -127,7 +137,34 @@ pub fn parse(
         broken_links: broken.broken,
         anchors: broken.anchors,
         errors,
+        warnings,
     }
+}
+
+/// Where a slide's results go.
+struct Out<'a> {
+    slides: &'a mut Vec<Slide>,
+    errors: &'a mut Vec<(usize, String)>,
+    warnings: &'a mut Vec<(usize, String)>,
+    broken: &'a mut markdown::LinkRefs,
+}
+
+/// A slide is Markdown and provider tables, whose length is settled once the whole
+/// slide is known.
+enum Piece {
+    Html(String),
+    Table {
+        line: usize,
+        rows: Vec<TableRow>,
+        limit: Option<usize>,
+        shown: usize,
+    },
+}
+
+struct TableRow {
+    name: String,
+    area: String,
+    phone: String,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -139,29 +176,35 @@ fn push_slide(
     meta: &LectureMeta,
     config: &Config,
     providers: &[Arc<Provider>],
-    slides: &mut Vec<Slide>,
-    errors: &mut Vec<(usize, String)>,
-    broken: &mut markdown::LinkRefs,
+    out: Out,
 ) {
     if src.trim().is_empty() {
         return;
     }
-    let mut html = String::new();
+    let Out {
+        slides,
+        errors,
+        warnings,
+        broken,
+    } = out;
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut notes_md = String::new();
     let mut md = String::new();
     let mut md_start = offset;
     let mut pos = offset;
     let mut in_notes: Option<usize> = None;
     let mut in_fence = false;
-    let flush =
-        |md: &mut String, md_start: usize, html: &mut String, broken: &mut markdown::LinkRefs| {
-            if !md.trim().is_empty() {
-                let mut r = markdown::render(md, cx);
-                broken.add(&mut r, md_start);
-                html.push_str(&r.html);
-            }
-            md.clear();
-        };
+    let flush = |md: &mut String,
+                 md_start: usize,
+                 pieces: &mut Vec<Piece>,
+                 broken: &mut markdown::LinkRefs| {
+        if !md.trim().is_empty() {
+            let mut r = markdown::render(md, cx);
+            broken.add(&mut r, md_start);
+            pieces.push(Piece::Html(r.html));
+        }
+        md.clear();
+    };
     for (i, line) in src.split_inclusive('\n').enumerate() {
         let line_no = first_line + i;
         let t = line.trim();
@@ -182,13 +225,18 @@ fn push_slide(
                 notes_md.push_str(line);
             }
         } else if directive {
-            flush(&mut md, md_start, &mut html, broken);
+            flush(&mut md, md_start, &mut pieces, broken);
             let spec = t.trim_start_matches(':').trim();
             let (word, args) = spec.split_once(char::is_whitespace).unwrap_or((spec, ""));
             match word {
                 "notes" => in_notes = Some(line_no),
-                "providers" => match provider_list(args, meta, config, providers) {
-                    Ok(h) => html.push_str(&h),
+                "providers" => match provider_rows(args, meta, config, providers) {
+                    Ok((rows, limit)) => pieces.push(Piece::Table {
+                        line: line_no,
+                        shown: 0,
+                        rows,
+                        limit,
+                    }),
                     Err(e) => errors.push((line_no, e)),
                 },
                 "" => errors.push((line_no, "対応する「::: notes」がないのに「:::」があります".into())),
@@ -208,7 +256,29 @@ fn push_slide(
             "「::: notes」が「:::」だけの行で閉じられていません".into(),
         ));
     }
-    flush(&mut md, md_start, &mut html, broken);
+    flush(&mut md, md_start, &mut pieces, broken);
+    settle_tables(&mut pieces, warnings);
+    let html: String = pieces.iter().map(piece_html).collect();
+    let over = fit::height(&html) - fit::INNER_HEIGHT;
+    if over > 0.0 {
+        let line = pieces
+            .iter()
+            .find_map(|p| match p {
+                Piece::Table { line, .. } => Some(*line),
+                Piece::Html(_) => None,
+            })
+            .unwrap_or_else(|| {
+                // The slide's first written line, not the blank after `---`.
+                first_line + src.lines().take_while(|l| l.trim().is_empty()).count()
+            });
+        warnings.push((
+            line,
+            format!(
+                "このスライドは内容が枠に入りきらず、下の約{}割が切れて見えません",
+                ((over / fit::INNER_HEIGHT * 10.0).ceil() as u32).min(10)
+            ),
+        ));
+    }
     let notes = if notes_md.trim().is_empty() {
         String::new()
     } else {
@@ -217,15 +287,63 @@ fn push_slide(
     slides.push(Slide { html, notes });
 }
 
-/// `category=clinic service=houmon-shinryo area=lecture limit=6` → a table of providers.
-fn provider_list(
+/// Gives each provider table as many rows as the slide has room for (or its `limit`,
+/// when that is fewer). Text is never made smaller: a `limit` the slide cannot hold is
+/// cut to what fits, and said.
+fn settle_tables(pieces: &mut [Piece], warnings: &mut Vec<(usize, String)>) {
+    for i in 0..pieces.len() {
+        let Piece::Table { rows, limit, .. } = &pieces[i] else {
+            continue;
+        };
+        let most = limit.unwrap_or(MAX_LIMIT).min(rows.len());
+        let wanted = *limit;
+        let mut fits = 1;
+        for n in 1..=most {
+            set_shown(&mut pieces[i], n);
+            let html: String = pieces.iter().map(piece_html).collect();
+            if n > 1 && fit::height(&html) > fit::INNER_HEIGHT {
+                break;
+            }
+            fits = n;
+        }
+        set_shown(&mut pieces[i], fits);
+        if let (Some(w), Piece::Table { line, rows, .. }) = (wanted, &pieces[i])
+            && fits < w.min(rows.len())
+        {
+            warnings.push((
+                *line,
+                format!(
+                    "limit={w} ですが、このスライドに入る事業所は{fits}行までです。{fits}行と「ほか{}か所」にしました",
+                    rows.len() - fits
+                ),
+            ));
+        }
+    }
+}
+
+fn set_shown(piece: &mut Piece, n: usize) {
+    if let Piece::Table { shown, .. } = piece {
+        *shown = n;
+    }
+}
+
+fn piece_html(piece: &Piece) -> String {
+    match piece {
+        Piece::Html(h) => h.clone(),
+        Piece::Table { rows, shown, .. } => table_html(rows, *shown),
+    }
+}
+
+/// `category=clinic service=houmon-shinryo area=lecture limit=6` → the providers to list,
+/// and the limit when one is written.
+fn provider_rows(
     args: &str,
     meta: &LectureMeta,
     config: &Config,
     providers: &[Arc<Provider>],
-) -> Result<String, String> {
+) -> Result<(Vec<TableRow>, Option<usize>), String> {
     let mut filter = ProviderFilter::default();
-    let mut limit = DEFAULT_LIMIT;
+    let mut limit = None;
     for pair in args.split_whitespace() {
         let Some((k, v)) = pair.split_once('=') else {
             return Err(format!(
@@ -250,11 +368,12 @@ fn provider_list(
                 filter.group = Some(v)
             }
             "limit" => {
-                limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=30).contains(n))
-                    .ok_or("limit には 1〜30 の数を書いてください")?
+                limit = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| (1..=MAX_LIMIT).contains(n))
+                        .ok_or("limit には 1〜30 の数を書いてください")?,
+                )
             }
             "category" | "service" | "area" | "group" => {
                 return Err(format!("{k}「{v}」は site.toml にありません"));
@@ -272,29 +391,44 @@ fn provider_list(
         .map(|p| &**p)
         .filter(|p| filter.matches_in(p, group_of(p)))
         .collect();
+    let rows = list
+        .iter()
+        .map(|p| TableRow {
+            name: p.name.clone(),
+            area: config
+                .areas
+                .get(&p.area)
+                .map_or(String::new(), |a| a.label.clone()),
+            phone: p.phone.as_str().to_string(),
+        })
+        .collect();
+    Ok((rows, limit))
+}
+
+/// The first `shown` rows as a table, and how many more there are.
+fn table_html(rows: &[TableRow], shown: usize) -> String {
+    if rows.is_empty() {
+        return "<p class=\"more\">いまは該当する事業所の登録がありません。</p>".into();
+    }
     let mut h = String::from(
         "<table class=\"live\"><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">地域</th><th scope=\"col\">電話</th></tr></thead><tbody>",
     );
-    for p in list.iter().take(limit) {
-        let area = config.areas.get(&p.area).map_or("", |a| a.label.as_str());
+    for r in rows.iter().take(shown) {
         h.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"phone\">{}</td></tr>",
-            escape(&p.name),
-            escape(area),
-            escape(p.phone.as_str())
+            escape(&r.name),
+            escape(&r.area),
+            escape(&r.phone)
         ));
     }
     h.push_str("</tbody></table>");
-    if list.len() > limit {
+    if rows.len() > shown {
         h.push_str(&format!(
             "<p class=\"more\">ほか {} か所（ホームページでご覧いただけます）</p>",
-            list.len() - limit
+            rows.len() - shown
         ));
     }
-    if list.is_empty() {
-        h = "<p class=\"more\">いまは該当する事業所の登録がありません。</p>".into();
-    }
-    Ok(h)
+    h
 }
 
 #[cfg(test)]
