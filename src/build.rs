@@ -87,29 +87,85 @@ pub fn render(
     let mut files = outputs::render_all(&cx)?;
     if let Some(req) = pdf {
         let chromium = crate::pdf::find_chromium(req.chromium.as_deref(), site)?;
-        for g in &site.guides {
-            let bytes = crate::pdf::guide_pdf(site, &templates, g, &chromium)?;
+        for p in printables(&cx, &chromium, None)? {
             files.push(OutputFile {
-                path: g.pdf_path().into(),
-                content: outputs::Content::Bytes(bytes),
-            });
-        }
-        for p in site
-            .pages
-            .iter()
-            .filter(|p| outputs::lectures::is_lecture(p))
-        {
-            let html = outputs::lectures::handout_html(&cx, p)?;
-            let date = p.meta.date.unwrap_or(site.today);
-            let bytes = crate::pdf::page_pdf(&chromium, &html, &p.meta.title, date)?;
-            files.push(OutputFile {
-                path: format!("{}handout.pdf", p.path).into(),
-                content: outputs::Content::Bytes(bytes),
+                path: p.path.into(),
+                content: outputs::Content::Bytes(p.bytes),
             });
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(files)
+}
+
+/// One printed document: its name for `tsunagu pdf`, its place on the site for
+/// `build --pdf`, and the PDF.
+pub struct Printable {
+    pub name: String,
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What is to be printed, before printing: name, place and how to make it.
+enum Job<'a> {
+    Guide(&'a crate::model::guide::Guide),
+    Note(&'a crate::model::Page),
+    Handout(&'a crate::model::Page),
+    Speaker(&'a crate::model::Page),
+}
+
+/// Every printed document of the site: the guides, each ending note (blank, for the
+/// counter), and each lecture's handout and speaker's copy; or the one named `only`.
+/// They are printed side by side, each by its own Chromium.
+pub fn printables(
+    cx: &RenderContext,
+    chromium: &Path,
+    only: Option<&str>,
+) -> Result<Vec<Printable>, Diagnostic> {
+    use rayon::prelude::*;
+    let site = cx.site;
+    let mut jobs = jobs(site);
+    if let Some(name) = only {
+        jobs.retain(|(n, _, _)| n == name);
+    }
+    let m = &site.config.municipality;
+    let author = format!("{} {}", m.name, m.department).trim().to_string();
+    jobs.par_iter()
+        .map(|(name, path, job)| {
+            let bytes = match job {
+                Job::Guide(g) => crate::pdf::guide_pdf(site, cx.templates, g, chromium, &author)?,
+                Job::Note(p) => {
+                    let html = outputs::web::page_html(cx, p).0?;
+                    let html = outputs::standalone::inline(site, &html);
+                    let meta = crate::pdf::Meta {
+                        title: &p.meta.title,
+                        author: &author,
+                        date: p.meta.date.unwrap_or(site.today),
+                    };
+                    crate::pdf::page_pdf(chromium, &html, &meta)?
+                }
+                Job::Handout(p) | Job::Speaker(p) => {
+                    let (template, what) = match job {
+                        Job::Handout(_) => ("lecture/handout.html", "配布資料"),
+                        _ => ("lecture/speaker.html", "話す人用"),
+                    };
+                    let html = outputs::lectures::standalone_html(cx, p, template)?;
+                    let title = format!("{}（{what}）", p.meta.title);
+                    let meta = crate::pdf::Meta {
+                        title: &title,
+                        author: &author,
+                        date: p.meta.date.unwrap_or(site.today),
+                    };
+                    crate::pdf::page_pdf(chromium, &html, &meta)?
+                }
+            };
+            Ok(Printable {
+                name: name.clone(),
+                path: path.clone(),
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// The staging folder, with every page's links taken in for the check on the way.
@@ -125,47 +181,76 @@ impl outputs::Sink for Checked<'_> {
     }
 }
 
-/// A guide's name and its PDF.
-pub type GuidePdf = (String, Vec<u8>);
-
-/// PDFs of the named guide (or of every guide), without writing the site.
-pub fn guide_pdfs(
+/// The site's printed documents (or the one named `only`), without writing the site.
+pub fn pdfs(
     root: &Path,
     overrides: &Overrides,
     only: Option<&str>,
     chromium: Option<&Path>,
-) -> Result<(Vec<GuidePdf>, Diagnostics), Diagnostics> {
+) -> Result<(Vec<Printable>, Diagnostics), Diagnostics> {
     let (site, diags) = load::load(root, overrides)?;
-    let guides: Vec<_> = site
-        .guides
-        .iter()
-        .filter(|g| only.is_none_or(|k| g.key == k))
-        .collect();
-    if guides.is_empty() {
-        let known: Vec<&str> = site.guides.iter().map(|g| g.key.as_str()).collect();
+    let templates = Templates::new(&site, site.config.minify)?;
+    let progress = indicatif::ProgressBar::hidden();
+    let cx = RenderContext {
+        site: &site,
+        templates: &templates,
+        progress: &progress,
+        pdf: true,
+        scope: None,
+        pieces: None,
+        sink: None,
+    };
+    let chromium = crate::pdf::find_chromium(chromium, &site)?;
+    let out = printables(&cx, &chromium, only)?;
+    if out.is_empty() {
+        let all: Vec<String> = jobs(&site).into_iter().map(|(n, _, _)| n).collect();
         let msg = match only {
-            Some(k) => format!("ガイド「{k}」は site.toml にありません"),
-            None => "site.toml にガイド（[guides.名前]）がありません".to_string(),
+            Some(k) => format!("「{k}」という印刷物はありません"),
+            None => "このサイトには印刷物（ガイド・エンディングノート・講座の資料）がありません"
+                .to_string(),
         };
-        let help = if known.is_empty() {
-            "README の「印刷用ガイド」を見て [guides.名前] を書いてください".to_string()
+        let help = if all.is_empty() {
+            "README の「印刷用ガイド」を見て site.toml に [guides.名前] を書いてください"
+                .to_string()
         } else {
-            format!("ある名前: {}", known.join(", "))
+            format!("ある名前: {}", all.join(", "))
         };
         return Err(Diagnostic::error(load::config::CONFIG_FILE, None, msg)
             .with_help(help)
             .into());
     }
-    let templates = Templates::new(&site, site.config.minify)?;
-    let chromium = crate::pdf::find_chromium(chromium, &site)?;
-    let mut out = Vec::new();
-    for g in guides {
-        out.push((
-            g.key.clone(),
-            crate::pdf::guide_pdf(&site, &templates, g, &chromium)?,
-        ));
-    }
     Ok((out, diags))
+}
+
+/// Every printed document's name and place, and how to make it.
+fn jobs(site: &Site) -> Vec<(String, String, Job<'_>)> {
+    let mut jobs: Vec<(String, String, Job)> = Vec::new();
+    for g in &site.guides {
+        jobs.push((g.key.clone(), g.pdf_path(), Job::Guide(g)));
+    }
+    for p in &site.pages {
+        let s = p
+            .path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("page");
+        if p.meta.template.as_deref() == Some(crate::load::content::NOTE_TEMPLATE) {
+            jobs.push((s.to_string(), format!("{}{s}.pdf", p.path), Job::Note(p)));
+        } else if outputs::lectures::is_lecture(p) {
+            jobs.push((
+                format!("{s}-handout"),
+                format!("{}handout.pdf", p.path),
+                Job::Handout(p),
+            ));
+            jobs.push((
+                format!("{s}-speaker"),
+                format!("{}speaker.pdf", p.path),
+                Job::Speaker(p),
+            ));
+        }
+    }
+    jobs
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {

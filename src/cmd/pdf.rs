@@ -9,8 +9,8 @@ use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// ガイドの名前（site.toml の [guides.名前]）。省くとすべて / the guide's name; all when left out
-    guide: Option<String>,
+    /// 印刷物の名前（ガイドは site.toml の [guides.名前]、ノートはページの名前、講座は「名前-handout」「名前-speaker」）。省くとすべて / one printable by name; all when left out
+    name: Option<String>,
     #[command(flatten)]
     site: super::SiteArg,
     /// 書き出すフォルダ（既定: サイトのフォルダの pdf/）。ファイルは「名前.pdf」 / folder for NAME.pdf [default: ROOT/pdf]
@@ -34,42 +34,42 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     let overrides = Overrides {
         base_url: a.base_url.clone(),
     };
-    let (pdfs, diags) = match tsunagu::build::guide_pdfs(
-        &root,
-        &overrides,
-        a.guide.as_deref(),
-        a.chromium.as_deref(),
-    ) {
-        Ok(r) => r,
-        Err(d) => return super::fail(&root, &d, color),
-    };
+    let (pdfs, diags) =
+        match tsunagu::build::pdfs(&root, &overrides, a.name.as_deref(), a.chromium.as_deref()) {
+            Ok(r) => r,
+            Err(d) => return super::fail(&root, &d, color),
+        };
     super::report(&root, &diags, color);
     let names: Vec<PathBuf> = pdfs
         .iter()
-        .map(|(key, _)| PathBuf::from(format!("{key}.pdf")))
+        .map(|p| PathBuf::from(format!("{}.pdf", p.name)))
         .collect();
     let kind = tsunagu::outdir::Kind::Files(&names);
     if let Err(d) = tsunagu::outdir::check(&root, &out_dir, &kind, a.force) {
         return super::fail(&root, &d.into(), color);
     }
-    for (key, bytes) in pdfs {
-        let path = out_dir.join(format!("{key}.pdf"));
+    for p in pdfs {
+        let path = out_dir.join(format!("{}.pdf", p.name));
         if let Err(e) =
-            std::fs::create_dir_all(&out_dir).and_then(|_| std::fs::write(&path, &bytes))
+            std::fs::create_dir_all(&out_dir).and_then(|_| std::fs::write(&path, &p.bytes))
         {
             let d = Diagnostic::error(&path, None, format!("PDF を書き込めません: {e}"));
             return super::fail(&root, &d.into(), color);
         }
         super::say(&format!(
-            "完了: {} を書き出しました（{:.1} MB）。{:.1} 秒",
+            "書き出しました: {}（{:.1} MB）",
             path.display(),
-            bytes.len() as f64 / 1_000_000.0,
-            start.elapsed().as_secs_f64()
+            p.bytes.len() as f64 / 1_000_000.0,
         ));
     }
     if let Err(e) = tsunagu::outdir::mark_files(&out_dir) {
         let d = Diagnostic::error(&out_dir, None, format!("書き込めません: {e}"));
         return super::fail(&root, &d.into(), color);
     }
+    super::say(&format!(
+        "完了: {} の PDF を {:.1} 秒で作りました。",
+        names.len(),
+        start.elapsed().as_secs_f64()
+    ));
     ExitCode::SUCCESS
 }

@@ -1,7 +1,10 @@
 //! Files copied as they are: the theme's and the site's `static/`, and content assets.
 
+use std::path::Path;
+
 use super::{Content, OutputFile, RenderContext, Renderer};
 use crate::diagnostics::Diagnostics;
+use crate::model::Site;
 
 pub struct Assets;
 
@@ -31,5 +34,14 @@ impl Renderer for Assets {
                 },
             })
             .collect())
+    }
+}
+
+/// The bytes of a copied file, by its path in the output (`css/style.css`).
+pub fn bytes(site: &Site, rel: &str) -> Option<Vec<u8>> {
+    let asset = site.assets.iter().find(|a| a.output == Path::new(rel))?;
+    match asset.embedded {
+        Some(b) => Some(b.to_vec()),
+        None => std::fs::read(site.root.join(&asset.source)).ok(),
     }
 }

@@ -41,9 +41,9 @@ pub fn is_lecture(p: &Page) -> bool {
     !p.slides.is_empty()
 }
 
-/// The handout of a lecture as a standalone page (for `build --pdf`).
-pub fn handout_html(cx: &RenderContext, p: &Page) -> Result<String, Diagnostic> {
-    page_html(cx, p, "lecture/handout.html")
+/// The handout or the speaker's copy as a standalone page (for the PDFs).
+pub fn standalone_html(cx: &RenderContext, p: &Page, template: &str) -> Result<String, Diagnostic> {
+    page_html(cx, p, template)
 }
 
 fn page_html(cx: &RenderContext, p: &Page, template: &str) -> Result<String, Diagnostic> {
@@ -165,11 +165,7 @@ fn inline_images(site: &Site, html: &str) -> String {
 }
 
 fn data_url(site: &Site, rel: &str) -> Option<String> {
-    let asset = site.assets.iter().find(|a| a.output == Path::new(rel))?;
-    let bytes = match asset.embedded {
-        Some(b) => b.to_vec(),
-        None => std::fs::read(site.root.join(&asset.source)).ok()?,
-    };
+    let bytes = super::assets::bytes(site, rel)?;
     let mime = match Path::new(rel)
         .extension()?
         .to_str()?

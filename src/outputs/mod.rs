@@ -11,7 +11,8 @@ mod opendata;
 pub mod print_guide;
 pub mod search;
 mod sitemap;
-mod web;
+pub mod standalone;
+pub mod web;
 pub mod wrap;
 
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! of contents, chapters on their own pages with running heads, provider tables, index,
 //! imprint and back cover. The PDF step prints the same page with page numbers filled in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
@@ -53,6 +53,9 @@ pub struct Layout {
     pub for_pdf: bool,
     /// Whether the build publishes the PDF beside the print page (so it can link to it).
     pub pdf_built: bool,
+    /// Short page chapters that run on after the chapter before instead of starting a
+    /// page of their own (found by printing: they fit in what that chapter leaves).
+    pub joined: BTreeSet<String>,
 }
 
 /// Type sizes and margins designed for each paper size, not an A4 page scaled down.
@@ -360,7 +363,7 @@ pub fn guide_html(
         };
         chapters.push(view);
     }
-    let pages = run_on(&mut chapters, &fit);
+    let pages = run_on(&mut chapters, &layout.joined, &fit);
     // A row's id names its section too, so the PDF step can tighten the right one.
     for ch in &mut chapters {
         for g in &mut ch.groups {
@@ -541,9 +544,14 @@ pub const FIT_SECTIONS: [&str; 2] = ["toc", "index"];
 /// Running head of provider lists printed one after another.
 const DIRECTORY_HEAD: &str = "医療・介護の事業所一覧";
 
-/// Provider lists that follow each other run on under one running head; every other
-/// chapter starts a page of its own. Returns the named pages with their heads.
-fn run_on(chapters: &mut [ChapterView], fit: &dyn Fn(&str) -> f32) -> Vec<PageName> {
+/// Provider lists that follow each other run on under one running head, and so do
+/// short chapters `joined` to the one before; every other chapter starts a page of its
+/// own. Returns the named pages with their heads.
+fn run_on(
+    chapters: &mut [ChapterView],
+    joined: &BTreeSet<String>,
+    fit: &dyn Fn(&str) -> f32,
+) -> Vec<PageName> {
     let mut pages = Vec::new();
     let mut i = 0;
     while i < chapters.len() {
@@ -552,9 +560,14 @@ fn run_on(chapters: &mut [ChapterView], fit: &dyn Fn(&str) -> f32) -> Vec<PageNa
             while j < chapters.len() && chapters[j].kind == "providers" {
                 j += 1;
             }
+        } else {
+            while j < chapters.len() && joined.contains(&chapters[j].id) {
+                j += 1;
+            }
         }
         let name = chapters[i].id.clone();
-        let head = if j - i == 1 {
+        // Joined chapters print under the first one's head: they start on its page.
+        let head = if j - i == 1 || chapters[i].kind != "providers" {
             chapters[i].title
         } else {
             DIRECTORY_HEAD

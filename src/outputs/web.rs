@@ -59,33 +59,11 @@ impl Renderer for WebPages {
             })
         })?;
         out.extend(render_pages(cx, &pages, |p| {
-            let tpl = template_for(cx, p.meta.template.as_deref(), "page.html", Some(&p.source))?;
-            let section = &site.sections[p.section];
-            let meta = Meta {
-                title: &p.meta.title,
-                description: &p.summary,
-                og_type: "article",
-            };
-            let mut ctx = base_context(
-                site,
-                &p.path,
-                meta,
-                crumbs(site, section, Some(&p.meta.title)),
-            );
-            ctx.insert("page", &views::page_view(site, p));
-            // A lecture's view names a provider to contact; its slides and an ending
-            // note's contacts show data too, and are compared as content.
-            let lecture = super::lectures::is_lecture(p);
-            if lecture {
-                ctx.insert("lecture", &super::lectures::lecture_view(site, p));
-            }
-            let (html, shows_data) =
-                tracking_providers(|| cx.templates.render(&tpl, &ctx, &p.source));
-            cx.note_page(&p.path, shows_data || lecture);
-            let html = html?;
+            let (html, shows_data) = page_html(cx, p);
+            cx.note_page(&p.path, shows_data);
             Ok(OutputFile {
                 path: index_file(&p.path),
-                content: Content::Html(html),
+                content: Content::Html(html?),
             })
         })?);
         if cx.page_unchanged("404.html") {
@@ -109,6 +87,35 @@ impl Renderer for WebPages {
         });
         Ok(out)
     }
+}
+
+/// A page of the site as HTML, and whether it shows provider data (a lecture's slides
+/// and an ending note's contacts do, and are compared as content).
+pub(crate) fn page_html(cx: &RenderContext, p: &Page) -> (Result<String, Diagnostic>, bool) {
+    let site = cx.site;
+    let tpl = match template_for(cx, p.meta.template.as_deref(), "page.html", Some(&p.source)) {
+        Ok(t) => t,
+        Err(e) => return (Err(e), false),
+    };
+    let section = &site.sections[p.section];
+    let meta = Meta {
+        title: &p.meta.title,
+        description: &p.summary,
+        og_type: "article",
+    };
+    let mut ctx = base_context(
+        site,
+        &p.path,
+        meta,
+        crumbs(site, section, Some(&p.meta.title)),
+    );
+    ctx.insert("page", &views::page_view(site, p));
+    let lecture = super::lectures::is_lecture(p);
+    if lecture {
+        ctx.insert("lecture", &super::lectures::lecture_view(site, p));
+    }
+    let (html, shows_data) = tracking_providers(|| cx.templates.render(&tpl, &ctx, &p.source));
+    (html, shows_data || lecture)
 }
 
 /// The template a page asked for, or `default`. A name without an extension means an

@@ -3,7 +3,7 @@
 //! size) so they move back to the page before, or, when that would take too much,
 //! loosened so its last page fills up. Tightening comes first: it saves a page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Readback;
 use crate::outputs::print_guide::{KEEP_ROWS, Paper};
@@ -70,6 +70,59 @@ pub fn refit(read: &Readback, paper: &Paper, fit: &mut HashMap<String, f32>) -> 
         if next < current {
             fit.insert(section, next);
             changed = true;
+        }
+    }
+    changed
+}
+
+/// A page chapter this short (share of the page body) may run on after the one before.
+const SHORT: f32 = 0.5;
+
+/// Joins each short one-page chapter to the page chapter before it when it fits in the
+/// space that chapter leaves on its last page, so it does not take a page of its own.
+/// `page_chapters[n]` says whether chapter `ch-{n+1}` is a page (not a provider list).
+/// True when a chapter was joined.
+pub fn join_short(
+    read: &Readback,
+    paper: &Paper,
+    page_chapters: &[bool],
+    joined: &mut BTreeSet<String>,
+) -> bool {
+    let h = read.page_height;
+    let pt = 72.0 / 25.4;
+    let (top, bottom) = (paper.margin_mm[0] * pt, h - paper.margin_mm[2] * pt);
+    // A blank line or two between the chapters.
+    let gap = 3.0 * paper.body_pt;
+    // The chapter before, and where its named page ends.
+    let mut open: Option<String> = None;
+    let mut changed = false;
+    for (n, &is_page) in page_chapters.iter().enumerate() {
+        let id = format!("ch-{}", n + 1);
+        if !is_page {
+            open = None;
+            continue;
+        }
+        if joined.contains(&id) {
+            continue;
+        }
+        let end = format!("{id}-end");
+        let fits = (|| {
+            let leader = open.as_ref()?;
+            let (&first, &last) = (read.pages.get(&id)?, read.pages.get(&end)?);
+            let (&start_y, &end_y) = (read.tops.get(&id)?, read.tops.get(&end)?);
+            let before_y = *read.tops.get(&format!("{leader}-end"))?;
+            let height = end_y - start_y;
+            Some(
+                first == last
+                    && height < SHORT * (bottom - top)
+                    && before_y + gap + height <= bottom,
+            )
+        })();
+        if fits == Some(true) {
+            joined.insert(id);
+            changed = true;
+        } else {
+            open = Some(id);
         }
     }
     changed

@@ -67,6 +67,7 @@ pub fn guide_pdf(
     templates: &Templates,
     guide: &Guide,
     chromium: &Path,
+    author: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let work = tempfile::tempdir().map_err(|e| io_error(Path::new("."), &e))?;
     let paper = Paper::of(guide.page_size);
@@ -74,6 +75,11 @@ pub fn guide_pdf(
         for_pdf: true,
         ..Layout::default()
     };
+    let page_chapters: Vec<bool> = guide
+        .chapters
+        .iter()
+        .map(|c| matches!(c, crate::model::guide::Chapter::Page { .. }))
+        .collect();
     let mut last: Option<Vec<u8>> = None;
     for _ in 0..MAX_PASSES {
         let html = guide_html(site, templates, guide, &layout)?;
@@ -85,7 +91,9 @@ pub fn guide_pdf(
         } else {
             0
         };
-        let refitted = fit::refit(&read, &paper, &mut layout.fit);
+        // A chapter joined changes every page after it: fit again on the next print.
+        let refitted = fit::join_short(&read, &paper, &page_chapters, &mut layout.joined)
+            || fit::refit(&read, &paper, &mut layout.fit);
         let settled = !refitted && read.pages == layout.pages && blank == layout.blank_pages;
         layout.pages = read.pages;
         layout.blank_pages = blank;
@@ -101,19 +109,27 @@ pub fn guide_pdf(
             "PDF を作れませんでした",
         ));
     };
-    finish(&bytes, &guide.title, guide.edition, guide.crop_marks)
+    let meta = Meta {
+        title: &guide.title,
+        author,
+        date: guide.edition,
+    };
+    finish(&bytes, &meta, guide.crop_marks)
 }
 
-/// A standalone page (all styles inline) printed once, dated `date`.
-pub fn page_pdf(
-    chromium: &Path,
-    html: &str,
-    title: &str,
-    date: jiff::civil::Date,
-) -> Result<Vec<u8>, Diagnostic> {
+/// What a PDF says about itself: its title, the office that made it, and its date
+/// (the edition's, so the same input gives the same bytes).
+pub struct Meta<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    pub date: jiff::civil::Date,
+}
+
+/// A standalone page (all styles inline) printed once.
+pub fn page_pdf(chromium: &Path, html: &str, meta: &Meta) -> Result<Vec<u8>, Diagnostic> {
     let work = tempfile::tempdir().map_err(|e| io_error(Path::new("."), &e))?;
     let bytes = print(chromium, work.path(), html)?;
-    finish(&bytes, title, date, false)
+    finish(&bytes, meta, false)
 }
 
 /// What a printed PDF says about itself.
@@ -259,15 +275,11 @@ fn file_url(path: &Path) -> String {
     url
 }
 
-/// Fixes the dates Chromium stamps (print time) to `date`, so output is reproducible.
-fn finish(
-    pdf: &[u8],
-    title: &str,
-    date: jiff::civil::Date,
-    crop_marks: bool,
-) -> Result<Vec<u8>, Diagnostic> {
+/// Fixes the dates Chromium stamps (print time) to the document's date, so output is
+/// reproducible, and names the title, the author and the language (Japanese).
+fn finish(pdf: &[u8], meta: &Meta, crop_marks: bool) -> Result<Vec<u8>, Diagnostic> {
     let mut doc = Document::load_mem(pdf).map_err(pdf_error)?;
-    let e = date;
+    let e = meta.date;
     let stamp = format!(
         "D:{:04}{:02}{:02}000000+09'00'",
         e.year(),
@@ -284,10 +296,14 @@ fn finish(
     {
         dict.set("CreationDate", Object::string_literal(stamp.clone()));
         dict.set("ModDate", Object::string_literal(stamp));
-        dict.set(
-            "Title",
-            Object::String(utf16(title), lopdf::StringFormat::Hexadecimal),
-        );
+        let text = |s: &str| Object::String(utf16(s), lopdf::StringFormat::Hexadecimal);
+        dict.set("Title", text(meta.title));
+        if !meta.author.is_empty() {
+            dict.set("Author", text(meta.author));
+        }
+    }
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Lang", Object::string_literal("ja"));
     }
     doc.trailer.remove(b"ID");
     if crop_marks {
