@@ -398,7 +398,10 @@ fn missing_chromium_is_a_clear_error() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        err.contains("ガイド「nope」は site.toml にありません") && err.contains("support"),
+        err.contains("「nope」という印刷物はありません")
+            && err.contains("support")
+            && err.contains("watashi-note")
+            && err.contains("zaitaku-iryo-handout"),
         "{err}"
     );
 }
@@ -413,7 +416,7 @@ fn an_a5_guide_prints_on_a5_without_padding() {
         .replace("saddle_stitch = true", "saddle_stitch = false");
     std::fs::write(dir.path().join("site.toml"), toml).unwrap();
     let o = bin()
-        .args(["pdf", "--root"])
+        .args(["pdf", "support", "--root"])
         .arg(dir.path())
         .arg("--output")
         .arg(dir.path().join("pdf"))
@@ -571,7 +574,7 @@ fn office_output_has_no_crop_marks_and_print_shop_output_has_trim_bleed_and_mark
     )
     .unwrap();
     let o = bin()
-        .args(["pdf", "--root"])
+        .args(["pdf", "support", "--root"])
         .arg(dir.path())
         .arg("--output")
         .arg(dir.path().join("pdf"))

@@ -35,8 +35,13 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 rm -f target/a11y-report.txt
+rm -rf target/print-report
 cargo test --all-targets --locked
 if [ -f target/a11y-report.txt ]; then
   echo "accessibility, per page type (tests/a11y.rs):"
   cat target/a11y-report.txt
+fi
+if [ -d target/print-report ]; then
+  echo "every PDF, read back with poppler (tests/print_pdfs.rs; sample site and the stress site tests/print-stress/):"
+  cat target/print-report/*.txt
 fi

@@ -78,6 +78,7 @@ fn guide_pdf() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let (code, err) = run(&[
             "pdf",
+            "sasae",
             "--root",
             &town().to_string_lossy(),
             "--output",
@@ -957,6 +958,7 @@ fn no_line_of_a_pdf_starts_with_a_small_kana_or_a_long_vowel_mark() {
     let out = tempfile::tempdir().unwrap();
     let (code, err) = run(&[
         "pdf",
+        "sasae",
         "--root",
         &site.path().to_string_lossy(),
         "--output",

@@ -23,6 +23,40 @@ pub fn height(html: &str) -> f32 {
     est.finish()
 }
 
+/// Estimated height of the title slide (`lecture.html`) in cqw: the title (7.5cqw,
+/// 6cqh under it), a line each for date and time, place and speaker (body size, 1.5cqh
+/// under each), and the organiser (2.8cqw).
+pub fn title_height(title: &str, meta: &[&str], small: Option<&str>) -> f32 {
+    let title_font = 7.5;
+    let mut h = lines(em(title), title_font, INNER_WIDTH) * title_font * 1.25;
+    let mut margin = 6.0 * CQH;
+    for (text, font) in meta
+        .iter()
+        .map(|t| (*t, TEXT))
+        .chain(small.map(|t| (t, 2.8)))
+        .filter(|(t, _)| !t.is_empty())
+    {
+        h += margin + lines(em(text), font, INNER_WIDTH) * font * 1.5;
+        margin = 1.5 * CQH;
+    }
+    h
+}
+
+/// Below this (cqw) an estimated overflow may be the estimate's margin: the message
+/// says the edge may be cut, not how much.
+pub const MARGINAL: f32 = 3.0;
+
+/// 「…、下の約N割が切れて見えません」, or a warning that the bottom edge may be cut when the
+/// estimate is over by less than its margin of error.
+pub fn overflow_message(what: &str, over: f32) -> String {
+    if over < MARGINAL {
+        format!("{what}、下の端が切れるおそれがあります")
+    } else {
+        let tenths = ((over / INNER_HEIGHT * 10.0).ceil() as u32).clamp(1, 10);
+        format!("{what}、下の約{tenths}割が切れて見えません")
+    }
+}
+
 /// Width of text in em, as BIZ UDPGothic sets it (a proportional font: kana and
 /// punctuation are narrower than kanji).
 fn em(text: &str) -> f32 {
@@ -44,7 +78,8 @@ fn lines(text_em: f32, font: f32, width: f32) -> f32 {
     if text_em <= 0.0 {
         return 1.0;
     }
-    (text_em * font / width.max(font)).ceil().max(1.0)
+    // Text within 2% of the width still fits: the widths above are a little generous.
+    (text_em * font / width.max(font) - 0.02).ceil().max(1.0)
 }
 
 /// A block's font size, line height and bottom margin (cqw), after `slides.css`.

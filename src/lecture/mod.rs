@@ -273,10 +273,7 @@ fn push_slide(
             });
         warnings.push((
             line,
-            format!(
-                "このスライドは内容が枠に入りきらず、下の約{}割が切れて見えません",
-                ((over / fit::INNER_HEIGHT * 10.0).ceil() as u32).min(10)
-            ),
+            fit::overflow_message("このスライドは内容が枠に入りきらず", over),
         ));
     }
     let notes = if notes_md.trim().is_empty() {

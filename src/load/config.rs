@@ -166,6 +166,8 @@ pub struct GuideConfig {
     pub saddle_stitch: bool,
     pub crop_marks: bool,
     pub parts: Vec<PartConfig>,
+    /// Where `[guides.NAME]` is written in site.toml, for errors.
+    pub pos: Option<crate::diagnostics::Pos>,
 }
 
 #[derive(Debug, Clone)]
@@ -693,6 +695,9 @@ fn guides(
                 saddle_stitch: g.saddle_stitch,
                 crop_marks: g.crop_marks,
                 parts,
+                pos: src
+                    .find(&format!("guides.{key}]"))
+                    .map(|o| pos_of_offset(src, src[..o].rfind('[').unwrap_or(o))),
             },
         );
     }

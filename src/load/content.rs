@@ -758,6 +758,31 @@ fn check_lecture(
             .map(|i| Pos::new(i + 1, 1))
     };
     let mut out = Vec::new();
+    let when = [
+        d.meta
+            .date
+            .map(crate::model::wareki::both)
+            .unwrap_or_default(),
+        meta.time.clone(),
+    ]
+    .join("　");
+    let speaker = Some(&meta.speaker)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("講師　{s}"));
+    let organiser = Some(&meta.organiser)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("主催　{s}"));
+    let title_h = lecture::fit::title_height(
+        &d.meta.title,
+        &[when.trim(), &meta.place, speaker.as_deref().unwrap_or("")],
+        organiser.as_deref(),
+    );
+    if let Some(over) = Some(title_h - lecture::fit::INNER_HEIGHT).filter(|o| *o > 0.0) {
+        out.push(
+            Diagnostic::warning(&d.rel, fm_line("title"), lecture::fit::overflow_message("表紙のスライドは題名・日時・会場・講師が枠に入りきらず", over))
+                .with_help("文字は小さくしません。title を短くするか、lecture: の place・speaker・organiser を短く書いてください"),
+        );
+    }
     if ![2, 3, 6].contains(&meta.handout) {
         out.push(
             Diagnostic::error(&d.rel, fm_line("handout"), format!("handout: {} には対応していません", meta.handout))

@@ -1,11 +1,18 @@
 //! Resolves the printed guides of site.toml against the loaded pages and categories.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::{CONFIG_FILE, Config, PartKind};
-use crate::model::guide::{Chapter, Guide};
+use crate::model::guide::{Chapter, Guide, Paper};
 use crate::model::{Page, ProviderFilter, Section};
 
-pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Guide>, Diagnostics) {
+pub fn resolve(
+    root: &Path,
+    config: &Config,
+    sections: &[Section],
+    pages: &[Page],
+) -> (Vec<Guide>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut guides = Vec::new();
     for (key, g) in &config.guides {
@@ -74,6 +81,20 @@ pub fn resolve(config: &Config, sections: &[Section], pages: &[Page]) -> (Vec<Gu
                         });
                     }
                 }
+            }
+        }
+        // A guide of only a cover and a back would print; it is surely a mistake.
+        if chapters.is_empty() && g.parts.iter().all(|p| !matches!(p.kind, PartKind::Page(_))) {
+            diags.push(
+                Diagnostic::error(CONFIG_FILE, g.pos, format!("ガイド「{key}」に印刷する章がありません"))
+                    .with_help(format!(
+                        "[[guides.{key}.parts]] に page（ページ）・section（セクション）・providers（事業所の一覧）のどれかを書いてください。section は、ページのあるフォルダを指していますか"
+                    )),
+            );
+        }
+        for ch in &chapters {
+            if let Chapter::Page { page } = ch {
+                wide_tables(root, key, g.page_size, &pages[*page], &mut diags);
             }
         }
         guides.push(Guide {
@@ -187,5 +208,48 @@ fn web_path(f: &ProviderFilter) -> String {
         (None, Some(k), None) => format!("providers/area/{k}/"),
         (None, None, Some(k)) => format!("providers/service/{k}/"),
         _ => "providers/".into(),
+    }
+}
+
+/// Narrowest readable column of a table in print: four characters and the cell padding.
+const MIN_COLUMN_CHARS: f32 = 4.5;
+
+/// Warns about Markdown tables with more columns than the guide's paper holds: printed,
+/// every cell would break after each character.
+fn wide_tables(
+    root: &Path,
+    guide: &str,
+    size: crate::load::config::PageSize,
+    page: &Page,
+    diags: &mut Diagnostics,
+) {
+    let Ok(src) = crate::load::read_text(root, &page.source) else {
+        return;
+    };
+    let paper = Paper::of(size);
+    let char_mm = paper.table_pt * 25.4 / 72.0;
+    let most = (paper.text_width_mm(size) / char_mm / MIN_COLUMN_CHARS).floor() as usize;
+    let lines: Vec<&str> = src.lines().collect();
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let t = line.trim();
+        let delimiter = t.contains('|')
+            && t.contains('-')
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
+        if !delimiter {
+            continue;
+        }
+        let columns = t.trim_matches('|').split('|').count();
+        if columns > most {
+            diags.push(
+                Diagnostic::warning(
+                    &page.source,
+                    Some(Pos::new(i, 1)),
+                    format!(
+                        "この表は{columns}列あり、ガイド「{guide}」（{size:?}判）の紙には{most}列までしか読める幅で入りません。印刷すると文字が1字ずつ折り返されます"
+                    ),
+                )
+                .with_help("表を2つに分けるか、列を減らしてください（ホームページでは横にスクロールして読めます）"),
+            );
+        }
     }
 }

@@ -44,3 +44,51 @@ impl Guide {
         format!("guide/{}/{}.pdf", self.key, self.key)
     }
 }
+
+/// Type sizes and margins designed for each paper size, not an A4 page scaled down.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Paper {
+    pub body_pt: f32,
+    pub table_pt: f32,
+    pub head_pt: f32,
+    /// Top, right, bottom and left margins.
+    pub margin_mm: [f32; 4],
+    pub cover_qr_mm: u32,
+    pub part_qr_mm: u32,
+}
+
+impl Paper {
+    pub fn of(size: PageSize) -> Paper {
+        match size {
+            PageSize::A4 => Paper {
+                body_pt: 12.0,
+                table_pt: 11.0,
+                head_pt: 9.0,
+                margin_mm: [20.0, 16.0, 18.0, 16.0],
+                cover_qr_mm: 30,
+                part_qr_mm: 22,
+            },
+            PageSize::B5 => Paper {
+                body_pt: 11.0,
+                table_pt: 10.0,
+                head_pt: 8.5,
+                margin_mm: [17.0, 14.0, 16.0, 14.0],
+                cover_qr_mm: 27,
+                part_qr_mm: 20,
+            },
+            PageSize::A5 => Paper {
+                body_pt: 10.0,
+                table_pt: 9.0,
+                head_pt: 8.0,
+                margin_mm: [14.0, 11.0, 14.0, 11.0],
+                cover_qr_mm: 24,
+                part_qr_mm: 17,
+            },
+        }
+    }
+
+    /// Width inside the margins, in mm.
+    pub fn text_width_mm(&self, size: PageSize) -> f32 {
+        size.mm().0 as f32 - self.margin_mm[1] - self.margin_mm[3]
+    }
+}

@@ -2,8 +2,6 @@
 //! slides per A4 page) and the speaker's copy with notes. All three pages are
 //! self-contained (styles, script and images inline) so they work from a USB stick.
 
-use std::path::Path;
-
 use serde::Serialize;
 use tera::Context;
 
@@ -89,8 +87,8 @@ pub fn lecture_view(site: &Site, p: &Page) -> LectureView {
         .enumerate()
         .map(|(i, s)| SlideView {
             n: i + 1,
-            html: inline_images(site, &s.html),
-            notes: inline_images(site, &s.notes),
+            html: super::standalone::inline_images(site, &s.html),
+            notes: super::standalone::inline_images(site, &s.notes),
         })
         .collect();
     let per_page = meta.handout.max(1);
@@ -138,79 +136,5 @@ fn contact_line(site: &Site, id: Option<&str>, area: Option<&str>) -> String {
             format!("問い合わせ: {}{} 電話 {}", m.name, m.department, m.phone)
         }
         None => format!("{}{}", m.name, m.department),
-    }
-}
-
-/// Images of the site become `data:` URLs, so the pages need no network at all.
-fn inline_images(site: &Site, html: &str) -> String {
-    let prefix = format!("src=\"{}", site.config.base_path);
-    if !html.contains(&prefix) {
-        return html.to_string();
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(&prefix) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + prefix.len()..];
-        let end = after.find('"').unwrap_or(after.len());
-        let rel = &after[..end];
-        match data_url(site, rel) {
-            Some(url) => out.push_str(&format!("src=\"{url}")),
-            None => out.push_str(&rest[i..i + prefix.len() + end]),
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn data_url(site: &Site, rel: &str) -> Option<String> {
-    let bytes = super::assets::bytes(site, rel)?;
-    let mime = match Path::new(rel)
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        _ => return None,
-    };
-    Some(format!("data:{mime};base64,{}", base64(&bytes)))
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (k, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if k <= chunk.len() {
-                out.push(T[(n >> shift) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64("日本".as_bytes()), "5pel5pys");
     }
 }

@@ -10,7 +10,7 @@ use tera::Context;
 
 use super::{Content, OutputFile, RenderContext, Renderer};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::config::{GroupBy, PageSize};
+use crate::load::config::GroupBy;
 use crate::model::guide::{Chapter, Guide};
 use crate::model::kana::ROWS;
 use crate::model::{Accepting, Provider, Site, wareki};
@@ -58,52 +58,22 @@ pub struct Layout {
     pub joined: BTreeSet<String>,
 }
 
-/// Type sizes and margins designed for each paper size, not an A4 page scaled down.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Paper {
-    pub body_pt: f32,
-    pub table_pt: f32,
-    pub head_pt: f32,
-    /// Top, right, bottom and left margins.
-    pub margin_mm: [f32; 4],
-    pub cover_qr_mm: u32,
-    pub part_qr_mm: u32,
-}
-
-impl Paper {
-    pub fn of(size: PageSize) -> Paper {
-        match size {
-            PageSize::A4 => Paper {
-                body_pt: 12.0,
-                table_pt: 11.0,
-                head_pt: 9.0,
-                margin_mm: [20.0, 16.0, 18.0, 16.0],
-                cover_qr_mm: 30,
-                part_qr_mm: 22,
-            },
-            PageSize::B5 => Paper {
-                body_pt: 11.0,
-                table_pt: 10.0,
-                head_pt: 8.5,
-                margin_mm: [17.0, 14.0, 16.0, 14.0],
-                cover_qr_mm: 27,
-                part_qr_mm: 20,
-            },
-            PageSize::A5 => Paper {
-                body_pt: 10.0,
-                table_pt: 9.0,
-                head_pt: 8.0,
-                margin_mm: [14.0, 11.0, 14.0, 11.0],
-                cover_qr_mm: 24,
-                part_qr_mm: 17,
-            },
-        }
-    }
-}
+pub use crate::model::guide::Paper;
 
 /// Provider rows kept together at the start and at the end of a table, so that no page
 /// holds one to three rows of it alone.
 pub const KEEP_ROWS: usize = 4;
+
+/// Rows a table of `n` keeps together at either end. A table shorter than four rows
+/// never breaks; one of four to seven rows that must break (it does not fit on a page
+/// even after tightening) breaks in the middle, not after its last row.
+pub fn keep_rows(n: usize) -> usize {
+    if n < KEEP_ROWS {
+        n
+    } else {
+        KEEP_ROWS.min(n / 2)
+    }
+}
 
 /// Symbols for services, in the order of `[services]`: shapes survive black-and-white print.
 /// None is a mark of the accepting column (○ △ × －), so each means one thing in a table.
@@ -498,8 +468,9 @@ fn row<'a>(
 /// The first rows of a table stay with the next and the last with the previous, so a
 /// page break leaves at least `KEEP_ROWS` rows on either side (a short table never breaks).
 fn keep_class(i: usize, n: usize) -> &'static str {
-    let next = i + 1 < KEEP_ROWS && i + 1 < n;
-    let prev = i > 0 && i + KEEP_ROWS > n;
+    let keep = keep_rows(n);
+    let next = i + 1 < keep || (n < KEEP_ROWS && i + 1 < n);
+    let prev = i > 0 && (i + keep > n || n < KEEP_ROWS);
     match (next, prev) {
         (true, true) => "keep-next keep-prev",
         (true, false) => "keep-next",

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Readback;
-use crate::outputs::print_guide::{KEEP_ROWS, Paper};
+use crate::outputs::print_guide::{Paper, keep_rows};
 
 /// A section's last page ending above this share of the page height is nearly empty.
 /// The tests check 0.25 from the words on the page; the marker sits a little below them.
@@ -152,7 +152,7 @@ fn split_tables(read: &Readback) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for ((section, _), pages) in tables {
         let n: usize = pages.values().sum();
-        let least = KEEP_ROWS.min(n);
+        let least = keep_rows(n);
         if pages.values().any(|&k| k < least) && !out.iter().any(|s| s == section) {
             out.push(section.to_string());
         }

@@ -82,7 +82,11 @@ pub fn guide_pdf(
         .collect();
     let mut last: Option<Vec<u8>> = None;
     for _ in 0..MAX_PASSES {
-        let html = guide_html(site, templates, guide, &layout)?;
+        // Images from the page's folder: Chromium prints from a temporary one.
+        let html = crate::outputs::standalone::inline_images(
+            site,
+            &guide_html(site, templates, guide, &layout)?,
+        );
         let bytes = print(chromium, work.path(), &html)?;
         let read = readback(&bytes)?;
         let blank = if guide.saddle_stitch {
@@ -197,11 +201,24 @@ pub fn readback(pdf: &[u8]) -> Result<Readback, Diagnostic> {
     })
 }
 
+/// Generic families (`sans-serif` in a picture drawn elsewhere) set in the theme's
+/// TrueType fonts: the fallback, Noto CJK, is CFF and would be embedded as Type 3 fonts.
+const FONT_PREFERENCES: &str = r#"{"webkit":{"webprefs":{"fonts":{
+"standard":{"Zyyy":"BIZ UDPGothic","Jpan":"BIZ UDPGothic"},
+"sansserif":{"Zyyy":"BIZ UDPGothic","Jpan":"BIZ UDPGothic"},
+"serif":{"Zyyy":"BIZ UDMincho","Jpan":"BIZ UDMincho"},
+"fixed":{"Zyyy":"BIZ UDGothic","Jpan":"BIZ UDGothic"}}}}}"#;
+
 fn print(chromium: &Path, dir: &Path, html: &str) -> Result<Vec<u8>, Diagnostic> {
     let input = dir.join("guide.html");
     let output = dir.join("guide.pdf");
     std::fs::write(&input, html).map_err(|e| io_error(&input, &e))?;
     let _ = std::fs::remove_file(&output);
+    let profile = dir.join("profile");
+    let prefs = profile.join("Default");
+    std::fs::create_dir_all(&prefs)
+        .and_then(|_| std::fs::write(prefs.join("Preferences"), FONT_PREFERENCES))
+        .map_err(|e| io_error(&prefs, &e))?;
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -215,7 +232,7 @@ fn print(chromium: &Path, dir: &Path, html: &str) -> Result<Vec<u8>, Diagnostic>
             "--no-pdf-header-footer",
             "--generate-pdf-document-outline",
         ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", output.display()))
         .arg(file_url(&input))
         .stdin(Stdio::null())
