@@ -423,7 +423,7 @@ pub fn stale(
         PathBuf::from("stale.csv"),
         crate::stale::csv(&site).map_err(Diagnostics::from)?,
     ));
-    let count = site.stale_providers().count();
+    let count = crate::stale::sheet_count(&site);
     Ok((
         StaleOutput {
             text: crate::stale::text(&site),

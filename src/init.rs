@@ -18,25 +18,92 @@ theme = "default"
 stale_after_days = 365
 
 [municipality]
-name = "さくら市"
-code = "131016"   # 全国地方公共団体コード（6桁）に書き換えてください
-department = "高齢福祉課"
+name = "{{name}}"
+code = "{{code}}"   # 全国地方公共団体コード（6桁）。tsunagu import はこの市区町村の行だけを取り込みます
+department = "{{department}}"
+
+# 分類。source_types は、国のオープンデータ（医療情報ネット・介護サービス情報公表システム）や
+# 市の CSV の「種類」のうち、この分類に入れるものです。
+[categories.hospital]
+label = "病院"
+group = "医療"
+schema_type = "Hospital"
+source_types = ["病院"]
 
 [categories.clinic]
-label = "診療所"
+label = "診療所（クリニック・医院）"
 group = "医療"
 schema_type = "MedicalClinic"
+source_types = ["診療所", "一般診療所"]
+
+[categories.dental]
+label = "歯科診療所"
+group = "医療"
+schema_type = "Dentist"
+source_types = ["歯科診療所", "歯科"]
+
+[categories.pharmacy]
+label = "薬局"
+group = "医療"
+schema_type = "Pharmacy"
+source_types = ["薬局"]
+
+[categories.visiting-nurse]
+label = "訪問看護ステーション"
+group = "医療"
+source_types = ["訪問看護"]
+
+[categories.visiting-rehab]
+label = "訪問リハビリテーション"
+group = "医療"
+source_types = ["訪問リハビリテーション"]
+
+[categories.care-management]
+label = "居宅介護支援事業所（ケアマネジャー）"
+group = "介護"
+source_types = ["居宅介護支援"]
+
+[categories.home-help]
+label = "訪問介護（ホームヘルプ）"
+group = "介護"
+source_types = ["訪問介護"]
+
+[categories.day-service]
+label = "通所介護（デイサービス）"
+group = "介護"
+source_types = ["通所介護", "地域密着型通所介護", "認知症対応型通所介護"]
+
+[categories.day-care]
+label = "通所リハビリテーション（デイケア）"
+group = "介護"
+source_types = ["通所リハビリテーション"]
+
+[categories.small-multi]
+label = "小規模多機能型居宅介護"
+group = "介護"
+source_types = ["小規模多機能型居宅介護", "看護小規模多機能型居宅介護"]
 
 [categories.houkatsu]
 label = "地域包括支援センター"
 group = "相談窓口"
+schema_type = "GovernmentOffice"
+source_types = ["地域包括支援センター"]
 
 [areas.chuo]
 label = "中央圏域"
 
+# 在宅医療の項目は国のデータにありません。tsunagu stale の確認票で事業所に尋ねます。
 [services.houmon-shinryo]
 label = "訪問診療"
 description = "医師が計画を立てて、定期的にご自宅を訪問して診療します。"
+
+[services.oushin]
+label = "往診"
+description = "急に具合が悪くなったとき、求めに応じて医師がご自宅に来て診療します。"
+
+[services.mitori]
+label = "看取り"
+description = "住み慣れた自宅で最期を迎えられるよう、医師や看護師が支えます。"
 "#;
 
 const HOME: &str = "---\ntitle: 在宅医療・介護ガイド\n---\n\n住み慣れた家で暮らし続けるための情報をまとめています。\n";
@@ -57,21 +124,55 @@ tsunagu には標準のテーマ（ページの見た目）が組み込まれて
 ";
 
 const PROVIDERS: &str = r#"# 事業所の記録。1件ごとに「- id:」から始めます。
+# 国のオープンデータから取り込むときは tsunagu import（README の「国のデータから始める」）。
 - id: sakura-clinic
   name: さくら診療所
   kana: さくらしんりょうじょ
   category: clinic
   area: chuo
   postal_code: "999-0001"
-  address: さくら市本町1丁目1番1号
+  address: {{name}}本町1丁目1番1号
   phone: 0990-00-0000
   services: [houmon-shinryo]
   accepting: accepting
   updated: 2026-04-01
 "#;
 
+/// Who the new site is for; the defaults are placeholders to be replaced.
+#[derive(Debug, Clone)]
+pub struct Town {
+    pub name: String,
+    pub code: String,
+    pub department: String,
+}
+
+impl Default for Town {
+    fn default() -> Town {
+        Town {
+            name: "さくら市".into(),
+            code: "131016".into(),
+            department: "高齢福祉課".into(),
+        }
+    }
+}
+
 /// Creates the skeleton in `dir`, which must be missing or empty.
-pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+pub fn init(dir: &Path, town: &Town) -> Result<(), Diagnostic> {
+    if !crate::load::config::valid_municipality_code(&town.code) {
+        return Err(Diagnostic::error(
+            "--code",
+            None,
+            format!("全国地方公共団体コード「{}」は正しくありません", town.code),
+        )
+        .with_help("6桁（最後の1桁は検査数字）で書いてください。例: 392031（高知県安芸市）"));
+    }
+    // The values go inside TOML strings and a YAML address.
+    let esc = |v: &str| v.replace('\\', "\\\\").replace('"', "\\\"");
+    let fill = |t: &str| {
+        t.replace("{{name}}", &esc(&town.name))
+            .replace("{{code}}", &esc(&town.code))
+            .replace("{{department}}", &esc(&town.department))
+    };
     let has_files = fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
@@ -91,9 +192,9 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         fs::write(&path, bytes)
             .map_err(|e| Diagnostic::error(&path, None, format!("書き込めません: {e}")))
     };
-    write("site.toml", SITE_TOML.as_bytes())?;
+    write("site.toml", fill(SITE_TOML).as_bytes())?;
     write("content/_index.md", HOME.as_bytes())?;
-    write("content/providers/clinics.yaml", PROVIDERS.as_bytes())?;
+    write("content/providers/clinics.yaml", fill(PROVIDERS).as_bytes())?;
     write("static/.keep", b"")?;
     write("templates/README.md", TEMPLATES_README.as_bytes())?;
     Ok(())

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Provider, Site, wareki};
+use crate::model::{PhoneText, Provider, Site, wareki};
 
 /// A provider record as staff read it: labelled fields in a fixed order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,7 +24,8 @@ pub fn snapshot(site: &Site) -> Snapshot {
         .collect()
 }
 
-fn provider_snapshot(site: &Site, p: &Provider) -> ProviderSnapshot {
+/// One record's labelled fields, published or pending.
+pub fn provider_snapshot<P: PhoneText>(site: &Site, p: &Provider<P>) -> ProviderSnapshot {
     let c = &site.config;
     let label = |map: &indexmap::IndexMap<String, String>, k: &str| {
         map.get(k).cloned().unwrap_or_else(|| k.to_string())
@@ -70,7 +71,7 @@ fn provider_snapshot(site: &Site, p: &Provider) -> ProviderSnapshot {
         ("地域", label(&areas, &p.area)),
         ("郵便番号", p.postal_code.clone()),
         ("所在地", p.address.clone()),
-        ("電話番号", p.phone.as_str().to_string()),
+        ("電話番号", p.phone.text().to_string()),
         (
             "FAX番号",
             p.fax
@@ -89,6 +90,7 @@ fn provider_snapshot(site: &Site, p: &Provider) -> ProviderSnapshot {
         ("受付時間", hours),
         ("受付時間の補足", opt(&p.hours_note)),
         ("休み", opt(&p.closed_days)),
+        ("診療科目", p.departments.join("・")),
         (
             "対応サービス",
             p.services
@@ -101,6 +103,17 @@ fn provider_snapshot(site: &Site, p: &Provider) -> ProviderSnapshot {
         ("受入状況の補足", opt(&p.accepting_note)),
         ("運営法人", opt(&p.corporation)),
         ("事業所番号", opt(&p.office_code)),
+        (
+            "国のデータ",
+            p.missing_since
+                .map(|d| {
+                    format!(
+                        "{}時点のデータにありません（廃止・休止の可能性）",
+                        wareki::seireki(d)
+                    )
+                })
+                .unwrap_or_default(),
+        ),
         ("最終確認日", wareki::both(p.updated)),
         ("備考", opt(&p.notes)),
     ];

@@ -8,6 +8,18 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Provider, Site, wareki};
+
+/// How many sheets `stale` prints: overdue, pending, missing and unanswered records.
+pub fn sheet_count(site: &Site) -> usize {
+    let overdue = site.stale_providers().count();
+    let others = site
+        .providers
+        .iter()
+        .filter(|p| !p.is_stale(site.today, site.config.stale_after_days))
+        .filter(|p| !reasons(site, &***p, false).0.is_empty())
+        .count();
+    overdue + others + site.pending.len()
+}
 use crate::report;
 use crate::templates::Templates;
 
@@ -69,6 +81,43 @@ pub fn text(site: &Site) -> String {
             ));
         }
     }
+    if !site.pending.is_empty() {
+        s.push_str(&format!(
+            "\n掲載準備中（電話番号がないためサイトに載っていません）: {} 件\n",
+            site.pending.len()
+        ));
+        for p in &site.pending {
+            s.push_str(&format!(
+                "  {}（{}）  {}:{}\n",
+                p.name,
+                p.id,
+                p.source.display(),
+                p.line
+            ));
+        }
+    }
+    let missing: Vec<&Provider> = site
+        .providers
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| p.missing_since.is_some())
+        .collect();
+    if !missing.is_empty() {
+        s.push_str(&format!(
+            "\n国のデータから消えました（廃止・休止の可能性。確かめてから記録を消してください）: {} 件\n",
+            missing.len()
+        ));
+        for p in missing {
+            s.push_str(&format!(
+                "  {}（{}）  {} 時点のデータにありません  {}:{}\n",
+                p.name,
+                p.id,
+                p.missing_since.map(|d| d.to_string()).unwrap_or_default(),
+                p.source.display(),
+                p.line
+            ));
+        }
+    }
     s
 }
 
@@ -120,30 +169,116 @@ struct Sheet {
     id: String,
     name: String,
     updated: String,
+    /// Why this sheet is sent, beyond the yearly check: each a sentence for the provider.
+    reasons: Vec<String>,
+    /// Not on the site yet (no phone number).
+    pending: bool,
     fields: Vec<(String, String)>,
+    /// Items to answer by ticking 対応している／していない (在宅医療 the national data lacks).
+    questions: Vec<String>,
 }
 
-/// One 「掲載情報確認票」 per overdue record, and all of them in one file for printing.
+/// Why a record needs a sheet now, if it does.
+fn reasons<P>(site: &Site, p: &Provider<P>, pending: bool) -> (Vec<String>, Vec<String>) {
+    let mut why = Vec::new();
+    if pending {
+        why.push("電話番号がわからないため、まだ掲載していません。電話番号（代表）と、必要ならFAX番号をご記入ください。".to_string());
+    }
+    if let Some(d) = p.missing_since {
+        why.push(format!(
+            "国の公表データ（{}時点）に貴事業所が見つかりませんでした。休止・廃止・移転・名称の変更があれば「修正後」の欄にご記入ください。",
+            wareki::seireki(d)
+        ));
+    }
+    // The national data has no 在宅医療 items: ask medical offices imported from it.
+    let medical = site.group_of_category(&p.category) == Some(crate::load::config::Group::Medical);
+    let questions: Vec<String> = if medical
+        && p.origin
+            .is_some_and(|o| o.source == crate::model::DataSource::IryoNet)
+        && p.services.is_empty()
+    {
+        site.config
+            .services
+            .values()
+            .map(|s| s.label.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !questions.is_empty() {
+        why.push("訪問診療・往診・看取りなど、在宅医療への対応を下の表でお知らせください（国のデータにない項目です）。".to_string());
+    }
+    (why, questions)
+}
+
+/// One 「掲載情報確認票」 per record to confirm — overdue, waiting for a phone number,
+/// missing from the national data, or without answers on 在宅医療 — and all of them in one
+/// file for printing.
 pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String)>, Diagnostic> {
-    let snap = report::snapshot(site);
-    let list: Vec<Sheet> = overdue(site)
+    let overdue_ids: std::collections::HashSet<&str> = overdue(site)
         .into_iter()
         .flat_map(|(_, l)| l)
-        .filter_map(|o| {
-            let s = snap.get(&o.provider.id)?;
-            Some(Sheet {
-                id: o.provider.id.clone(),
-                name: o.provider.name.clone(),
-                updated: wareki::both(o.provider.updated),
-                fields: s
-                    .fields
-                    .iter()
-                    .filter(|(k, _)| k != "最終確認日")
-                    .cloned()
-                    .collect(),
-            })
-        })
+        .map(|o| o.provider.id.as_str())
         .collect();
+    let sheet = |id: &str,
+                 name: &str,
+                 updated,
+                 snap: report::ProviderSnapshot,
+                 (reasons, questions): (Vec<String>, Vec<String>)| Sheet {
+        id: id.to_string(),
+        name: name.to_string(),
+        updated,
+        pending: reasons
+            .iter()
+            .any(|r: &String| r.starts_with("電話番号がわからない")),
+        reasons,
+        fields: snap
+            .fields
+            .into_iter()
+            .filter(|(k, v)| k != "最終確認日" && !(k == "国のデータ" && v.is_empty()))
+            .collect(),
+        questions,
+    };
+    let mut list: Vec<Sheet> = Vec::new();
+    for (_, group) in overdue(site) {
+        for o in group {
+            let p = o.provider;
+            let r = reasons(site, p, false);
+            list.push(sheet(
+                &p.id,
+                &p.name,
+                wareki::both(p.updated),
+                report::provider_snapshot(site, p),
+                r,
+            ));
+        }
+    }
+    for p in site
+        .providers
+        .iter()
+        .filter(|p| !overdue_ids.contains(p.id.as_str()))
+    {
+        let r = reasons(site, p, false);
+        if !r.0.is_empty() {
+            list.push(sheet(
+                &p.id,
+                &p.name,
+                wareki::both(p.updated),
+                report::provider_snapshot(site, &**p),
+                r,
+            ));
+        }
+    }
+    for p in &site.pending {
+        let r = reasons(site, p, true);
+        list.push(sheet(
+            &p.id,
+            &p.name,
+            wareki::both(p.updated),
+            report::provider_snapshot(site, p),
+            r,
+        ));
+    }
     let render = |sheets: &[&Sheet], title: &str| -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("sheets", sheets);

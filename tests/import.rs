@@ -328,7 +328,12 @@ fn bad_rows_are_reported_with_their_line_and_the_rest_is_imported() {
             .unwrap_or_else(|| panic!("「{what}」not at {at}:\n{err}"));
         assert!(j < 300, "「{what}」and {at} are far apart:\n{err}");
     }
-    assert!(err.contains("取り込めなかった行 6 件"), "{err}");
+    // A row without a phone is imported as pending (掲載準備中), not skipped.
+    assert!(err.contains("取り込めなかった行 5 件"), "{err}");
+    assert!(
+        err.contains("電話番号がないため掲載準備中の事業所 1 件"),
+        "{err}"
+    );
     let ps = records(site.path(), "content/providers/bad.yaml");
     let names: Vec<&str> = ps.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names.len(), 4, "{names:?}");
@@ -580,19 +585,34 @@ corporation = "開設者名"
     );
     std::fs::write(site.path().join("site.toml"), toml).unwrap();
     let cases = [
-        ("takamatsu_hospital.csv", "takamatsu-hospital", 627, 1),
+        (
+            "takamatsu_hospital.csv",
+            "takamatsu-hospital",
+            627,
+            0,
+            "372013",
+        ),
         (
             "takamatsu_elderly_welfare_facility.csv",
             "takamatsu-care",
             0,
             0,
+            "372013",
         ),
-        ("kumamoto_byouin_list.csv", "kumamoto", 90, 0),
-        ("yaizu_222127_kyuugobyouinn.csv", "", 3, 0),
+        ("kumamoto_byouin_list.csv", "kumamoto", 90, 0, "431001"),
+        ("yaizu_222127_kyuugobyouinn.csv", "", 3, 0, "222127"),
     ];
-    for (file, format, added, skipped) in cases {
+    for (file, format, added, skipped, town) in cases {
         let out = format!("content/providers/{file}.yaml");
-        let mut args = vec!["--out", out.as_str(), "--area", "chuo"];
+        // Another city's file: its rows are kept only when that city is named.
+        let mut args = vec![
+            "--out",
+            out.as_str(),
+            "--area",
+            "chuo",
+            "--municipality",
+            town,
+        ];
         if !format.is_empty() {
             args.extend(["--format", format]);
         } else {
@@ -631,6 +651,8 @@ corporation = "開設者名"
             "takamatsu-hospital",
             "--area",
             "chuo",
+            "--municipality",
+            "372013",
             "--dry-run",
         ],
     );
@@ -639,7 +661,7 @@ corporation = "開設者名"
         "{err}"
     );
     assert!(
-        err.contains("変更なし 627 件"),
+        err.contains("変更なし 628 件"),
         "re-import of the same file changes nothing: {err}"
     );
     // 焼津市: 推奨データセット headers, phones written (054)623-3111.

@@ -30,6 +30,15 @@ pub struct Args {
     /// 変わる内容を表示するだけで、書き込みません / show what would change, write nothing
     #[arg(long)]
     dry_run: bool,
+    /// この市区町村の行だけを取り込みます（全国地方公共団体コード6桁、くり返し可。既定: site.toml の [municipality] code） / keep only rows of this municipality (repeatable)
+    #[arg(long = "municipality", value_name = "CODE")]
+    municipalities: Vec<String>,
+    /// 医療情報ネットの診療科・診療時間ファイル（既定: 施設ファイルと同じフォルダから探します） / the hours file of 医療情報ネット
+    #[arg(long, value_name = "FILE")]
+    hours: Option<PathBuf>,
+    /// 国のデータの時点（例: 2026-06-01）。ファイル名に日付がないとき / release date of a national file
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<jiff::civil::Date>,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
@@ -46,6 +55,10 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         area: a.area,
         out: a.out,
         dry_run: a.dry_run,
+        municipalities: a.municipalities,
+        hours: a.hours,
+        as_of: a.as_of,
+        origin: None,
     };
     let outcome = match tsunagu::import::run(&root, &config, &opts) {
         Ok(o) => o,
@@ -81,6 +94,46 @@ fn summary(opts: &Options, o: &Outcome) -> String {
     }
     for id in &o.added {
         s.push_str(&format!("追加 {id}\n"));
+    }
+    for id in &o.returned {
+        s.push_str(&format!(
+            "国のデータに戻りました {id}（missing_since を消しました）\n"
+        ));
+    }
+    if !o.missing.is_empty() {
+        s.push_str(&format!(
+            "国のデータから消えました（廃止・休止の可能性） {} 件: 事業所に確かめ、なくなっていたら記録を消してください（記録には missing_since が付きます）\n",
+            o.missing.len()
+        ));
+        for (id, name) in &o.missing {
+            s.push_str(&format!("    {name}（{id}）\n"));
+        }
+    }
+    if o.others > 0 {
+        s.push_str(&format!(
+            "ほかの市区町村の行 {} 行は取り込みませんでした（取り込んだのは {} の行です。変えるときは --municipality）\n",
+            o.others,
+            o.municipalities.join("・")
+        ));
+    }
+    if let Some(h) = &o.hours_file {
+        s.push_str(&format!("診療時間は {} から読みました\n", h.display()));
+    }
+    if !o.pending.is_empty() {
+        s.push_str(&format!(
+            "電話番号がないため掲載準備中の事業所 {} 件: 記録に phone を書き足すと掲載されます（tsunagu stale の確認票で事業所に尋ねられます）\n",
+            o.pending.len()
+        ));
+    }
+    if let Some(origin) = &o.origin {
+        if origin.source == tsunagu::model::DataSource::IryoNet {
+            s.push_str("医療情報ネットには 電話番号・FAX・郵便番号 と 訪問診療・往診・看取り・在宅療養支援診療所 の項目がありません。tsunagu stale の確認票で事業所に尋ねてください\n");
+        }
+        s.push_str(&format!(
+            "出典: {}（{} 時点）。サイトと冊子に出典を表示します\n",
+            origin.source.label(),
+            origin.date
+        ));
     }
     s.push_str(&format!(
         "追加 {} 件、更新 {} 件、変更なし {} 件、CSV にない記録 {} 件（そのまま残しました）、取り込めなかった行 {} 件\n",

@@ -33,7 +33,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     // The stale warnings are the point of this command; print the list instead.
     let others: tsunagu::diagnostics::Diagnostics = diags
         .into_iter()
-        .filter(|d| d.code != Some("stale"))
+        .filter(|d| d.code != Some("stale") && d.code != Some("pending"))
         .collect();
     super::report(&root, &others, color);
     {

@@ -27,6 +27,12 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("lon", "経度"),
     ("corporation", "法人の名称"),
     ("office_code", "医療機関コード・事業所番号"),
+    ("national_id", "医療情報ネットの ID（13桁）"),
+    (
+        "municipality",
+        "全国地方公共団体コード（ほかの市区町村の行を除くのに使います）",
+    ),
+    ("departments", "診療科目（「;」区切り）"),
     ("days", "曜日"),
     ("open", "開始時間"),
     ("close", "終了時間"),
@@ -45,6 +51,15 @@ pub const FIELDS: &[(&str, &str)] = &[
 /// Columns tsunagu adds after the standard ones in its own export, so an exported file
 /// imports back unchanged. Shared by every built-in layout.
 const TSUNAGU_EXTRA: &[(&str, &[&str])] = &[
+    (
+        "municipality",
+        &[
+            "都道府県コード又は市区町村コード",
+            "都道府県コード又は市町村コード",
+            "全国地方公共団体コード",
+        ],
+    ),
+    ("departments", &["診療科目"]),
     ("extension", &["内線番号", "内線"]),
     ("email", &["メールアドレス"]),
     ("hours", &["営業時間"]),
@@ -56,6 +71,8 @@ const TSUNAGU_EXTRA: &[(&str, &[&str])] = &[
     ("accepting_note", &["受入状況の補足"]),
     ("postal_code", &["郵便番号"]),
 ];
+
+pub const KOUHYOU_LABEL: &str = "介護サービス情報公表システムのオープンデータ";
 
 pub struct Format {
     pub key: &'static str,
@@ -121,7 +138,7 @@ pub const BUILT_IN: &[Format] = &[
     },
     Format {
         key: "kouhyou",
-        label: "介護サービス情報公表システムのオープンデータ",
+        label: KOUHYOU_LABEL,
         columns: &[
             ("name", &["事業所名"]),
             ("kana", &["事業所名カナ"]),

@@ -34,12 +34,20 @@ struct File {
     changed: bool,
 }
 
+/// What a national release covers: records of its source and these categories that it
+/// no longer has are marked as possibly closed.
+pub struct Scope {
+    pub origin: crate::model::Origin,
+    pub categories: Vec<String>,
+}
+
 pub fn merge(
     root: &Path,
     csv: &Path,
     out_rel: &Path,
     config: &Config,
     candidates: Vec<Candidate>,
+    scope: Option<&Scope>,
     problems: &mut Diagnostics,
 ) -> Result<Outcome, Diagnostics> {
     // The target first, then every other provider file: a record already anywhere in the
@@ -88,8 +96,20 @@ pub fn merge(
             Some((n, i)) => {
                 let file = &mut files[n];
                 file.touched.insert(i);
-                let changes = update(&mut file.records[i], &c.fields, &today);
-                let id = get(&file.records[i], "id").unwrap_or_default().to_string();
+                let record = &mut file.records[i];
+                let (changes, silent) = update(record, &c.fields, &today);
+                let id = get(record, "id").unwrap_or_default().to_string();
+                if scope.is_some() && get(record, "missing_since").is_some() {
+                    record.retain(|(k, _)| k != "missing_since");
+                    file.changed = true;
+                    outcome.returned.push(id.clone());
+                }
+                if get(record, "phone").is_none() {
+                    outcome
+                        .pending
+                        .push(get(record, "name").unwrap_or_default().to_string());
+                }
+                file.changed |= silent;
                 if changes.is_empty() {
                     outcome.unchanged += 1;
                 } else {
@@ -112,6 +132,9 @@ pub fn merge(
                 if get(&pairs, "updated").is_none() {
                     set(&mut pairs, "updated", Y::Plain(today.clone()));
                 }
+                if get(&pairs, "phone").is_none() {
+                    outcome.pending.push(c.name.clone());
+                }
                 let target = &mut files[0];
                 target.records.push(pairs);
                 target.touched.insert(target.records.len() - 1);
@@ -123,6 +146,9 @@ pub fn merge(
     outcome.kept = (0..existing)
         .filter(|i| !files[0].touched.contains(i))
         .count();
+    if let Some(scope) = scope {
+        mark_missing(&mut files, scope, &mut outcome);
+    }
 
     let mut texts = Vec::new();
     for (n, f) in files.iter().enumerate() {
@@ -258,8 +284,15 @@ fn get<'a>(pairs: &'a [(String, Y)], key: &str) -> Option<&'a str> {
 /// else same name and category.
 fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<usize> {
     let same_cat = |r: &Pairs| get(r, "category") == Some(c.category.as_str());
+    let national = field(c, "national_id");
     c.id.as_deref()
         .and_then(|id| records.iter().position(|r| get(r, "id") == Some(id)))
+        .or_else(|| {
+            let n = national?;
+            records
+                .iter()
+                .position(|r| same_cat(r) && get(r, "national_id") == Some(n))
+        })
         .or_else(|| {
             let code = c.office_code.as_deref()?;
             records
@@ -271,8 +304,10 @@ fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<us
             // phone decides.
             // Two different office codes are two offices, whatever their names.
             let other_code = |r: &Pairs| {
-                c.office_code.is_some()
-                    && get(r, "office_code").is_some_and(|x| Some(x) != c.office_code.as_deref())
+                (c.office_code.is_some()
+                    && get(r, "office_code").is_some_and(|x| Some(x) != c.office_code.as_deref()))
+                    || (national.is_some()
+                        && get(r, "national_id").is_some_and(|x| Some(x) != national))
             };
             let same: Vec<usize> = (0..records.len())
                 .filter(|i| {
@@ -287,6 +322,25 @@ fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<us
                 .collect();
             match same[..] {
                 [one] => Some(one),
+                [] => {
+                    // 「医療法人一丸会矢の丸眼科」 in the national file is 「矢の丸眼科」 in the
+                    // city's list: one name inside the other at the same address.
+                    let name = fold_name(&c.name);
+                    let address = field(c, "address").map(fold_address)?;
+                    (0..records.len()).find(|i| {
+                        let r = &records[*i];
+                        !touched.contains(i)
+                            && same_cat(r)
+                            && !other_code(r)
+                            && get(r, "name").map(fold_name).is_some_and(|n| {
+                                n.chars().count() >= 3
+                                    && name.chars().count() >= 3
+                                    && (n.contains(&name) || name.contains(&n))
+                            })
+                            && get(r, "address").map(fold_address).as_deref()
+                                == Some(address.as_str())
+                    })
+                }
                 _ => same.into_iter().find(|i| {
                     ["address", "phone"].iter().any(|k| {
                         get(&records[*i], k).is_some() && get(&records[*i], k) == field(c, k)
@@ -294,6 +348,71 @@ fn find(records: &[Pairs], touched: &HashSet<usize>, c: &Candidate) -> Option<us
                 }),
             }
         })
+}
+
+/// Records of the release's source and categories that it did not mention: the office
+/// may have closed. They stay (staff decide) with the release date they went missing.
+fn mark_missing(files: &mut [File], scope: &Scope, outcome: &mut Outcome) {
+    let source = scope.origin.source.key();
+    for file in files.iter_mut() {
+        for (i, r) in file.records.iter_mut().enumerate() {
+            let ours = get(r, "source") == Some(source)
+                && get(r, "category").is_some_and(|c| scope.categories.iter().any(|x| x == c));
+            if !ours || file.touched.contains(&i) {
+                continue;
+            }
+            if get(r, "missing_since").is_none() {
+                set(r, "missing_since", Y::Plain(scope.origin.date.to_string()));
+                file.changed = true;
+            }
+            outcome.missing.push((
+                get(r, "id").unwrap_or_default().to_string(),
+                get(r, "name").unwrap_or_default().to_string(),
+            ));
+        }
+    }
+}
+
+/// Names compared without spaces, dots and width: 「医療法人　一丸会　矢の丸眼科」 and
+/// 「医療法人一丸会矢の丸眼科」 are the same.
+fn fold_name(s: &str) -> String {
+    super::normalize::tidy(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '・' | '.' | '．'))
+        .collect()
+}
+
+/// Addresses compared without the prefecture, spaces and the ways of writing 丁目・番・号.
+fn fold_address(s: &str) -> String {
+    let t: String = super::normalize::tidy(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = ["都", "道", "府", "県"]
+        .iter()
+        .find_map(|suffix| {
+            let i = t.find(suffix)?;
+            (i <= 12).then(|| t[i + suffix.len()..].to_string())
+        })
+        .unwrap_or(t);
+    let mut out = String::new();
+    for c in t
+        .replace("丁目", "-")
+        .replace("番地", "-")
+        .replace('番', "-")
+        .replace('号', "")
+        .chars()
+    {
+        let c = if super::normalize::is_dash(c) || c == 'の' {
+            '-'
+        } else {
+            c
+        };
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 fn field<'a>(c: &'a Candidate, key: &str) -> Option<&'a str> {
@@ -308,6 +427,13 @@ fn new_id(c: &Candidate, taken: &HashSet<String>) -> String {
         (Some(id), _) => id.clone(),
         (None, Some(code)) if code.bytes().all(|b| b.is_ascii_alphanumeric()) => {
             format!("{}-{}", c.category, code.to_ascii_lowercase())
+        }
+        (None, None) if field(c, "national_id").is_some() => {
+            format!(
+                "{}-{}",
+                c.category,
+                field(c, "national_id").unwrap_or_default()
+            )
         }
         _ => {
             let hash = blake3::hash(
@@ -345,11 +471,30 @@ fn shown(y: &Y) -> String {
     }
 }
 
-/// Sets the CSV's fields on an existing record; `updated` becomes today when anything
-/// changed and the CSV gives no date of its own.
-fn update(record: &mut Pairs, fields: &[(String, Y)], today: &str) -> Vec<Change> {
+/// Fields an import sets without listing them as changes: the release a record is from.
+const SILENT: &[&str] = &["source", "source_date"];
+
+/// Sets the CSV's fields on an existing record, except the fields the city marked as its
+/// own (`own_fields`); `updated` becomes today when anything changed and the CSV gives
+/// no date of its own. Also says whether a silent field changed.
+fn update(record: &mut Pairs, fields: &[(String, Y)], today: &str) -> (Vec<Change>, bool) {
+    let own: Vec<String> = record
+        .iter()
+        .find(|(k, _)| k == "own_fields")
+        .map(|(_, v)| match v {
+            Y::Flow(items) | Y::Seq(items) => items
+                .iter()
+                .filter_map(|i| i.as_text().map(String::from))
+                .collect(),
+            other => other.as_text().map(String::from).into_iter().collect(),
+        })
+        .unwrap_or_default();
     let mut changes = Vec::new();
+    let mut silent = false;
     for (k, v) in fields {
+        if own.iter().any(|o| o == k) {
+            continue;
+        }
         let before = record
             .iter()
             .find(|(key, _)| key == k)
@@ -357,11 +502,15 @@ fn update(record: &mut Pairs, fields: &[(String, Y)], today: &str) -> Vec<Change
         if before.as_deref() == Some(shown(v).as_str()) {
             continue;
         }
-        changes.push(Change {
-            field: k.clone(),
-            before,
-            after: shown(v),
-        });
+        if SILENT.contains(&k.as_str()) {
+            silent = true;
+        } else {
+            changes.push(Change {
+                field: k.clone(),
+                before,
+                after: shown(v),
+            });
+        }
         set(record, k, v.clone());
     }
     let dated = fields.iter().any(|(k, _)| k == "updated");
@@ -373,7 +522,7 @@ fn update(record: &mut Pairs, fields: &[(String, Y)], today: &str) -> Vec<Change
         });
         set(record, "updated", Y::Plain(today.into()));
     }
-    changes
+    (changes, silent)
 }
 
 /// Replaces a field, or inserts it where the documented order puts it.

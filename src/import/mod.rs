@@ -11,6 +11,8 @@ mod decode;
 pub mod emit;
 pub mod formats;
 mod merge;
+pub mod municipality;
+pub mod navi;
 pub mod normalize;
 mod rows;
 
@@ -37,6 +39,14 @@ pub struct Options {
     /// Target YAML, relative to the site root; `content/providers/<csv name>.yaml` by default.
     pub out: Option<PathBuf>,
     pub dry_run: bool,
+    /// 全国地方公共団体コード of the rows to keep; the site's own when empty.
+    pub municipalities: Vec<String>,
+    /// The 医療情報ネット hours file, when it is not beside the facility file.
+    pub hours: Option<PathBuf>,
+    /// The release date of a national file whose name carries none.
+    pub as_of: Option<jiff::civil::Date>,
+    /// Written on each record; set by the import itself for national files.
+    pub origin: Option<crate::model::Origin>,
 }
 
 /// What an import did (or, with `--dry-run`, would do).
@@ -54,6 +64,21 @@ pub struct Outcome {
     pub kept: usize,
     /// Rows not imported, and values left out; each with the CSV line.
     pub problems: Diagnostics,
+    /// Rows of other municipalities, left out.
+    pub others: usize,
+    /// The municipality codes kept.
+    pub municipalities: Vec<String>,
+    /// The national source and release, for national files.
+    pub origin: Option<crate::model::Origin>,
+    /// The 医療情報ネット hours file joined.
+    pub hours_file: Option<PathBuf>,
+    /// Records this import touched or added that still have no phone (掲載準備中).
+    pub pending: Vec<String>,
+    /// Records of this source and its categories that the release no longer has
+    /// (id, name): possibly closed, marked for staff to confirm.
+    pub missing: Vec<(String, String)>,
+    /// Records that were marked missing and are in the release again.
+    pub returned: Vec<String>,
     pub written: bool,
     /// The file as merged (written unless `--dry-run`).
     pub(crate) text: String,
@@ -85,9 +110,142 @@ impl Outcome {
 /// (unreadable file, unknown format, missing columns); row problems are in the outcome.
 pub fn run(root: &Path, config: &Config, opts: &Options) -> Result<Outcome, Diagnostics> {
     let file = &opts.file;
+    let filter = municipality::Filter::new(
+        &opts.municipalities,
+        &config.municipality.code,
+        &config.municipality.name,
+    );
+    if let Some(bad) = opts
+        .municipalities
+        .iter()
+        .find(|c| !crate::load::config::valid_municipality_code(c))
+    {
+        return Err(Diagnostic::error(
+            "--municipality",
+            None,
+            format!("全国地方公共団体コード「{bad}」は正しくありません"),
+        )
+        .with_help("6桁（最後の1桁は検査数字）で書いてください。例: 392031（高知県安芸市）")
+        .into());
+    }
+    // 医療情報ネット files are whole-country and read as a stream.
+    if let Some(layout) = national_layout(file)? {
+        let mut opts = opts.clone();
+        check_targets(config, &opts)?;
+        opts.origin = Some(crate::model::Origin {
+            source: crate::model::DataSource::IryoNet,
+            date: release_date(file, &opts, layout.label())?,
+        });
+        let mut problems = Diagnostics::new();
+        let read = navi::read(
+            file,
+            opts.hours.as_deref(),
+            config,
+            &opts,
+            &filter,
+            &mut problems,
+        )?;
+        let kind = read.kinds.first().map_or("iryo-net", |k| match k.as_str() {
+            "病院" => "hospitals",
+            "診療所" => "clinics",
+            "歯科診療所" => "dental",
+            "薬局" => "pharmacies",
+            _ => "iryo-net",
+        });
+        let out = Path::new(crate::load::providers::PROVIDERS_DIR).join(format!("{kind}.yaml"));
+        let parsed = Parsed {
+            candidates: read.candidates,
+            rows: read.rows,
+            others: read.others,
+            kinds: read.kinds,
+            format: layout.label().to_string(),
+            encoding: "UTF-8",
+            default_out: out,
+            hours_file: read.hours_file,
+        };
+        return finish(root, config, &opts, &filter, parsed, problems);
+    }
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(file, None, format!("CSV ファイルを読めません: {e}")))?;
     run_bytes(root, config, opts, &bytes)
+}
+
+/// The 医療情報ネット layout of `file`, from its first line; `None` for other CSVs.
+fn national_layout(file: &Path) -> Result<Option<navi::Layout>, Diagnostics> {
+    let mut first = Vec::new();
+    let mut r = navi::open(file)?;
+    // A header line is under 8 KB; read until its end.
+    let mut buf = [0u8; 8192];
+    while !first.contains(&b'\n') && first.len() < 64 * 1024 {
+        let n = std::io::Read::read(&mut r, &mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        first.extend_from_slice(&buf[..n]);
+    }
+    let line = String::from_utf8_lossy(&first);
+    let line = line.lines().next().unwrap_or_default();
+    let headers: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| {
+            r.iter()
+                .map(|h| h.trim_start_matches('\u{FEFF}').to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    match navi::detect(&headers) {
+        Some(navi::Layout::Hours) => Err(Diagnostic::error(
+            file,
+            Some(Pos::new(1, 1)),
+            "これは医療情報ネットの診療科・診療時間のファイルです。施設のファイルを指定してください",
+        )
+        .with_help("「02-1_clinic_facility_info_…」のような施設のファイルを指定すると、同じフォルダの診療時間のファイルも読みます")
+        .into()),
+        other => Ok(other),
+    }
+}
+
+/// The date of a national release: `--as-of`, else the date in the file name
+/// (`…_20260601.csv`); a file without one needs `--as-of`.
+fn release_date(file: &Path, opts: &Options, what: &str) -> Result<jiff::civil::Date, Diagnostics> {
+    if let Some(d) = opts.as_of {
+        return Ok(d);
+    }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let digits: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| p.len() == 8 && p.starts_with("20"))
+        .collect();
+    digits
+        .last()
+        .and_then(|d| {
+            let (y, m, day) = (d[..4].parse().ok()?, d[4..6].parse().ok()?, d[6..].parse().ok()?);
+            jiff::civil::Date::new(y, m, day).ok()
+        })
+        .ok_or_else(|| {
+            Diagnostic::error(file, None, format!("{what}の時点（公開日）がファイル名からわかりません"))
+                .with_help("--as-of 2026-06-01 のように、データの時点を指定してください（出典の表示に使います）")
+                .into()
+        })
+}
+
+/// What a file gave before the merge.
+struct Parsed {
+    candidates: Vec<rows::Candidate>,
+    rows: usize,
+    others: usize,
+    kinds: Vec<String>,
+    format: String,
+    encoding: &'static str,
+    default_out: PathBuf,
+    hours_file: Option<PathBuf>,
 }
 
 /// [`run`] on a file's bytes already read (`opts.file` still names it in messages).
@@ -98,6 +256,11 @@ pub fn run_bytes(
     bytes: &[u8],
 ) -> Result<Outcome, Diagnostics> {
     let file = &opts.file;
+    let filter = municipality::Filter::new(
+        &opts.municipalities,
+        &config.municipality.code,
+        &config.municipality.name,
+    );
     let encoding = match opts.encoding.as_deref() {
         None => None,
         Some(name) => Some(decode::by_name(name).ok_or_else(|| {
@@ -130,25 +293,44 @@ pub fn run_bytes(
         .collect();
     let (format, mapping) = pick_format(file, config, opts, &headers)?;
     check_targets(config, opts)?;
+    let mut opts = opts.clone();
+    let mut problems = Diagnostics::new();
+    if format == formats::KOUHYOU_LABEL {
+        // 公表 files carry no date in their names; the import's day stands in.
+        let date = release_date(file, &opts, "介護サービス情報公表システムのデータ").unwrap_or_else(|_| {
+            problems.push(
+                Diagnostic::warning(file, None, "データの時点がファイル名からわからないため、取り込んだ日を時点としました")
+                    .with_help("公表日がわかるときは --as-of 2026-06-30 のように指定してください（出典の表示に使います）"),
+            );
+            crate::load::today()
+        });
+        opts.origin = Some(crate::model::Origin {
+            source: crate::model::DataSource::KaigoKouhyou,
+            date,
+        });
+    }
+    let opts = &opts;
 
-    let out_rel = opts.out.clone().unwrap_or_else(|| {
+    let default_out = {
         let stem = file
             .file_stem()
             .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
         Path::new(crate::load::providers::PROVIDERS_DIR).join(format!("{stem}.yaml"))
-    });
-    let out_rel = out_rel
-        .strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or(out_rel);
+    };
 
-    let mut problems = Diagnostics::new();
     let mut candidates = Vec::new();
-    let mut count = 0;
-    let mut blank = 0;
+    let mut kinds: Vec<String> = Vec::new();
+    let (mut count, mut blank, mut others) = (0, 0, 0);
     // Lines are counted from byte offsets: the csv crate's own count is off by one
     // after a CRLF header.
     let (mut line, mut counted) = (1, 0);
+    fn cell<'r>(
+        m: &formats::Mapping,
+        record: &'r csv::StringRecord,
+        field: &str,
+    ) -> Option<&'r str> {
+        m.get(field).and_then(|i| record.get(*i)).map(str::trim)
+    }
     for result in reader.records() {
         let record = result.map_err(|e| csv_error(file, &e))?;
         count += 1;
@@ -170,6 +352,19 @@ pub fn run_bytes(
             blank += 1;
             continue;
         }
+        if let Some(k) = cell(&mapping, &record, "type")
+            && !k.is_empty()
+            && !kinds.iter().any(|x| x == k)
+        {
+            kinds.push(k.to_string());
+        }
+        if !filter.keeps(
+            cell(&mapping, &record, "municipality"),
+            cell(&mapping, &record, "address"),
+        ) {
+            others += 1;
+            continue;
+        }
         let row = rows::Row {
             file,
             line,
@@ -188,13 +383,59 @@ pub fn run_bytes(
             format!("空の行が {blank} 行ありました（読み飛ばしました）"),
         ));
     }
+    let parsed = Parsed {
+        candidates,
+        rows: count,
+        others,
+        kinds,
+        format,
+        encoding,
+        default_out,
+        hours_file: None,
+    };
+    finish(root, config, opts, &filter, parsed, problems)
+}
 
-    let mut outcome = merge::merge(root, file, &out_rel, config, candidates, &mut problems)?;
-    outcome.encoding = encoding;
-    outcome.format = format;
-    outcome.rows = count;
+/// Merges what a file gave into the site's provider files and writes them.
+fn finish(
+    root: &Path,
+    config: &Config,
+    opts: &Options,
+    filter: &municipality::Filter,
+    parsed: Parsed,
+    mut problems: Diagnostics,
+) -> Result<Outcome, Diagnostics> {
+    let out_rel = opts.out.clone().unwrap_or(parsed.default_out);
+    let out_rel = out_rel
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or(out_rel);
+    let scope = opts.origin.map(|o| merge::Scope {
+        origin: o,
+        categories: parsed
+            .kinds
+            .iter()
+            .filter_map(|k| rows::category_of(config, k))
+            .collect(),
+    });
+    let mut outcome = merge::merge(
+        root,
+        &opts.file,
+        &out_rel,
+        config,
+        parsed.candidates,
+        scope.as_ref(),
+        &mut problems,
+    )?;
+    outcome.encoding = parsed.encoding;
+    outcome.format = parsed.format;
+    outcome.rows = parsed.rows;
+    outcome.others = parsed.others;
+    outcome.municipalities = filter.codes().to_vec();
+    outcome.origin = opts.origin;
+    outcome.hours_file = parsed.hours_file;
     outcome.problems = problems;
-    if !opts.dry_run && (!outcome.added.is_empty() || !outcome.updated.is_empty()) {
+    if !opts.dry_run && (outcome.target_changed || !outcome.elsewhere.is_empty()) {
         merge::write(root, &out_rel, &outcome)?;
         outcome.written = true;
     }
@@ -202,7 +443,7 @@ pub fn run_bytes(
     Ok(outcome)
 }
 
-fn csv_error(file: &Path, e: &csv::Error) -> Diagnostics {
+pub(crate) fn csv_error(file: &Path, e: &csv::Error) -> Diagnostics {
     let pos = e.position().map(|p| Pos::new(p.line() as usize, 1));
     Diagnostic::error(file, pos, format!("CSV として読めません: {e}"))
         .with_help("区切りがコンマ（,）か、引用符（\"）が閉じているかを確かめてください")

@@ -44,7 +44,10 @@ impl Row<'_> {
             _ => cell,
         };
         // Notes may run over several lines; everything else is one line.
-        let v = if matches!(field, "notes" | "hours_note" | "accepting_note") {
+        let v = if matches!(
+            field,
+            "notes" | "hours_note" | "accepting_note" | "closed_days"
+        ) {
             cell.lines()
                 .map(tidy)
                 .collect::<Vec<_>>()
@@ -192,33 +195,8 @@ impl Row<'_> {
         found
     }
 
-    /// Exact type name first, then the longest type name the value starts with
-    /// (「通所介護（療養通所介護）」 is 通所介護).
     fn category_of(&self, part: &str) -> Option<String> {
-        let cats = &self.config.categories;
-        cats.iter()
-            .find(|(_, c)| c.source_types.iter().any(|t| tidy(t) == part))
-            .or_else(|| {
-                cats.iter()
-                    .filter_map(|(k, c)| {
-                        let best = c
-                            .source_types
-                            .iter()
-                            .map(|t| tidy(t))
-                            .filter(|t| part.starts_with(t.as_str()))
-                            .map(|t| t.chars().count())
-                            .max()?;
-                        Some((k, c, best))
-                    })
-                    .max_by_key(|(_, _, n)| *n)
-                    .map(|(k, c, _)| (k, c))
-            })
-            .map(|(k, _)| k.clone())
-            .or_else(|| {
-                cats.iter()
-                    .find(|(k, c)| *k == part || tidy(&c.label) == part)
-                    .map(|(k, _)| k.clone())
-            })
+        category_of(self.config, part)
     }
 
     fn area(&self, address: &str, diags: &mut Diagnostics) -> Option<String> {
@@ -248,7 +226,14 @@ impl Row<'_> {
             })
             .max_by_key(|(_, t)| t.chars().count())
             .map(|(k, _)| k.clone());
-        best.or_else(|| self.opts.area.clone())
+        best.or_else(|| self.opts.area.clone()).or_else(|| {
+            // A site with one area (a new site, a small town) needs no towns listed.
+            let mut keys = self.config.areas.keys();
+            match (keys.next(), keys.next()) {
+                (Some(only), None) => Some(only.clone()),
+                _ => None,
+            }
+        })
     }
 
     /// Every field but `id` and `category`, in the documented order; `None` when a
@@ -301,36 +286,26 @@ impl Row<'_> {
         }
         f.push(text("address", address));
         let phone_text = self.get("phone").unwrap_or_default();
-        let Some(phone) = normalize::phone(&phone_text) else {
+        if phone_text.is_empty() {
+            // 医療情報ネット has no phone column: the record waits for one (掲載準備中),
+            // taken from a matching record or added by staff. Said once per file.
+            if self.mapping.contains_key("phone") {
+                self.note(
+                    diags,
+                    format!("「{name}」の{}が空です（掲載準備中として取り込みます）", self.column("phone")),
+                    "電話番号がわかるまでサイトには載りません。記録に phone を書き足すか、tsunagu stale の確認票で事業所に尋ねてください",
+                );
+            }
+        } else if let Some(phone) = normalize::phone(&phone_text) {
+            self.phone(name, phone, &mut f, diags);
+        } else {
             self.problem(
                 diags,
-                if phone_text.is_empty() {
-                    format!("「{name}」の{}が空です", self.column("phone"))
-                } else {
-                    format!("「{name}」の電話番号「{phone_text}」が読めません")
-                },
-                "市外局番からの10桁か11桁の番号を書いてください（例: 0990-12-3456）。電話番号のない行は取り込めません",
+                format!("「{name}」の電話番号「{phone_text}」が読めません"),
+                "市外局番からの10桁か11桁の番号を書いてください（例: 0990-12-3456）。この行は取り込んでいません",
             );
             return None;
-        };
-        let phone = match self.get("extension") {
-            // The standard datasets keep the extension in a column of its own.
-            Some(e) if phone.extension().is_none() => {
-                phone.and_extension(&e).unwrap_or_else(|| {
-                    self.note(
-                        diags,
-                        format!(
-                            "「{name}」の{}「{e}」が読めません（取り込んでいません）",
-                            self.column("extension")
-                        ),
-                        "内線番号は半角の数字で書いてください（例: 245）",
-                    );
-                    phone
-                })
-            }
-            _ => phone,
-        };
-        f.push(text("phone", phone.as_str().to_string()));
+        }
         if let Some(fax) = self.get("fax") {
             match normalize::phone(&fax) {
                 Some(p) => f.push(text("fax", p.as_str().to_string())),
@@ -368,6 +343,17 @@ impl Row<'_> {
         self.hours(&mut f);
         if let Some(c) = self.get("closed_days") {
             f.push(text("closed_days", c));
+        }
+        if let Some(d) = self.get("departments") {
+            let items: Vec<Y> = d
+                .split([';', '；'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Y::Str(s.to_string()))
+                .collect();
+            if !items.is_empty() {
+                f.push(("departments".into(), Y::Flow(items)));
+            }
         }
         if let Some(services) = self.get("services") {
             let mut keys = Vec::new();
@@ -424,6 +410,13 @@ impl Row<'_> {
         if let Some(c) = self.get("office_code") {
             f.push(text("office_code", c));
         }
+        if let Some(c) = self.get("national_id") {
+            f.push(text("national_id", c));
+        }
+        if let Some(o) = &self.opts.origin {
+            f.push(("source".into(), Y::Plain(o.source.key().into())));
+            f.push(("source_date".into(), Y::Plain(o.date.to_string())));
+        }
         if let Some(u) = self.get("updated") {
             match normalize::date(&u) {
                 Some(d) => f.push(("updated".into(), Y::Plain(d.to_string()))),
@@ -438,6 +431,33 @@ impl Row<'_> {
             f.push(text("notes", n));
         }
         Some(f)
+    }
+
+    fn phone(
+        &self,
+        name: &str,
+        phone: crate::model::Phone,
+        f: &mut Vec<(String, Y)>,
+        diags: &mut Diagnostics,
+    ) {
+        let phone = match self.get("extension") {
+            // The standard datasets keep the extension in a column of its own.
+            Some(e) if phone.extension().is_none() => {
+                phone.and_extension(&e).unwrap_or_else(|| {
+                    self.note(
+                        diags,
+                        format!(
+                            "「{name}」の{}「{e}」が読めません（取り込んでいません）",
+                            self.column("extension")
+                        ),
+                        "内線番号は半角の数字で書いてください（例: 245）",
+                    );
+                    phone
+                })
+            }
+            _ => phone,
+        };
+        f.push(("phone".into(), Y::Str(phone.as_str().to_string())));
     }
 
     fn coords(&self, name: &str, f: &mut Vec<(String, Y)>, diags: &mut Diagnostics) {
@@ -525,6 +545,37 @@ impl Row<'_> {
             f.push(("hours_note".into(), Y::Str(note.join("。"))));
         }
     }
+}
+
+/// The category a 種類 names: the exact type name first, then the longest type name the
+/// value starts with (「通所介護（療養通所介護）」 is 通所介護), then a category's key or label.
+pub fn category_of(config: &Config, part: &str) -> Option<String> {
+    let part = tidy(part);
+    let part = part.as_str();
+    let cats = &config.categories;
+    cats.iter()
+        .find(|(_, c)| c.source_types.iter().any(|t| tidy(t) == part))
+        .or_else(|| {
+            cats.iter()
+                .filter_map(|(k, c)| {
+                    let best = c
+                        .source_types
+                        .iter()
+                        .map(|t| tidy(t))
+                        .filter(|t| part.starts_with(t.as_str()))
+                        .map(|t| t.chars().count())
+                        .max()?;
+                    Some((k, c, best))
+                })
+                .max_by_key(|(_, _, n)| *n)
+                .map(|(k, c, _)| (k, c))
+        })
+        .map(|(k, _)| k.clone())
+        .or_else(|| {
+            cats.iter()
+                .find(|(k, c)| *k == part || tidy(&c.label) == part)
+                .map(|(k, _)| k.clone())
+        })
 }
 
 /// tsunagu's export writes opening hours as 「月火水木金 08:30-17:30、土 09:00-12:00」.

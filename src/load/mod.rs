@@ -89,6 +89,12 @@ pub fn load_cached(
     timer.mark("load: config and walk");
     let (providers, provider_diags) =
         providers::load(root, &data, &config, cache.map(|c| &c.providers));
+    // Read again only when some record waits for its phone number.
+    let pending = if provider_diags.iter().any(|d| d.code == Some("pending")) {
+        providers::pending(root, &data, &config)
+    } else {
+        Vec::new()
+    };
     diags.extend(provider_diags);
     timer.mark("load: providers");
     let contacts = note_contacts(&config, &providers);
@@ -152,6 +158,7 @@ pub fn load_cached(
         sections,
         pages,
         providers,
+        pending,
         assets: theme_assets,
         templates,
         guides,

@@ -16,7 +16,7 @@ use super::suggest::did_you_mean;
 use super::yaml::{self, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
-use crate::model::{Accepting, Coords, Day, Hours, Kana, Phone, Provider, text};
+use crate::model::{Accepting, Coords, Day, Hours, Kana, Pending, Phone, Provider, text};
 
 pub const PROVIDERS_DIR: &str = "content/providers";
 
@@ -37,10 +37,16 @@ pub const FIELDS: &[&str] = &[
     "hours",
     "hours_note",
     "closed_days",
+    "departments",
     "services",
     "accepting",
     "corporation",
     "office_code",
+    "national_id",
+    "source",
+    "source_date",
+    "missing_since",
+    "own_fields",
     "updated",
     "notes",
 ];
@@ -388,6 +394,17 @@ fn split_items(src: &str) -> Option<Vec<(usize, &str)>> {
 }
 
 fn load_tree(rel: &Path, tree: &Node, config: &Config) -> (Vec<Provider>, Diagnostics) {
+    read_tree(rel, tree, config, None)
+}
+
+/// The published records of a file; with `collect`, the pending ones go there instead of
+/// being reported.
+fn read_tree(
+    rel: &Path,
+    tree: &Node,
+    config: &Config,
+    mut collect: Option<&mut Vec<Pending>>,
+) -> (Vec<Provider>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let records: Vec<&Node> = match (&tree.as_seq(), tree.as_map()) {
         (Some(items), _) => items.iter().collect(),
@@ -408,11 +425,51 @@ fn load_tree(rel: &Path, tree: &Node, config: &Config) -> (Vec<Provider>, Diagno
             config,
             diags: &mut diags,
         };
-        if let Some(p) = r.provider() {
-            out.push(p);
+        let Some(p) = r.provider() else { continue };
+        match p.phone.clone() {
+            Some(phone) => out.push(p.with_phone(phone)),
+            // 医療情報ネット has no phone numbers; a resident cannot use an entry without
+            // one, so it waits until staff add it (掲載準備中).
+            None if collect.is_some() => {
+                if let Some(c) = collect.as_deref_mut() {
+                    c.push(p.with_phone(()));
+                }
+            }
+            None => {
+                let at = node
+                    .as_map()
+                    .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("name")))
+                    .map_or(node.pos, |(_, v)| v.pos);
+                diags.push(
+                    Diagnostic::warning(
+                        rel,
+                        Some(at),
+                        format!(
+                            "「{}」は電話番号がないため、まだ掲載していません（掲載準備中）",
+                            p.name
+                        ),
+                    )
+                    .with_code("pending")
+                    .with_help("電話番号がわかったら「phone: 0990-12-3456」の行を加えてください。tsunagu stale の確認票で事業所に尋ねられます"),
+                );
+            }
         }
     }
     (out, diags)
+}
+
+/// The records of the site's provider files that wait for a phone number (掲載準備中).
+pub fn pending(root: &Path, files: &[PathBuf], config: &Config) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for rel in files {
+        let Ok(src) = read_text(root, rel) else {
+            continue;
+        };
+        if let Ok(Some(tree)) = yaml::parse(&src) {
+            read_tree(rel, &tree, config, Some(&mut out));
+        }
+    }
+    out
 }
 
 /// One record being read; pushes a diagnostic for each bad field and carries on.
@@ -507,7 +564,9 @@ impl Record<'_> {
             .map(|s| text::ascii_fold(&s).trim().to_string())
     }
 
-    fn provider(&mut self) -> Option<Provider> {
+    /// The record with every field checked; its phone is `None` when it has none (a
+    /// pending record), reported as an error when it is written wrongly.
+    fn provider(&mut self) -> Option<Provider<Option<Phone>>> {
         let Some(pairs) = self.node.as_map() else {
             let node = self.node.clone();
             self.error(
@@ -545,7 +604,7 @@ impl Record<'_> {
         let area = self.vocab("area", |c, k| c.areas.contains_key(k), "areas");
         let postal_code = self.postal_code();
         let address = self.text("address", true);
-        let phone = self.phone("phone", true);
+        let phone = self.phone("phone", false);
         let fax = self.phone("fax", false);
         let email = self.email();
         let url = self.url();
@@ -557,6 +616,11 @@ impl Record<'_> {
         let (accepting, accepting_note) = self.accepting();
         let corporation = self.text("corporation", false);
         let office_code = self.office_code();
+        let departments = self.list("departments", "例: departments: [内科, 小児科]");
+        let national_id = self.national_id();
+        let origin = self.origin();
+        let missing_since = self.date("missing_since", false);
+        self.own_fields();
         let updated = self.date("updated", true);
         let notes = self.text("notes", false);
 
@@ -571,7 +635,7 @@ impl Record<'_> {
             area: area?,
             postal_code: postal_code.unwrap_or_default(),
             address: address?,
-            phone: phone?,
+            phone,
             fax,
             email,
             url,
@@ -579,11 +643,15 @@ impl Record<'_> {
             hours,
             hours_note,
             closed_days,
+            departments,
             services,
             accepting,
             accepting_note,
             corporation,
             office_code,
+            national_id,
+            origin,
+            missing_since,
             updated: updated?,
             notes,
             source: self.file.to_path_buf(),
@@ -1074,6 +1142,94 @@ impl Record<'_> {
             "医療機関コードは7桁、介護保険事業所番号は10桁の半角英数字で、\"0123456\" のように引用符で囲んで書いてください",
         );
         None
+    }
+
+    /// A list of short texts (診療科目), each kept once.
+    fn list(&mut self, key: &str, example: &str) -> Vec<String> {
+        let Some(node) = self.field(key).cloned() else {
+            return Vec::new();
+        };
+        let Some(items) = node.as_seq() else {
+            self.error(&node, format!("「{key}」はリストで書いてください"), example);
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            match item.as_str().map(text::tidy) {
+                Some(s) if !s.is_empty() && s.chars().count() <= 100 => {
+                    if !out.contains(&s) {
+                        out.push(s);
+                    }
+                }
+                _ => self.error(
+                    item,
+                    format!("「{key}」の項目は100文字までの文字で書いてください"),
+                    example,
+                ),
+            }
+        }
+        out
+    }
+
+    fn national_id(&mut self) -> Option<String> {
+        let s = self.code("national_id", false)?;
+        if s.len() == 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(s);
+        }
+        let node = self.field("national_id")?.clone();
+        self.error(
+            &node,
+            format!("医療情報ネットの ID「{s}」は13桁の数字ではありません"),
+            "\"0111010000090\" のように、引用符で囲んだ13桁の数字で書いてください（先頭の0も消さずに）",
+        );
+        None
+    }
+
+    fn origin(&mut self) -> Option<crate::model::Origin> {
+        let key = self.code("source", false);
+        let date = self.date("source_date", false);
+        let source = match key.as_deref().map(crate::model::DataSource::parse) {
+            None => return None,
+            Some(Some(s)) => s,
+            Some(None) => {
+                let node = self.field("source")?.clone();
+                let known: Vec<&str> = crate::model::DataSource::ALL
+                    .iter()
+                    .map(|d| d.key())
+                    .collect();
+                self.error(
+                    &node,
+                    format!("データの出典「{}」はわかりません", key.unwrap_or_default()),
+                    &format!("次のどれかを書いてください: {}", known.join(", ")),
+                );
+                return None;
+            }
+        };
+        let Some(date) = date else {
+            let node = self.field("source").unwrap_or(self.node).clone();
+            self.error(
+                &node,
+                "「source」を書くときは、そのデータの時点「source_date」も書いてください".into(),
+                "例: source_date: 2026-06-01",
+            );
+            return None;
+        };
+        Some(crate::model::Origin { source, date })
+    }
+
+    /// Fields the city keeps itself: an import never overwrites them.
+    fn own_fields(&mut self) {
+        for item in self.list("own_fields", "例: own_fields: [name, hours]") {
+            if !FIELDS.contains(&item.as_str()) || matches!(item.as_str(), "id" | "own_fields") {
+                let node = self.field("own_fields").unwrap_or(self.node).clone();
+                let suggestion = did_you_mean(&item, FIELDS, "");
+                self.error(
+                    &node,
+                    format!("own_fields の「{item}」は事業所データの項目名ではありません"),
+                    &format!("{suggestion}取り込みで上書きしない項目の名前（name, hours など）を書いてください"),
+                );
+            }
+        }
     }
 
     fn date(&mut self, key: &str, required: bool) -> Option<Date> {

@@ -30,6 +30,8 @@ pub struct Site {
     /// In 五十音 order of their readings. Shared, so that `serve` can keep the records it
     /// did not read again without copying them.
     pub providers: Vec<std::sync::Arc<Provider>>,
+    /// Records waiting for a phone number (掲載準備中): on no page, only on staff sheets.
+    pub pending: Vec<Pending>,
     /// Files copied as they are: `static/`, the theme's static files, content assets.
     pub assets: Vec<Asset>,
     /// The theme's templates with the site's own `templates/` laid over them.
@@ -199,6 +201,32 @@ impl Hours {
     }
 }
 
+/// Days that share the same ranges, in the week's order, each with its ranges in the
+/// order of the day: 「月・木・金 8:30〜12:00、13:30〜16:30」. Residents look up one day;
+/// ranges listed per day keep a lunch break visible however the data was written.
+pub fn hours_by_day(hours: &[Hours]) -> Vec<(Vec<Day>, Vec<&Hours>)> {
+    let mut out: Vec<(Vec<Day>, Vec<&Hours>)> = Vec::new();
+    for day in Day::ALL {
+        let mut ranges: Vec<&Hours> = hours.iter().filter(|h| h.days.contains(&day)).collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        ranges.sort_by(|a, b| (&a.open, &a.close).cmp(&(&b.open, &b.close)));
+        ranges.dedup_by(|a, b| (&a.open, &a.close) == (&b.open, &b.close));
+        let same = |r: &[&Hours]| {
+            r.len() == ranges.len()
+                && r.iter()
+                    .zip(&ranges)
+                    .all(|(a, b)| (&a.open, &a.close) == (&b.open, &b.close))
+        };
+        match out.iter_mut().find(|(_, r)| same(r)) {
+            Some((days, _)) => days.push(day),
+            None => out.push((vec![day], ranges)),
+        }
+    }
+    out
+}
+
 /// `09:00` → `9:00`.
 fn resident_time(t: &str) -> String {
     t.strip_prefix('0').unwrap_or(t).to_string()
@@ -251,8 +279,10 @@ pub struct Coords {
     pub lon: f64,
 }
 
+/// A provider record. `P` is its phone: a published record has one ([`Phone`]); a record
+/// waiting for it (掲載準備中, see [`Pending`]) has `()` and appears on no page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Provider {
+pub struct Provider<P = Phone> {
     pub id: String,
     pub name: String,
     pub kana: Kana,
@@ -260,7 +290,7 @@ pub struct Provider {
     pub area: String,
     pub postal_code: String,
     pub address: String,
-    pub phone: Phone,
+    pub phone: P,
     pub fax: Option<Phone>,
     pub email: Option<String>,
     pub url: Option<String>,
@@ -268,11 +298,20 @@ pub struct Provider {
     pub hours: Vec<Hours>,
     pub hours_note: Option<String>,
     pub closed_days: Option<String>,
+    /// 診療科目 as the national data names them (内科, 小児歯科 …).
+    pub departments: Vec<String>,
     pub services: Vec<String>,
     pub accepting: Accepting,
     pub accepting_note: Option<String>,
     pub corporation: Option<String>,
     pub office_code: Option<String>,
+    /// The 13-digit ID of 医療情報ネット（ナビイ）, kept as text (leading zeros).
+    pub national_id: Option<String>,
+    /// The national release the record was imported from, for the licence credit.
+    pub origin: Option<Origin>,
+    /// The record was missing from the national release of this date: the office may
+    /// have closed, and staff should confirm before removing it.
+    pub missing_since: Option<Date>,
     pub updated: Date,
     /// Inline Markdown as written; rendered (and escaped) by the outputs.
     pub notes: Option<String>,
@@ -285,7 +324,114 @@ pub struct Provider {
     pub updated_pos: crate::diagnostics::Pos,
 }
 
-impl Provider {
+/// Open data a record came from; each asks for its own credit line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataSource {
+    /// 医療情報ネット（ナビイ）オープンデータ, 厚生労働省, 公共データ利用規約第1.0版.
+    IryoNet,
+    /// 介護サービス情報公表システム オープンデータ, 厚生労働省, CC BY 4.0.
+    KaigoKouhyou,
+}
+
+impl DataSource {
+    pub const ALL: [DataSource; 2] = [DataSource::IryoNet, DataSource::KaigoKouhyou];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DataSource::IryoNet => "iryo-net",
+            DataSource::KaigoKouhyou => "kaigo-kouhyou",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DataSource> {
+        DataSource::ALL.into_iter().find(|d| d.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DataSource::IryoNet => "医療情報ネット（ナビイ）",
+            DataSource::KaigoKouhyou => "介護サービス情報公表システム",
+        }
+    }
+
+    /// The credit line the licence asks for; `by` is who processed the data.
+    pub fn credit(self, by: &str) -> String {
+        match self {
+            DataSource::IryoNet => format!(
+                "「医療情報ネットのオープンデータ」（厚生労働省）を加工して作成（加工：{by}）。公共データ利用規約（第1.0版）"
+            ),
+            DataSource::KaigoKouhyou => format!(
+                "出典：厚生労働省「介護サービス情報公表システム」オープンデータ（CC BY 4.0）を加工して作成（加工：{by}）"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Origin {
+    pub source: DataSource,
+    /// The release's date (ナビイ: 6/1 and 12/1).
+    pub date: Date,
+}
+
+/// A record without a phone number: kept out of every page, list and open data until
+/// staff add one; `stale` prints a sheet asking the provider for it.
+pub type Pending = Provider<()>;
+
+/// The phone as shown on staff sheets, whether the record has one or not.
+pub trait PhoneText {
+    fn text(&self) -> &str;
+}
+
+impl PhoneText for Phone {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PhoneText for () {
+    fn text(&self) -> &str {
+        ""
+    }
+}
+
+impl<P> Provider<P> {
+    /// The same record with another phone slot.
+    pub fn with_phone<Q>(self, phone: Q) -> Provider<Q> {
+        Provider {
+            id: self.id,
+            name: self.name,
+            kana: self.kana,
+            category: self.category,
+            area: self.area,
+            postal_code: self.postal_code,
+            address: self.address,
+            phone,
+            fax: self.fax,
+            email: self.email,
+            url: self.url,
+            coords: self.coords,
+            hours: self.hours,
+            hours_note: self.hours_note,
+            closed_days: self.closed_days,
+            departments: self.departments,
+            services: self.services,
+            accepting: self.accepting,
+            accepting_note: self.accepting_note,
+            corporation: self.corporation,
+            office_code: self.office_code,
+            national_id: self.national_id,
+            origin: self.origin,
+            missing_since: self.missing_since,
+            updated: self.updated,
+            notes: self.notes,
+            source: self.source,
+            line: self.line,
+            updated_pos: self.updated_pos,
+        }
+    }
+
     pub fn path(&self) -> String {
         format!("providers/{}/", self.id)
     }
@@ -303,8 +449,43 @@ impl Site {
         &self.sections[0]
     }
 
+    /// Each national source the published records come from, with its latest release.
+    pub fn origins(&self) -> Vec<Origin> {
+        let mut latest: std::collections::BTreeMap<DataSource, Date> = Default::default();
+        for o in self.providers.iter().filter_map(|p| p.origin) {
+            let d = latest.entry(o.source).or_insert(o.date);
+            *d = (*d).max(o.date);
+        }
+        latest
+            .into_iter()
+            .map(|(source, date)| Origin { source, date })
+            .collect()
+    }
+
+    /// The credit lines the published records' licences ask for, processed by the city.
+    pub fn credits(&self) -> Vec<String> {
+        let by = format!(
+            "{}{}",
+            self.config.municipality.name, self.config.municipality.department
+        );
+        self.origins()
+            .into_iter()
+            .map(|o| {
+                format!(
+                    "{}（{}時点のデータ）",
+                    o.source.credit(&by),
+                    wareki::seireki(o.date)
+                )
+            })
+            .collect()
+    }
+
     pub fn group_of(&self, p: &Provider) -> Option<Group> {
-        self.config.categories.get(&p.category).map(|c| c.group)
+        self.group_of_category(&p.category)
+    }
+
+    pub fn group_of_category(&self, category: &str) -> Option<Group> {
+        self.config.categories.get(category).map(|c| c.group)
     }
 
     pub fn providers_where<'a>(

@@ -165,6 +165,8 @@ struct Row<'a> {
     /// The number alone, and the extension: printed so a line breaks between them.
     phone_number: &'a str,
     phone_ext: Option<&'a str>,
+    /// 診療科目, 「内科・小児科」.
+    departments: String,
     marks: Vec<String>,
     accepting_mark: &'static str,
     accepting_label: &'static str,
@@ -429,6 +431,7 @@ pub fn guide_html(
     ctx.insert("toc", &toc);
     ctx.insert("index", &index);
     ctx.insert("contacts", &contacts);
+    ctx.insert("credits", &site.credits());
     ctx.insert("data_oldest", &oldest.map(wareki::both));
     ctx.insert("data_newest", &newest.map(wareki::both));
     ctx.insert(
@@ -455,6 +458,7 @@ fn row<'a>(
         phone: p.phone.as_str(),
         phone_number: p.phone.number(),
         phone_ext: p.phone.extension(),
+        departments: p.departments.join("・"),
         marks: p
             .services
             .iter()

@@ -27,6 +27,8 @@ pub struct SiteView<'a> {
     pub guides: Vec<Link>,
     /// Map settings; `map.tiles` is unset unless the site opted in to drawn maps.
     pub map: &'a crate::load::config::MapConfig,
+    /// Credit lines the licences of imported national data ask for.
+    pub credits: Vec<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -100,6 +102,11 @@ pub struct ProviderView<'a> {
     pub hours: Vec<HoursView>,
     pub hours_note: Option<&'a str>,
     pub closed_days: Option<&'a str>,
+    pub departments: &'a [String],
+    /// The national data the record was imported from, and its release.
+    pub source: Option<&'static str>,
+    pub source_date: Option<String>,
+    pub missing_since: Option<String>,
     pub services: Vec<VocabRef<'a>>,
     pub accepting: AcceptingView<'a>,
     pub corporation: Option<&'a str>,
@@ -121,9 +128,43 @@ pub struct VocabRef<'a> {
 
 #[derive(Serialize)]
 pub struct HoursView {
+    /// 「月・木・金」
     pub days: String,
+    /// 「8:30〜12:00、13:30〜16:30」
+    pub times: String,
+    pub ranges: Vec<RangeView>,
+}
+
+#[derive(Serialize)]
+pub struct RangeView {
     pub open: String,
     pub close: String,
+}
+
+/// Opening hours as residents read them: one row per set of days sharing their times.
+pub fn hours_view(hours: &[crate::model::Hours]) -> Vec<HoursView> {
+    crate::model::hours_by_day(hours)
+        .into_iter()
+        .map(|(days, ranges)| HoursView {
+            days: days
+                .iter()
+                .map(|d| d.label())
+                .collect::<Vec<_>>()
+                .join("・"),
+            times: ranges
+                .iter()
+                .map(|h| h.range_label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            ranges: ranges
+                .iter()
+                .map(|h| RangeView {
+                    open: h.open_label(),
+                    close: h.close_label(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -216,6 +257,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         .any(|s| s.path == format!("{}/", c.feed_section))
         .then(|| format!("{bp}{}/atom.xml", c.feed_section));
     SiteView {
+        credits: site.credits(),
         title: &c.title,
         description: &c.description,
         base_url: &c.base_url,
@@ -392,22 +434,13 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
         website: p.url.as_deref(),
         map_link,
         coords: p.coords,
-        hours: p
-            .hours
-            .iter()
-            .map(|h| HoursView {
-                days: h
-                    .days
-                    .iter()
-                    .map(|d| d.label())
-                    .collect::<Vec<_>>()
-                    .join("・"),
-                open: h.open_label(),
-                close: h.close_label(),
-            })
-            .collect(),
+        hours: hours_view(&p.hours),
         hours_note: p.hours_note.as_deref(),
         closed_days: p.closed_days.as_deref(),
+        departments: &p.departments,
+        source: p.origin.map(|o| o.source.label()),
+        source_date: p.origin.map(|o| wareki::both(o.date)),
+        missing_since: p.missing_since.map(|d| d.to_string()),
         services: p
             .services
             .iter()
