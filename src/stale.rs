@@ -96,25 +96,37 @@ pub fn text(site: &Site) -> String {
             ));
         }
     }
-    let missing: Vec<&Provider> = site
+    // Published or pending: either may have closed.
+    let missing: Vec<(&str, &str, Option<jiff::civil::Date>, String)> = site
         .providers
         .iter()
-        .map(|p| &**p)
-        .filter(|p| p.missing_since.is_some())
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.id.as_str(),
+                p.missing_since,
+                format!("{}:{}", p.source.display(), p.line),
+            )
+        })
+        .chain(site.pending.iter().map(|p| {
+            (
+                p.name.as_str(),
+                p.id.as_str(),
+                p.missing_since,
+                format!("{}:{}", p.source.display(), p.line),
+            )
+        }))
+        .filter(|m| m.2.is_some())
         .collect();
     if !missing.is_empty() {
         s.push_str(&format!(
             "\n国のデータから消えました（廃止・休止の可能性。確かめてから記録を消してください）: {} 件\n",
             missing.len()
         ));
-        for p in missing {
+        for (name, id, since, at) in missing {
             s.push_str(&format!(
-                "  {}（{}）  {} 時点のデータにありません  {}:{}\n",
-                p.name,
-                p.id,
-                p.missing_since.map(|d| d.to_string()).unwrap_or_default(),
-                p.source.display(),
-                p.line
+                "  {name}（{id}）  {} 時点のデータにありません  {at}\n",
+                since.map(|d| d.to_string()).unwrap_or_default(),
             ));
         }
     }
@@ -224,6 +236,7 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
                  name: &str,
                  updated,
                  snap: report::ProviderSnapshot,
+                 navi: bool,
                  (reasons, questions): (Vec<String>, Vec<String>)| Sheet {
         id: id.to_string(),
         name: name.to_string(),
@@ -232,12 +245,21 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
             .iter()
             .any(|r: &String| r.starts_with("電話番号がわからない")),
         reasons,
+        // One sheet of paper each: rows that cannot apply are left out.
         fields: snap
             .fields
             .into_iter()
-            .filter(|(k, v)| k != "最終確認日" && !(k == "国のデータ" && v.is_empty()))
+            .filter(|(k, v)| {
+                k != "最終確認日"
+                    && !(k == "国のデータ" && v.is_empty())
+                    && !(k == "診療科目" && v.is_empty() && !navi)
+            })
             .collect(),
         questions,
+    };
+    // 診療科目 is asked of records from 医療情報ネット, which carries it.
+    let navi = |o: Option<crate::model::Origin>| {
+        o.is_some_and(|o| o.source == crate::model::DataSource::IryoNet)
     };
     let mut list: Vec<Sheet> = Vec::new();
     for (_, group) in overdue(site) {
@@ -249,6 +271,7 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
                 &p.name,
                 wareki::both(p.updated),
                 report::provider_snapshot(site, p),
+                navi(p.origin),
                 r,
             ));
         }
@@ -265,6 +288,7 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
                 &p.name,
                 wareki::both(p.updated),
                 report::provider_snapshot(site, &**p),
+                navi(p.origin),
                 r,
             ));
         }
@@ -276,6 +300,7 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
             &p.name,
             wareki::both(p.updated),
             report::provider_snapshot(site, p),
+            navi(p.origin),
             r,
         ));
     }

@@ -669,24 +669,17 @@ fn join_hours(
         .into());
     }
     let cols = Cols::new(&headers);
-    let days: Vec<(usize, String, String, String, String)> = Day::ALL
+    // 診療 times only: 外来受付 can lie outside them (a reception time on a morning the
+    // clinic is closed, as in the real files) and would add sessions that do not exist.
+    let days: Vec<(usize, String, String)> = Day::ALL
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let l = d.label();
-            (
-                i,
-                format!("{l}_診療開始時間"),
-                format!("{l}_診療終了時間"),
-                format!("{l}_外来受付開始時間"),
-                format!("{l}_外来受付終了時間"),
-            )
+            (i, format!("{l}_診療開始時間"), format!("{l}_診療終了時間"))
         })
         .collect();
-    if !days
-        .iter()
-        .all(|(_, a, b, _, _)| cols.has(a) && cols.has(b))
-    {
+    if !days.iter().all(|(_, a, b)| cols.has(a) && cols.has(b)) {
         return Err(
             Diagnostic::error(path, Some(Pos::new(1, 1)), "診療時間の列が足りません").into(),
         );
@@ -733,13 +726,8 @@ fn join_hours(
         }
         let f = &mut facilities[at];
         let dept = tidy(cols.get(&record, "診療科目名"));
-        for (d, s, e, rs, re) in &days {
-            let (mut start, mut end) = (cols.get(&record, s), cols.get(&record, e));
-            if start.is_empty() && end.is_empty() {
-                // Only the reception times given: take them as the hours.
-                (start, end) = (cols.get(&record, rs), cols.get(&record, re));
-            }
-            match slot(start, end) {
+        for (d, s, e) in &days {
+            match slot(cols.get(&record, s), cols.get(&record, e)) {
                 Slot::None => {}
                 Slot::Range(a, b) => {
                     f.week.add(*d, (a, b));

@@ -65,6 +65,8 @@ struct Record<'a>(
     &'a str,
     Option<f64>,
     Option<f64>,
+    // 診療科目, searched as words; left out when there are none (most records).
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")] Vec<&'a str>,
 );
 
 fn accepting_key(a: Accepting) -> &'static str {
@@ -123,6 +125,7 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
             p.phone.as_str(),
             p.coords.map(|co| round(co.lat)),
             p.coords.map(|co| round(co.lon)),
+            p.departments.iter().map(String::as_str).collect(),
         )
     }
     // `<`, `>` and `&` only occur inside strings; escaped, no value could ever open

@@ -1,7 +1,7 @@
 // The providers of providers/finder.json, read once and matched against search words:
 // used by the finder (/providers/find/) and by the site search, so a word finds the same
-// providers in both. A word matches the name, the reading, the address, or the labels of
-// the category, area and services; every word must match. Folding is window.tsunaguFold
+// providers in both. A word matches the name, the reading, the address, the labels of
+// the category, area and services, or a 診療科目; every word must match. Folding is window.tsunaguFold
 // (js/fold.js), exactly as the Rust side folds.
 (function () {
   "use strict";
@@ -30,8 +30,10 @@
         lat: r[9],
         lon: r[10],
         nameText: fold(r[1]) + SEP + fold(r[2]),
+        departments: r[11] || [],
         text: [fold(r[1]), fold(r[2]), fold(r[7]), cats[r[3]] || "", areas[r[4]] || ""]
           .concat(r[5].map(function (i) { return services[i] || ""; }))
+          .concat((r[11] || []).map(fold))
           .join(SEP)
       };
     });
