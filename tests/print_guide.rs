@@ -471,9 +471,16 @@ fn changing_one_phone_number_changes_it_on_the_web_the_print_page_and_the_pdf_on
     };
     for k in &changed {
         let (x, y) = (text_of(&before.out, k), text_of(&after.out, k));
+        // On failure, say what differs: text, or only bytes (layout, fonts).
+        let first_diff = x
+            .lines()
+            .zip(y.lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("{a:?} → {b:?}"))
+            .unwrap_or_else(|| "same text, other bytes".into());
         assert!(
             x.contains(old) && y.contains(new) && !y.contains(old),
-            "{} changed for another reason",
+            "{} changed for another reason: {first_diff}",
             k.display()
         );
     }

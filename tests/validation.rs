@@ -605,10 +605,34 @@ fn unknown_accepting_status_is_an_error() {
     );
 }
 
+/// No phone number: the record waits (掲載準備中), said at the phone line or the name.
+#[test]
+fn a_record_without_a_phone_is_held_back_with_a_warning() {
+    for pair in ["phone: \"\"", "phone: \"  \""] {
+        let yaml = record("midori-clinic", &[("phone", pair)]);
+        let (code, err) = check_providers(&yaml);
+        assert_eq!(code, 0, "{err}");
+        assert!(names(&err, &line_at(PROVIDERS, &yaml, pair)), "{err}");
+        assert!(
+            err.contains("電話番号がないため、まだ掲載していません（掲載準備中）"),
+            "{err}"
+        );
+    }
+    let yaml: String = record("midori-clinic", &[])
+        .lines()
+        .filter(|l| !l.contains("phone:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (code, err) = check_providers(&yaml);
+    assert_eq!(code, 0, "{err}");
+    assert!(names(&err, &line_at(PROVIDERS, &yaml, "name: ")), "{err}");
+    assert!(err.contains("掲載準備中"), "{err}");
+}
+
 #[test]
 fn empty_required_field_is_an_error() {
     for key in [
-        "id", "name", "kana", "category", "area", "address", "phone", "updated",
+        "id", "name", "kana", "category", "area", "address", "updated",
     ] {
         for empty in ["\"\"", "\"  \""] {
             let pair = format!("{key}: {empty}");

@@ -12,6 +12,7 @@ pub fn resolve(
     config: &Config,
     sections: &[Section],
     pages: &[Page],
+    providers: &[std::sync::Arc<crate::model::Provider>],
 ) -> (Vec<Guide>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut guides = Vec::new();
@@ -67,7 +68,14 @@ pub fn resolve(
                     });
                 }
                 PartKind::EachCategory => {
-                    for (k, c) in &config.categories {
+                    // A category no record is in yet (a new site's) prints no empty table.
+                    let used: std::collections::HashSet<&str> =
+                        providers.iter().map(|p| p.category.as_str()).collect();
+                    for (k, c) in config
+                        .categories
+                        .iter()
+                        .filter(|(k, _)| used.contains(k.as_str()))
+                    {
                         let filter = ProviderFilter {
                             category: Some(k.clone()),
                             ..Default::default()
@@ -84,7 +92,16 @@ pub fn resolve(
             }
         }
         // A guide of only a cover and a back would print; it is surely a mistake.
-        if chapters.is_empty() && g.parts.iter().all(|p| !matches!(p.kind, PartKind::Page(_))) {
+        // (`each_category` on a site with no records yet is not a mistake: the lists come
+        // with the records.)
+        let waits_for_records = !config.categories.is_empty()
+            && g.parts
+                .iter()
+                .any(|p| matches!(p.kind, PartKind::EachCategory));
+        if chapters.is_empty()
+            && !waits_for_records
+            && g.parts.iter().all(|p| !matches!(p.kind, PartKind::Page(_)))
+        {
             diags.push(
                 Diagnostic::error(CONFIG_FILE, g.pos, format!("ガイド「{key}」に印刷する章がありません"))
                     .with_help(format!(

@@ -111,7 +111,7 @@ pub fn load_cached(
         content::load(root, &markdown, &config, &data, cache.map(|c| &c.content));
     diags.extend(content_diags);
     timer.mark("load: content");
-    let (guides, guide_diags) = guides::resolve(root, &config, &sections, &pages);
+    let (guides, guide_diags) = guides::resolve(root, &config, &sections, &pages, &providers);
     diags.extend(guide_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
         Ok((t, a, warnings)) => {

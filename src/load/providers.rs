@@ -436,10 +436,13 @@ fn read_tree(
                 }
             }
             None => {
-                let at = node
-                    .as_map()
-                    .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("name")))
-                    .map_or(node.pos, |(_, v)| v.pos);
+                // At an empty `phone:` if there is one, else at the name.
+                let field = |key: &str| {
+                    node.as_map()
+                        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some(key)))
+                        .map(|(_, v)| v.pos)
+                };
+                let at = field("phone").or_else(|| field("name")).unwrap_or(node.pos);
                 diags.push(
                     Diagnostic::warning(
                         rel,

@@ -7,7 +7,7 @@
 //! same checks as any CSV row ([`super::rows`]). The flags follow the published format,
 //! not the column names: `1` means open even in a column named 休診.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +18,10 @@ use super::{Options, formats::Mapping};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
 use crate::model::Day;
+
+mod hours;
+
+use hours::{Slot, WEEK, Week, closed_days, slot};
 
 /// Which of the published files a header is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,16 +74,6 @@ fn kind_label(code: &str) -> Option<&'static str> {
     }
 }
 
-const WEEK: [(Day, &str); 7] = [
-    (Day::Mon, "月"),
-    (Day::Tue, "火"),
-    (Day::Wed, "水"),
-    (Day::Thu, "木"),
-    (Day::Fri, "金"),
-    (Day::Sat, "土"),
-    (Day::Sun, "日"),
-];
-
 /// What a national file gave, before merging into the site.
 pub struct Imported {
     pub candidates: Vec<Candidate>,
@@ -113,13 +107,16 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>, Diagnostics> {
                 Some(Ok(n)) if n.to_ascii_lowercase().ends_with(".csv"))
         })
         .ok_or_else(|| fail("ZIP の中に CSV ファイルがありません".into()))?;
-    // The entry borrows the archive: read it whole (a published ZIP holds one CSV).
-    let mut entry = archive.by_index(index).map_err(|e| fail(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(entry.size().min(1 << 30) as usize);
-    entry
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    Ok(Box::new(std::io::Cursor::new(bytes)))
+    // The entry borrows the archive: a thread inflates it into a pipe, so a 100 MB file
+    // is read as a stream like a plain CSV. A reader that stops early closes the pipe and
+    // the thread ends on the write error.
+    let (reader, mut writer) = std::io::pipe().map_err(|e| fail(e.to_string()))?;
+    std::thread::spawn(move || {
+        if let Ok(mut entry) = archive.by_index(index) {
+            let _ = std::io::copy(&mut entry, &mut writer);
+        }
+    });
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, reader)))
 }
 
 fn reader(r: Box<dyn Read>) -> csv::Reader<Box<dyn Read>> {
@@ -174,6 +171,36 @@ fn line_of(record: &csv::StringRecord, n: usize, shift: &mut Option<usize>) -> u
     at + s
 }
 
+/// Reads the next record into `record` and gives its line; a file that stops being CSV
+/// (cut off inside a quoted field) is reported once and ends the reading.
+fn next_row(
+    r: &mut csv::Reader<Box<dyn Read>>,
+    record: &mut csv::StringRecord,
+    n: &mut usize,
+    shift: &mut Option<usize>,
+    file: &Path,
+    problems: &mut Diagnostics,
+) -> Option<usize> {
+    match r.read_record(record) {
+        Ok(true) => {
+            *n += 1;
+            Some(line_of(record, *n, shift))
+        }
+        Ok(false) => None,
+        Err(e) => {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    e.position().map(|p| Pos::new(p.line() as usize, 1)),
+                    format!("ここから先を CSV として読めません: {e}"),
+                )
+                .with_help("ファイルが途中で切れていないか確かめ、公開元からもう一度ダウンロードしてください。ここまでの行は取り込みます"),
+            );
+            None
+        }
+    }
+}
+
 /// Column positions by name.
 struct Cols(HashMap<String, usize>);
 
@@ -199,152 +226,6 @@ impl Cols {
     fn has(&self, name: &str) -> bool {
         self.0.contains_key(name)
     }
-}
-
-/// A time as minutes from midnight; `HH:MM` up to `24:00`.
-fn minutes(s: &str) -> Option<u32> {
-    let t = super::normalize::time(s)?;
-    let (h, m) = t.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h * 60 + m <= 1440).then_some(h * 60 + m)
-}
-
-fn hhmm(m: u32) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
-/// Longest span read as running overnight (`20:00`–`08:00` is 12 hours); a longer
-/// "overnight" span such as `15:30`–`15:00` is a slip in the data.
-const MAX_OVERNIGHT: u32 = 18 * 60;
-
-/// Opening ranges of one facility, per day, from all its departments and slots.
-#[derive(Default)]
-struct Week {
-    days: BTreeMap<usize, Vec<(u32, u32)>>,
-}
-
-enum Slot {
-    None,
-    Range(u32, u32),
-    Bad(String),
-}
-
-fn slot(start: &str, end: &str) -> Slot {
-    if start.is_empty() && end.is_empty() {
-        return Slot::None;
-    }
-    let (Some(s), Some(e)) = (minutes(start), minutes(end)) else {
-        return Slot::Bad(format!("「{start}」〜「{end}」は時刻として読めません"));
-    };
-    if s == 0 && e == 0 {
-        // The published placeholder for "no session".
-        return Slot::None;
-    }
-    if s == e {
-        return Slot::Bad(format!("{start}〜{end} は開始と終了が同じです"));
-    }
-    if e < s {
-        if 1440 - s + e > MAX_OVERNIGHT {
-            return Slot::Bad(format!(
-                "{start}〜{end} は終了が開始より前です（夜間なら翌朝までの時間として短すぎず長すぎないはずです）"
-            ));
-        }
-        return Slot::Range(s, e + 1440);
-    }
-    Slot::Range(s, e)
-}
-
-impl Week {
-    fn add(&mut self, day: usize, range: (u32, u32)) {
-        self.days.entry(day).or_default().push(range);
-    }
-
-    /// tsunagu's hours text: days sharing a range are listed together, ranges in the
-    /// order of their opening: 「月火水木金 08:30-12:00、月火水金 14:00-18:00」.
-    fn text(&self) -> Option<String> {
-        let mut by_range: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
-        for (day, ranges) in &self.days {
-            let mut ranges = ranges.clone();
-            ranges.sort_unstable();
-            let mut merged: Vec<(u32, u32)> = Vec::new();
-            for (s, e) in ranges {
-                match merged.last_mut() {
-                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                    _ => merged.push((s, e)),
-                }
-            }
-            for (s, e) in merged {
-                let e = e.min(s + 1440);
-                by_range.entry((s, e)).or_default().push(*day);
-            }
-        }
-        let blocks: Vec<String> = by_range
-            .into_iter()
-            .map(|((s, e), days)| {
-                let labels: String = days.iter().map(|d| Day::ALL[*d].label()).collect();
-                let close = if e > 1440 {
-                    format!("翌{}", hhmm(e - 1440))
-                } else {
-                    hhmm(e)
-                };
-                let open = if s == 0 && e >= 1440 { 0 } else { s };
-                format!("{labels} {}-{close}", hhmm(open))
-            })
-            .collect();
-        (!blocks.is_empty()).then(|| blocks.join("、"))
-    }
-}
-
-/// The facility's closed days in words, from the weekly, nth-week and holiday flags
-/// and the free text: 「日曜、祝日、第2・4土曜」 and the text on the next line.
-fn closed_days(
-    weekly: &[&str; 7],
-    nth: &[[&str; 7]; 5],
-    holiday: &str,
-    other: &str,
-) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
-    let mut every: Vec<&str> = Vec::new();
-    let mut some: Vec<String> = Vec::new();
-    for (d, (_, label)) in WEEK.iter().enumerate() {
-        let weeks: Vec<usize> = (0..5)
-            .filter(|n| nth[*n][d] == "0")
-            .map(|n| n + 1)
-            .collect();
-        if weekly[d] == "0" || weeks.len() == 5 {
-            every.push(label);
-        } else if !weeks.is_empty() {
-            let ns: Vec<String> = weeks.iter().map(|n| n.to_string()).collect();
-            some.push(format!("第{}{label}曜", ns.join("・")));
-        }
-    }
-    if !every.is_empty() {
-        parts.push(
-            every
-                .iter()
-                .map(|l| format!("{l}曜"))
-                .collect::<Vec<_>>()
-                .join("・"),
-        );
-    }
-    if holiday == "0" {
-        parts.push("祝日".into());
-    }
-    parts.extend(some);
-    let other: String = other
-        .split("（改行）")
-        .map(|l| tidy(l).trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut text = parts.join("、");
-    if !other.is_empty() {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&other);
-    }
-    (!text.is_empty()).then_some(text)
 }
 
 /// A home page as published: `www.example.jp` gets its scheme; anything else that is
@@ -452,20 +333,7 @@ pub fn read(
     let (mut rows, mut others) = (0, 0);
     let mut record = csv::StringRecord::new();
     let mut shift = None;
-    loop {
-        match r.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                problems.push(
-                    Diagnostic::error(file, e.position().map(|p| Pos::new(p.line() as usize, 1)), format!("ここから先を CSV として読めません: {e}"))
-                        .with_help("ファイルが途中で切れていないか確かめ、公開元からもう一度ダウンロードしてください。ここまでの行は取り込みます"),
-                );
-                break;
-            }
-        }
-        rows += 1;
-        let line = line_of(&record, rows, &mut shift);
+    while let Some(line) = next_row(&mut r, &mut record, &mut rows, &mut shift, file, problems) {
         let id = tidy(cols.get(&record, "ID"));
         if record.len() != headers.len() {
             problems.push(
@@ -688,20 +556,7 @@ fn join_hours(
     let mut shift = None;
     let mut n = 0;
     let mut unknown: Vec<(usize, String)> = Vec::new();
-    loop {
-        match r.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                problems.push(
-                    Diagnostic::error(path, e.position().map(|p| Pos::new(p.line() as usize, 1)), format!("ここから先を CSV として読めません: {e}"))
-                        .with_help("ファイルが途中で切れていないか確かめてください。ここまでの行は取り込みます"),
-                );
-                break;
-            }
-        }
-        n += 1;
-        let line = line_of(&record, n, &mut shift);
+    while let Some(line) = next_row(&mut r, &mut record, &mut n, &mut shift, path, problems) {
         let id = cols.get(&record, "ID");
         let Some(&at) = index.get(id) else {
             if !all_ids.contains(id) && unknown.len() < 1000 {
@@ -766,44 +621,6 @@ fn join_hours(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lunch_breaks_stay_and_departments_merge() {
-        let mut w = Week::default();
-        w.add(0, (510, 720));
-        w.add(0, (840, 1080));
-        w.add(0, (540, 600)); // another department inside the morning
-        w.add(5, (510, 720));
-        assert_eq!(
-            w.text().as_deref(),
-            Some("月土 08:30-12:00、月 14:00-18:00")
-        );
-    }
-
-    #[test]
-    fn overnight_and_placeholders() {
-        assert!(matches!(slot("00:00", "00:00"), Slot::None));
-        assert!(matches!(slot("20:00", "08:00"), Slot::Range(1200, 1920)));
-        assert!(matches!(slot("15:30", "15:00"), Slot::Bad(_)));
-        let mut w = Week::default();
-        w.add(6, (1200, 1920));
-        assert_eq!(w.text().as_deref(), Some("日 20:00-翌08:00"));
-    }
-
-    #[test]
-    fn flags_mean_open_and_nth_weeks_are_named() {
-        let weekly = ["1", "1", "1", "1", "1", "1", "0"];
-        let mut nth = [["1"; 7]; 5];
-        for n in [0, 1, 3, 4] {
-            nth[n][5] = "0";
-        }
-        assert_eq!(
-            closed_days(&weekly, &nth, "0", "12月31日（改行）お盆").as_deref(),
-            Some("日曜、祝日、第1・2・4・5土曜\n12月31日\nお盆")
-        );
-        let blank = [""; 7];
-        assert_eq!(closed_days(&blank, &[[""; 7]; 5], "1", ""), None);
-    }
 
     #[test]
     fn hours_file_is_found_by_name() {
