@@ -223,30 +223,20 @@ fn reasons<P>(site: &Site, p: &Provider<P>, pending: bool) -> (Vec<String>, Vec<
     (why, questions)
 }
 
-/// One 「掲載情報確認票」 per record to confirm — overdue, waiting for a phone number,
-/// missing from the national data, or without answers on 在宅医療 — and all of them in one
-/// file for printing.
-pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String)>, Diagnostic> {
-    let overdue_ids: std::collections::HashSet<&str> = overdue(site)
-        .into_iter()
-        .flat_map(|(_, l)| l)
-        .map(|o| o.provider.id.as_str())
-        .collect();
-    let sheet = |id: &str,
-                 name: &str,
-                 updated,
-                 snap: report::ProviderSnapshot,
-                 navi: bool,
-                 (reasons, questions): (Vec<String>, Vec<String>)| Sheet {
-        id: id.to_string(),
-        name: name.to_string(),
-        updated,
-        pending: reasons
-            .iter()
-            .any(|r: &String| r.starts_with("電話番号がわからない")),
+fn sheet<P: crate::model::PhoneText>(site: &Site, p: &Provider<P>, pending: bool) -> Sheet {
+    let (reasons, questions) = reasons(site, p, pending);
+    // 診療科目 is asked of records from 医療情報ネット, which carries it.
+    let navi = p
+        .origin
+        .is_some_and(|o| o.source == crate::model::DataSource::IryoNet);
+    Sheet {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        updated: wareki::both(p.updated),
+        pending,
         reasons,
         // One sheet of paper each: rows that cannot apply are left out.
-        fields: snap
+        fields: report::provider_snapshot(site, p)
             .fields
             .into_iter()
             .filter(|(k, v)| {
@@ -256,54 +246,31 @@ pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String
             })
             .collect(),
         questions,
-    };
-    // 診療科目 is asked of records from 医療情報ネット, which carries it.
-    let navi = |o: Option<crate::model::Origin>| {
-        o.is_some_and(|o| o.source == crate::model::DataSource::IryoNet)
-    };
-    let mut list: Vec<Sheet> = Vec::new();
-    for (_, group) in overdue(site) {
-        for o in group {
-            let p = o.provider;
-            let r = reasons(site, p, false);
-            list.push(sheet(
-                &p.id,
-                &p.name,
-                wareki::both(p.updated),
-                report::provider_snapshot(site, p),
-                navi(p.origin),
-                r,
-            ));
-        }
     }
-    for p in site
-        .providers
-        .iter()
-        .filter(|p| !overdue_ids.contains(p.id.as_str()))
-    {
-        let r = reasons(site, p, false);
-        if !r.0.is_empty() {
-            list.push(sheet(
-                &p.id,
-                &p.name,
-                wareki::both(p.updated),
-                report::provider_snapshot(site, &**p),
-                navi(p.origin),
-                r,
-            ));
-        }
-    }
-    for p in &site.pending {
-        let r = reasons(site, p, true);
-        list.push(sheet(
-            &p.id,
-            &p.name,
-            wareki::both(p.updated),
-            report::provider_snapshot(site, p),
-            navi(p.origin),
-            r,
-        ));
-    }
+}
+
+/// One 「掲載情報確認票」 per record to confirm — overdue, waiting for a phone number,
+/// missing from the national data, or without answers on 在宅医療 — and all of them in one
+/// file for printing.
+pub fn sheets(site: &Site, templates: &Templates) -> Result<Vec<(PathBuf, String)>, Diagnostic> {
+    let overdue_ids: std::collections::HashSet<&str> = overdue(site)
+        .into_iter()
+        .flat_map(|(_, l)| l)
+        .map(|o| o.provider.id.as_str())
+        .collect();
+    let mut list: Vec<Sheet> = overdue(site)
+        .into_iter()
+        .flat_map(|(_, l)| l)
+        .map(|o| sheet(site, o.provider, false))
+        .collect();
+    list.extend(
+        site.providers
+            .iter()
+            .filter(|p| !overdue_ids.contains(p.id.as_str()))
+            .map(|p| sheet(site, &**p, false))
+            .filter(|s| !s.reasons.is_empty()),
+    );
+    list.extend(site.pending.iter().map(|p| sheet(site, p, true)));
     let render = |sheets: &[&Sheet], title: &str| -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("sheets", sheets);
