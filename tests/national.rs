@@ -355,7 +355,14 @@ fn a_later_release_updates_fields_keeps_the_citys_own_and_marks_offices_gone() {
         "  national_id: \"3922395204960\"\n",
         "  national_id: \"3922395204960\"\n  url: https://yanomaru.example.jp/\n  services: [houmon-shinryo]\n",
     );
+    // 宇都宮内科 gets its phone from staff, so it is published when it goes missing.
+    let text = text.replace(
+        "  name: 宇都宮内科\n",
+        "  name: 宇都宮内科\n  phone: 0887-00-4444\n",
+    );
     std::fs::write(&path, text).unwrap();
+    let (code, err) = run(&site, &["build"]);
+    assert_eq!(code, 0, "{err}");
     // Release 2026-12-01: すぎもと眼科 opens at 9:30 on 火 and has a new site, 矢の丸眼科
     // has a URL in the national data, 宇都宮内科 is gone.
     let rel = dir.path().join("release");
@@ -436,9 +443,15 @@ fn a_later_release_updates_fields_keeps_the_citys_own_and_marks_offices_gone() {
         sheet.contains("国の公表データ（2026年12月1日時点）に貴事業所が見つかりませんでした"),
         "{sheet}"
     );
-    // The change report of the next build names the field too.
-    let (code, err) = run(&site, &["build"]);
-    assert_eq!(code, 0, "{err}");
+    // The change report of the next build names the office and the mark.
+    let (code, out) = run(&site, &["diff"]);
+    assert_eq!(code, 0, "{out}");
+    let at = out.find("宇都宮内科").unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        out[at..].contains("国のデータ")
+            && out[at..].contains("2026年12月1日時点のデータにありません"),
+        "{out}"
+    );
     // Back in the next release: the mark goes.
     let again = rel.join("02-1_clinic_facility_info_20270601.csv");
     std::fs::copy(
