@@ -17,18 +17,7 @@ pub enum Severity {
     Warning,
 }
 
-/// A 1-based line and column (columns count characters, not bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
-
-impl Pos {
-    pub fn new(line: usize, col: usize) -> Self {
-        Pos { line, col }
-    }
-}
+pub use crate::model::Pos;
 
 /// One problem: what is wrong, where, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -642,7 +642,6 @@ fn patch_file(
     old: Option<&[u8]>,
     new: &[u8],
 ) -> Result<(), Diagnostic> {
-    use std::os::unix::fs::FileExt;
     let target = out_dir.join(path);
     if let Some(old) = old
         && old.len() == new.len()
@@ -661,11 +660,35 @@ fn patch_file(
             .write(true)
             .open(&target)
             .map_err(|e| Diagnostic::error(&target, None, e.to_string()))?;
-        return file
-            .write_all_at(&new[first..last], first as u64)
+        return write_at(&file, &new[first..last], first as u64)
             .map_err(|e| Diagnostic::error(&target, None, e.to_string()));
     }
     write_file(out_dir, path, new)
+}
+
+#[cfg(unix)]
+fn write_at(file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
+}
+
+#[cfg(windows)]
+fn write_at(file: &std::fs::File, mut bytes: &[u8], mut at: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, bytes, at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn write_at(mut file: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    file.seek(SeekFrom::Start(at))?;
+    file.write_all(bytes)
 }
 
 fn write_file(out_dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {

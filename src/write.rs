@@ -681,6 +681,8 @@ fn swap_in(staging: &Path, out_dir: &Path, spare: &Path) -> io::Result<()> {
                 .map(|n| n.to_string_lossy().replace("-new-", "-old-"))
                 .unwrap_or_default(),
         );
+        // Windows and others: two renames. Between them no site is at the output path
+        // for an instant; a failed second rename puts the previous site back.
         let _ = fs::remove_dir_all(&old);
         fs::rename(out_dir, &old)?;
         if let Err(e) = fs::rename(staging, out_dir) {
@@ -688,7 +690,11 @@ fn swap_in(staging: &Path, out_dir: &Path, spare: &Path) -> io::Result<()> {
             let _ = fs::rename(&old, out_dir);
             return Err(e);
         }
-        let _ = fs::remove_dir_all(&old);
+        // The previous site is the next build's base, as after the exchange.
+        let _ = fs::remove_dir_all(spare);
+        if fs::rename(&old, spare).is_err() {
+            let _ = fs::remove_dir_all(&old);
+        }
         Ok(())
     } else {
         fs::rename(staging, out_dir)

@@ -37,6 +37,8 @@ cargo clippy --all-targets --locked -- -D warnings
 rm -f target/a11y-report.txt
 rm -rf target/print-report
 cargo test --all-targets --locked
+# tsunagu.exe: cross-built, unit tests and the sample build under wine (see the script).
+bash tests/windows.sh
 if [ -f target/a11y-report.txt ]; then
   echo "accessibility, per page type (tests/a11y.rs):"
   cat target/a11y-report.txt

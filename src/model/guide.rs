@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use crate::load::config::{GroupBy, PageSize};
+use super::config::{GroupBy, PageSize};
 use crate::model::ProviderFilter;
 
 #[derive(Debug, Clone)]

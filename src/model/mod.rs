@@ -2,9 +2,12 @@
 //!
 //! Loading builds it once; outputs only read it. Nothing here touches the disk.
 
+pub mod config;
 pub mod guide;
 pub mod kana;
+pub mod lecture;
 pub mod phone;
+pub mod pos;
 pub mod text;
 pub mod wareki;
 
@@ -13,9 +16,10 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::load::config::{Config, Group};
+use config::{Config, Group};
 pub use kana::Kana;
 pub use phone::Phone;
+pub use pos::Pos;
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -60,7 +64,7 @@ pub struct FrontMatter {
     pub extra: serde_json::Value,
     pub sort_by: SortBy,
     /// Place, speaker and handout layout of a lecture page.
-    pub lecture: Option<crate::lecture::LectureMeta>,
+    pub lecture: Option<lecture::LectureMeta>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
@@ -85,7 +89,7 @@ pub struct Page {
     pub summary: String,
     pub section: usize,
     /// The slides of a lecture page (empty for other pages).
-    pub slides: Vec<crate::lecture::Slide>,
+    pub slides: Vec<lecture::Slide>,
 }
 
 #[derive(Debug, Clone)]
@@ -321,7 +325,7 @@ pub struct Provider<P = Phone> {
     pub line: usize,
     /// Where `updated` is written, for the staleness warning.
     #[serde(skip)]
-    pub updated_pos: crate::diagnostics::Pos,
+    pub updated_pos: Pos,
 }
 
 /// Open data a record came from; each asks for its own credit line.

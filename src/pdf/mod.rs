@@ -49,16 +49,40 @@ pub fn find_chromium(explicit: Option<&Path>, site: &Site) -> Result<PathBuf, Di
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
         for name in CANDIDATES {
-            let p = dir.join(name);
+            let p = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
             if p.is_file() {
                 return Ok(p);
             }
         }
     }
+    if let Some(p) = installed_browsers().into_iter().find(|p| p.is_file()) {
+        return Ok(p);
+    }
     Err(Diagnostic::error("site.toml", None, "PDF を作るための Chromium が見つかりません").with_help(
-        "Debian・Ubuntu では「sudo apt-get install chromium fonts-morisawa-bizud-gothic」でインストールできます。\
+        "Windows では Microsoft Edge か Google Chrome が使われます（どちらかが入っていれば設定は不要です）。\
+         Debian・Ubuntu では「sudo apt-get install chromium fonts-morisawa-bizud-gothic」でインストールできます。\
          別の場所にある場合は site.toml の [pdf] chromium = \"/path/to/chromium\" に書いてください",
     ))
+}
+
+/// Where Windows installs Chromium-based browsers (Edge is on every Windows 10 and 11).
+#[cfg(windows)]
+fn installed_browsers() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for var in ["ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"] {
+        let Some(base) = std::env::var_os(var).map(PathBuf::from) else {
+            continue;
+        };
+        out.push(base.join(r"Google\Chrome\Application\chrome.exe"));
+        out.push(base.join(r"Microsoft\Edge\Application\msedge.exe"));
+        out.push(base.join(r"Chromium\Application\chrome.exe"));
+    }
+    out
+}
+
+#[cfg(not(windows))]
+fn installed_browsers() -> Vec<PathBuf> {
+    Vec::new()
 }
 
 /// The finished PDF of one guide.
@@ -278,18 +302,12 @@ fn print(chromium: &Path, dir: &Path, html: &str) -> Result<Vec<u8>, Diagnostic>
     }
 }
 
+/// `file:///…` for Chromium, on Linux and on Windows (`file:///C:/…`).
 fn file_url(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut url = String::from("file://");
-    for b in abs.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                url.push(b as char)
-            }
-            _ => url.push_str(&format!("%{b:02X}")),
-        }
-    }
-    url
+    url::Url::from_file_path(&abs)
+        .map(String::from)
+        .unwrap_or_else(|_| format!("file://{}", abs.display()))
 }
 
 /// Fixes the dates Chromium stamps (print time) to the document's date, so output is
@@ -427,4 +445,19 @@ fn pdf_error(e: lopdf::Error) -> Diagnostic {
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(path, None, format!("一時ファイルを扱えません: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_round_trip_with_spaces_and_japanese() {
+        let dir = std::env::temp_dir()
+            .join("ガイド 印刷")
+            .join("guide #1.html");
+        let url = url::Url::parse(&file_url(&dir)).unwrap();
+        assert_eq!(url.scheme(), "file");
+        assert_eq!(url.to_file_path().unwrap(), dir);
+    }
 }
