@@ -60,9 +60,9 @@ impl Directory<'_> {
             || self.providers.contains(rest);
         known.then(|| {
             if rest.is_empty() {
-                "providers/".to_string()
+                crate::model::routes::PROVIDERS.to_string()
             } else {
-                format!("providers/{rest}/")
+                format!("{}{rest}/", crate::model::routes::PROVIDERS)
             }
         })
     }

@@ -742,12 +742,13 @@ fn scope_of(before: &Records, after: &Records) -> Scope {
             .iter()
             .position(|r| *r == p.kana.row())
             .unwrap_or(0);
+        use crate::model::routes::{self, List};
         let lists = [
-            format!("providers/category/{}/", p.category),
-            format!("providers/area/{}/", p.area),
+            routes::list(List::Category, &p.category),
+            routes::list(List::Area, &p.area),
         ]
         .into_iter()
-        .chain(p.services.iter().map(|s| format!("providers/service/{s}/")));
+        .chain(p.services.iter().map(|s| routes::list(List::Service, s)));
         for list in lists {
             scope.lists.insert(outputs::directory::row_path(&list, row));
             scope.lists.insert(list);

@@ -47,3 +47,48 @@ fn the_model_imports_nothing_of_ours() {
             .any(|(_, _, p)| p == "model")
     );
 }
+
+/// Paths of the directory and the guides written as text, outside `src/model/routes.rs`
+/// and outside test modules; template names (`providers/list.html`) are not URLs.
+#[test]
+fn urls_come_from_routes() {
+    let mut found = Vec::new();
+    let scan = |dir: &Path, found: &mut Vec<String>, js: bool| {
+        for f in common::files(dir) {
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if (js && ext != "js") || (!js && ext != "rs") || f.ends_with("src/model/routes.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                if line.trim_start().starts_with("#[cfg(test)]") {
+                    break;
+                }
+                let code = line.split("//").next().unwrap_or_default();
+                for quote in ['"', '`'] {
+                    for (i, _) in code.match_indices(&format!("{quote}providers/")) {
+                        let lit: String =
+                            code[i + 1..].chars().take_while(|c| *c != quote).collect();
+                        if !lit.ends_with(".html") {
+                            found.push(format!("{}:{}: {lit}", f.display(), n + 1));
+                        }
+                    }
+                }
+                if code.contains("\"guide/{") {
+                    found.push(format!("{}:{}", f.display(), n + 1));
+                }
+            }
+        }
+    };
+    scan(&common::root().join("src"), &mut found, false);
+    scan(
+        &common::root().join("themes/default/static/js"),
+        &mut found,
+        true,
+    );
+    assert!(
+        found.is_empty(),
+        "URLs built by hand:\n{}",
+        found.join("\n")
+    );
+}

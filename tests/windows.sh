@@ -21,11 +21,11 @@ rustup target add "$target" >/dev/null 2>&1 || true
 
 cargo clippy --locked --target "$target" -- -D warnings
 cargo build --locked --target "$target"
-exe="target/$target/debug/tsunagu.exe"
+exe="${CARGO_TARGET_DIR:-target}/$target/debug/tsunagu.exe"
 echo "built $exe ($(du -h "$exe" | cut -f1))"
 
 # wine 8 (Debian 12) lacks one DLL that Rust programs load; see tests/windows/bcryptprimitives.c.
-export WINEPREFIX="$PWD/target/wine" WINEDEBUG=-all
+export WINEPREFIX="$(realpath -m "${CARGO_TARGET_DIR:-target}")/wine" WINEDEBUG=-all
 mkdir -p "$WINEPREFIX"
 wine cmd /c exit >/dev/null 2>&1 || true
 sys32="$WINEPREFIX/drive_c/windows/system32"

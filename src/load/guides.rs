@@ -1,5 +1,6 @@
 //! Resolves the printed guides of site.toml against the loaded pages and categories.
 
+use crate::model::routes::{self, List};
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
@@ -221,10 +222,10 @@ fn default_intro(c: &Config, f: &ProviderFilter) -> String {
 /// The web list that shows the same providers, always current.
 fn web_path(f: &ProviderFilter) -> String {
     match (&f.category, &f.area, &f.service) {
-        (Some(k), None, None) => format!("providers/category/{k}/"),
-        (None, Some(k), None) => format!("providers/area/{k}/"),
-        (None, None, Some(k)) => format!("providers/service/{k}/"),
-        _ => "providers/".into(),
+        (Some(k), None, None) => routes::list(List::Category, k),
+        (None, Some(k), None) => routes::list(List::Area, k),
+        (None, None, Some(k)) => routes::list(List::Service, k),
+        _ => routes::PROVIDERS.into(),
     }
 }
 

@@ -37,11 +37,11 @@ pub enum Chapter {
 
 impl Guide {
     pub fn print_path(&self) -> String {
-        format!("guide/{}/print/", self.key)
+        super::routes::guide_print(&self.key)
     }
 
     pub fn pdf_path(&self) -> String {
-        format!("guide/{}/{}.pdf", self.key, self.key)
+        super::routes::guide_pdf(&self.key)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod kana;
 pub mod lecture;
 pub mod phone;
 pub mod pos;
+pub mod routes;
 pub mod text;
 pub mod wareki;
 
@@ -437,7 +438,7 @@ impl<P> Provider<P> {
     }
 
     pub fn path(&self) -> String {
-        format!("providers/{}/", self.id)
+        routes::provider(&self.id)
     }
 
     pub fn is_stale(&self, today: Date, days: u32) -> bool {

@@ -1,6 +1,7 @@
 //! The provider directory generated from data: the index by group, one page per provider,
 //! and lists by category, area and service in 五十音 order with あ行・か行… headings.
 
+use crate::model::routes::{self, List};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
@@ -81,7 +82,7 @@ impl Renderer for Directory {
             .filter(|(_, p)| cx.scope.is_none_or(|sc| sc.providers.contains(&p.id)))
             .collect();
         let providers_title = "医療・介護の事業所をさがす";
-        let intro = site.sections.iter().find(|s| s.path == "providers/");
+        let intro = site.sections.iter().find(|s| s.path == routes::PROVIDERS);
 
         let mut out = render_pages(cx, &indexed, |(i, p)| {
             let cat_label = site
@@ -91,12 +92,8 @@ impl Renderer for Directory {
                 .map_or("", |c| c.label.as_str());
             let crumbs = vec![
                 crumb(site, "ホーム", ""),
-                crumb(site, providers_title, "providers/"),
-                crumb(
-                    site,
-                    cat_label,
-                    &format!("providers/category/{}/", p.category),
-                ),
+                crumb(site, providers_title, routes::PROVIDERS),
+                crumb(site, cat_label, &routes::list(List::Category, &p.category)),
                 views::Link {
                     title: p.name.clone(),
                     path: String::new(),
@@ -165,7 +162,7 @@ impl Renderer for Directory {
                     "last": ((k + 1) * site.config.list_page_size).min(count),
                 })
             });
-            let mut crumbs = vec![crumb(site, "ホーム", ""), crumb(site, providers_title, "providers/")];
+            let mut crumbs = vec![crumb(site, "ホーム", ""), crumb(site, providers_title, routes::PROVIDERS)];
             if page.row.is_some() {
                 crumbs.push(crumb(site, &spec.title, &spec.path));
             }
@@ -196,7 +193,7 @@ impl Renderer for Directory {
         };
         let mut ctx = base_context(
             site,
-            "providers/",
+            routes::PROVIDERS,
             meta,
             vec![
                 crumb(site, "ホーム", ""),
@@ -220,7 +217,7 @@ impl Renderer for Directory {
             )
             .map_err(Diagnostics::from)?;
         out.push(OutputFile {
-            path: index_file("providers/"),
+            path: index_file(routes::PROVIDERS),
             content: Content::Html(html),
         });
         Ok(out)
@@ -349,28 +346,28 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
     let mut specs = Vec::new();
     for (k, cat) in &c.categories {
         specs.push(ListSpec {
-            path: format!("providers/category/{k}/"),
+            path: routes::list(List::Category, k),
             title: format!("{}の一覧", cat.label),
             lead: cat.description.clone(),
-            kind: "category",
+            kind: List::Category.key(),
             key: k.clone(),
         });
     }
     for (k, area) in &c.areas {
         specs.push(ListSpec {
-            path: format!("providers/area/{k}/"),
+            path: routes::list(List::Area, k),
             title: format!("{}の事業所", area.label),
             lead: area.description.clone(),
-            kind: "area",
+            kind: List::Area.key(),
             key: k.clone(),
         });
     }
     for (k, s) in &c.services {
         specs.push(ListSpec {
-            path: format!("providers/service/{k}/"),
+            path: routes::list(List::Service, k),
             title: format!("{}ができる事業所", s.label),
             lead: s.description.clone(),
-            kind: "service",
+            kind: List::Service.key(),
             key: k.clone(),
         });
     }

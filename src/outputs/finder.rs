@@ -16,9 +16,7 @@ use crate::templates::views;
 
 pub struct Finder;
 
-pub const FIND_PATH: &str = "providers/find/";
-pub const MAP_PATH: &str = "providers/map/";
-pub const INDEX_FILE: &str = "providers/finder.json";
+pub use crate::model::routes::{FIND as FIND_PATH, FINDER_INDEX as INDEX_FILE, MAP as MAP_PATH};
 
 /// Accepting statuses in the order of the index's `r` table.
 const ACCEPTING: [Accepting; 4] = [
@@ -49,6 +47,9 @@ struct Index<'a> {
     s: Vec<(&'a str, &'a str)>,
     /// Accepting statuses: `[key, label, mark]`.
     r: Vec<(&'static str, &'static str, &'static str)>,
+    /// A provider's page relative to the site's base, `{id}` standing for the id: the
+    /// scripts build no URL of their own.
+    u: &'static str,
     p: Vec<Record<'a>>,
 }
 
@@ -87,7 +88,7 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
     let site = cx.site;
     let c = &site.config;
     let index = Index {
-        v: 1,
+        v: 2,
         c: c.categories
             .iter()
             .map(|(k, cat)| (k.as_str(), cat.label.as_str(), cat.group.key()))
@@ -104,6 +105,7 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
             .iter()
             .map(|a| (accepting_key(*a), a.label(), a.mark()))
             .collect(),
+        u: crate::model::routes::PROVIDER_PATTERN,
         p: Vec::new(),
     };
     fn record<'a>(c: &'a crate::load::config::Config, p: &'a Provider) -> Record<'a> {
@@ -229,7 +231,11 @@ impl Renderer for Finder {
             };
             let crumbs = vec![
                 crumb(site, "ホーム", ""),
-                crumb(site, "医療・介護の事業所をさがす", "providers/"),
+                crumb(
+                    site,
+                    "医療・介護の事業所をさがす",
+                    crate::model::routes::PROVIDERS,
+                ),
                 views::Link {
                     title: title.into(),
                     path: String::new(),
@@ -244,7 +250,7 @@ impl Renderer for Finder {
                     map_page,
                     find_path: format!("{bp}{FIND_PATH}"),
                     map_path: has_map.then(|| format!("{bp}{MAP_PATH}")),
-                    providers_path: format!("{bp}providers/"),
+                    providers_path: format!("{bp}{}", crate::model::routes::PROVIDERS),
                     title,
                     examples: examples(site),
                 },

@@ -31,8 +31,9 @@ impl Renderer for Sitemap {
             }
             entries.push((p.path.clone(), date));
         }
-        if !site.sections.iter().any(|s| s.path == "providers/") {
-            entries.push(("providers/".into(), None));
+        let providers = crate::model::routes::PROVIDERS;
+        if !site.sections.iter().any(|s| s.path == providers) {
+            entries.push((providers.into(), None));
         }
         entries.push(("opendata/".into(), None));
         for g in &site.guides {

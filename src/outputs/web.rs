@@ -25,7 +25,7 @@ impl Renderer for WebPages {
         let sections: Vec<&Section> = site
             .sections
             .iter()
-            .filter(|s| s.path != "providers/" && !cx.page_unchanged(&s.path))
+            .filter(|s| s.path != crate::model::routes::PROVIDERS && !cx.page_unchanged(&s.path))
             .collect();
         let pages: Vec<&Page> = site
             .pages

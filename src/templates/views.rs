@@ -1,6 +1,7 @@
 //! What templates see: the model turned into plain values with labels, URLs and dates
 //! already worked out, so templates stay simple and every output shows data alike.
 
+use crate::model::routes::{self, List};
 use serde::Serialize;
 
 use crate::load::config::Group;
@@ -192,7 +193,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
     }));
     nav.push(Link {
         title: "医療・介護の事業所をさがす".into(),
-        path: format!("{bp}providers/"),
+        path: format!("{bp}{}", routes::PROVIDERS),
     });
     // One pass over the records for every count (`serve` makes this view after each edit).
     let mut counts: rustc_hash::FxHashMap<(u8, &str), usize> = Default::default();
@@ -218,7 +219,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                     label: cat.label.clone(),
                     description: cat.description.clone(),
                     count: count(0, k),
-                    path: format!("{bp}providers/category/{k}/"),
+                    path: format!("{bp}{}", routes::list(List::Category, k)),
                 })
                 .collect();
             GroupView {
@@ -237,7 +238,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             label: a.label.clone(),
             description: a.description.clone(),
             count: count(1, k),
-            path: format!("{bp}providers/area/{k}/"),
+            path: format!("{bp}{}", routes::list(List::Area, k)),
         })
         .collect();
     let services = c
@@ -248,7 +249,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             label: s.label.clone(),
             description: s.description.clone(),
             count: count(2, k),
-            path: format!("{bp}providers/service/{k}/"),
+            path: format!("{bp}{}", routes::list(List::Service, k)),
         })
         .collect();
     let feed_path = site
@@ -332,7 +333,7 @@ fn doc_view<'a>(
 /// directory's memory at national scale (7.7 KB per provider).
 pub struct ProviderValues<'a> {
     site: &'a Site,
-    vocab: std::collections::HashMap<(&'static str, &'a str), tera::Value>,
+    vocab: std::collections::HashMap<(List, &'a str), tera::Value>,
 }
 
 impl<'a> ProviderValues<'a> {
@@ -341,19 +342,19 @@ impl<'a> ProviderValues<'a> {
         let bp = &c.base_path;
         let mut vocab = std::collections::HashMap::new();
         let entries = (c.categories.iter())
-            .map(|(k, v)| ("category", k, &v.label, &v.description))
+            .map(|(k, v)| (List::Category, k, &v.label, &v.description))
             .chain(
                 c.areas
                     .iter()
-                    .map(|(k, v)| ("area", k, &v.label, &v.description)),
+                    .map(|(k, v)| (List::Area, k, &v.label, &v.description)),
             )
-            .chain((c.services.iter()).map(|(k, v)| ("service", k, &v.label, &v.description)));
+            .chain((c.services.iter()).map(|(k, v)| (List::Service, k, &v.label, &v.description)));
         for (kind, key, label, description) in entries {
             let view = VocabRef {
                 key,
                 label,
                 description,
-                path: format!("{bp}providers/{kind}/{key}/"),
+                path: format!("{bp}{}", routes::list(kind, key)),
             };
             vocab.insert((kind, key.as_str()), tera::Value::from_serializable(&view));
         }
@@ -367,17 +368,17 @@ impl<'a> ProviderValues<'a> {
             return own;
         }
         let mut map = own.into_map().unwrap_or_default();
-        let shared = |kind: &'static str, key: &str| self.vocab.get(&(kind, key)).cloned();
-        if let Some(v) = shared("category", &p.category) {
+        let shared = |kind: List, key: &str| self.vocab.get(&(kind, key)).cloned();
+        if let Some(v) = shared(List::Category, &p.category) {
             map.insert("category".into(), v);
         }
-        if let Some(v) = shared("area", &p.area) {
+        if let Some(v) = shared(List::Area, &p.area) {
             map.insert("area".into(), v);
         }
         let services: Vec<tera::Value> = p
             .services
             .iter()
-            .filter_map(|k| shared("service", k))
+            .filter_map(|k| shared(List::Service, k))
             .collect();
         map.insert("services".into(), tera::Value::from(services));
         tera::Value::from(map)
@@ -387,11 +388,11 @@ impl<'a> ProviderValues<'a> {
 pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
     let c = &site.config;
     let bp = &c.base_path;
-    let vocab = |key: &'a str, label: &'a str, description: &'a str, kind: &str| VocabRef {
+    let vocab = |key: &'a str, label: &'a str, description: &'a str, kind: List| VocabRef {
         key,
         label,
         description,
-        path: format!("{bp}providers/{kind}/{key}/"),
+        path: format!("{bp}{}", routes::list(kind, key)),
     };
     let cat = c.categories.get(&p.category);
     let area = c.areas.get(&p.area);
@@ -413,7 +414,7 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
             &p.category,
             cat.map_or("", |x| x.label.as_str()),
             cat.map_or("", |x| x.description.as_str()),
-            "category",
+            List::Category,
         ),
         group: site.group_of(p).map_or("", Group::label),
         group_key: site.group_of(p).map_or("", Group::key),
@@ -421,7 +422,7 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
             &p.area,
             area.map_or("", |x| x.label.as_str()),
             area.map_or("", |x| x.description.as_str()),
-            "area",
+            List::Area,
         ),
         postal_code: &p.postal_code,
         address: &p.address,
@@ -446,7 +447,7 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
             .iter()
             .filter_map(|k| {
                 let s = c.services.get(k)?;
-                Some(vocab(k, &s.label, &s.description, "service"))
+                Some(vocab(k, &s.label, &s.description, List::Service))
             })
             .collect(),
         accepting: AcceptingView {

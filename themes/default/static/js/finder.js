@@ -169,7 +169,7 @@
   }
 
   function pagePath(p) {
-    return base + "providers/" + p.id + "/";
+    return base + p.path;
   }
 
   function label(table, i) {

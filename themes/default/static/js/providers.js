@@ -19,6 +19,8 @@
     return d.p.map(function (r) {
       return {
         id: r[0],
+        // Relative to the site's base; the pattern comes with the data (routes in Rust).
+        path: d.u.replace("{id}", r[0]),
         name: r[1],
         kana: r[2],
         category: r[3],

@@ -281,7 +281,7 @@
     found.list.slice(0, MAX_PROVIDERS).forEach(function (p) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = base + "providers/" + p.id + "/";
+      a.href = base + p.path;
       a.textContent = p.name;
       li.appendChild(a);
       var where = document.createElement("p");

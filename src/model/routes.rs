@@ -1,0 +1,68 @@
+//! Every path of the site, relative to its base (callers put `base_path` or `base_url` in
+//! front). Pages, lists, guides, the sitemap, `serve` and the finder's script all take
+//! their URLs from here, so a new kind of page cannot go stale in one of them.
+
+/// The directory's front page.
+pub const PROVIDERS: &str = "providers/";
+/// The finder and the map.
+pub const FIND: &str = "providers/find/";
+pub const MAP: &str = "providers/map/";
+/// The records as the finder and the site search read them.
+pub const FINDER_INDEX: &str = "providers/finder.json";
+/// A provider's page, with `{id}` for the id: given to the browser's scripts.
+pub const PROVIDER_PATTERN: &str = "providers/{id}/";
+
+/// The lists of the directory: by category, area and service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    Category,
+    Area,
+    Service,
+}
+
+impl List {
+    pub const ALL: [List; 3] = [List::Category, List::Area, List::Service];
+
+    /// The word in the URL and in `::: providers category=…`.
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Category => "category",
+            List::Area => "area",
+            List::Service => "service",
+        }
+    }
+}
+
+/// `providers/ID/`
+pub fn provider(id: &str) -> String {
+    PROVIDER_PATTERN.replace("{id}", id)
+}
+
+/// `providers/category/KEY/`, `providers/area/KEY/`, `providers/service/KEY/`
+pub fn list(kind: List, key: &str) -> String {
+    format!("{PROVIDERS}{}/{key}/", kind.key())
+}
+
+/// `guide/KEY/print/`: a guide's print page.
+pub fn guide_print(key: &str) -> String {
+    format!("guide/{key}/print/")
+}
+
+/// `guide/KEY/KEY.pdf`: a guide's PDF, published beside its print page.
+pub fn guide_pdf(key: &str) -> String {
+    format!("guide/{key}/{key}.pdf")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_end_in_a_slash_and_name_their_keys() {
+        assert_eq!(provider("midori-naika"), "providers/midori-naika/");
+        assert_eq!(list(List::Area, "chuo"), "providers/area/chuo/");
+        assert_eq!(guide_print("support"), "guide/support/print/");
+        assert_eq!(guide_pdf("support"), "guide/support/support.pdf");
+        assert!(FIND.starts_with(PROVIDERS) && MAP.starts_with(PROVIDERS));
+    }
+}
