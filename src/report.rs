@@ -20,7 +20,7 @@ pub type Snapshot = BTreeMap<String, ProviderSnapshot>;
 pub fn snapshot(site: &Site) -> Snapshot {
     site.providers
         .iter()
-        .map(|p| (p.id.clone(), provider_snapshot(site, p)))
+        .map(|p| (p.id.to_string(), provider_snapshot(site, p)))
         .collect()
 }
 

@@ -153,7 +153,7 @@ pub fn csv(site: &Site) -> Result<Vec<u8>, Diagnostic> {
             let p = o.provider;
             let cells = [
                 label.to_string(),
-                p.id.clone(),
+                p.id.to_string(),
                 p.name.clone(),
                 p.phone.as_str().to_string(),
                 p.fax
@@ -230,7 +230,7 @@ fn sheet<P: crate::model::PhoneText>(site: &Site, p: &Provider<P>, pending: bool
         .origin
         .is_some_and(|o| o.source == crate::model::DataSource::IryoNet);
     Sheet {
-        id: p.id.clone(),
+        id: p.id.to_string(),
         name: p.name.clone(),
         updated: wareki::both(p.updated),
         pending,

@@ -43,7 +43,7 @@ fn id_of(site: &Path, name: &str) -> String {
         .find(|p| p.name == name)
         .unwrap_or_else(|| panic!("{name} is not published"))
         .id
-        .clone()
+        .to_string()
 }
 
 fn page(site: &Path, name: &str) -> String {

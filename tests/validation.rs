@@ -332,12 +332,15 @@ fn malformed_ids_are_errors() {
 
 #[test]
 fn reserved_id_is_an_error() {
-    let yaml = record("category", &[("name", "name: みどりクリニック")]);
-    assert_error(
-        &check_providers(&yaml),
-        &at(PROVIDERS, &yaml, "category\n"),
-        &["id「category」は一覧ページの名前と重なる"],
-    );
+    // Every page of the directory's own: a record there would replace the finder or the map.
+    for id in ["category", "area", "service", "find", "map", "index"] {
+        let yaml = record(id, &[("name", "name: みどりクリニック")]);
+        assert_error(
+            &check_providers(&yaml),
+            &at(PROVIDERS, &yaml, &format!("{id}\n")),
+            &[&format!("id「{id}」は一覧ページの名前と重なる")],
+        );
+    }
 }
 
 #[test]

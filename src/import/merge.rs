@@ -448,6 +448,14 @@ fn new_id(c: &Candidate, taken: &HashSet<String>) -> String {
             format!("{}-{}", c.category, &hash.to_hex()[..8])
         }
     };
+    // A site's category key need not make a valid id (upper case, a reserved word):
+    // then a neutral prefix.
+    let base = if crate::model::ProviderId::parse(&base).is_ok() {
+        base
+    } else {
+        let hash = blake3::hash(base.as_bytes());
+        format!("p-{}", &hash.to_hex()[..12])
+    };
     let mut id = base.clone();
     let mut n = 2;
     while taken.contains(&id) {

@@ -127,12 +127,11 @@ impl Row<'_> {
         let Some(fields) = self.fields(&name, diags) else {
             return Vec::new();
         };
+        // An ID column is taken as the id when it is one by the records' own rule and
+        // not a bare number (a city's row number).
         let id = self.get("id").filter(|id| {
-            id.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            crate::model::ProviderId::parse(id).is_ok()
                 && id.bytes().any(|b| b.is_ascii_lowercase())
-                && !id.starts_with('-')
-                && id.len() <= 100
         });
         let office_code = self.get("office_code");
         categories

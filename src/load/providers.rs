@@ -16,7 +16,10 @@ use super::suggest::did_you_mean;
 use super::yaml::{self, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
-use crate::model::{Accepting, Coords, Day, Hours, Kana, Pending, Phone, Provider, text};
+use crate::model::ids::IdProblem;
+use crate::model::{
+    Accepting, Coords, Day, Hours, Kana, Pending, Phone, Provider, ProviderId, text,
+};
 
 pub const PROVIDERS_DIR: &str = "content/providers";
 
@@ -50,9 +53,6 @@ pub const FIELDS: &[&str] = &[
     "updated",
     "notes",
 ];
-
-/// Ids that would collide with the directory's own list pages.
-const RESERVED_IDS: &[&str] = &["category", "area", "service", "index"];
 
 /// Longest text accepted in one field; beyond it the value is surely a mistake.
 const MAX_TEXT: usize = 2_000;
@@ -663,30 +663,25 @@ impl Record<'_> {
         })
     }
 
-    fn check_id(&mut self, id: String) -> Option<String> {
-        let ok = id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !id.starts_with('-')
-            && id.len() <= 100;
+    fn check_id(&mut self, id: String) -> Option<ProviderId> {
+        let problem = match ProviderId::parse(&id) {
+            Ok(id) => return Some(id),
+            Err(p) => p,
+        };
         let node = self.field("id")?.clone();
-        if !ok {
-            self.error(
+        match problem {
+            IdProblem::Characters => self.error(
                 &node,
                 format!("id「{id}」に使えない文字があります"),
                 "id には英小文字・数字・「-」だけを使ってください（例: midori-naika）。ページの URL になります",
-            );
-            return None;
-        }
-        if RESERVED_IDS.contains(&id.as_str()) {
-            self.error(
+            ),
+            IdProblem::Reserved => self.error(
                 &node,
                 format!("id「{id}」は一覧ページの名前と重なるため使えません"),
                 "別の id にしてください",
-            );
-            return None;
+            ),
         }
-        Some(id)
+        None
     }
 
     fn kana(&mut self) -> Option<Kana> {
@@ -1354,7 +1349,7 @@ mod tests {
         // A record removed and a new one added.
         records.remove(5);
         let mut added = (*records[7]).clone();
-        added.id = "new-one".into();
+        added.id = crate::model::ProviderId::parse("new-one").unwrap();
         added.kana = Kana::parse("あああ").unwrap();
         records.push(Arc::new(added));
         let merged = resort(&last, records.clone());

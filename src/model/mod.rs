@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod guide;
+pub mod ids;
 pub mod kana;
 pub mod lecture;
 pub mod phone;
@@ -18,6 +19,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use config::{Config, Group};
+pub use ids::ProviderId;
 pub use kana::Kana;
 pub use phone::Phone;
 pub use pos::Pos;
@@ -288,7 +290,7 @@ pub struct Coords {
 /// waiting for it (掲載準備中, see [`Pending`]) has `()` and appears on no page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Provider<P = Phone> {
-    pub id: String,
+    pub id: ProviderId,
     pub name: String,
     pub kana: Kana,
     pub category: String,

@@ -12,6 +12,9 @@ pub const FINDER_INDEX: &str = "providers/finder.json";
 /// A provider's page, with `{id}` for the id: given to the browser's scripts.
 pub const PROVIDER_PATTERN: &str = "providers/{id}/";
 
+/// Names a provider id cannot take: the directory's own pages under `providers/`.
+pub const RESERVED_IDS: &[&str] = &["category", "area", "service", "find", "map", "index"];
+
 /// The lists of the directory: by category, area and service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum List {

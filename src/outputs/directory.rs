@@ -68,7 +68,9 @@ impl Renderer for Directory {
             .zip(shown.par_iter())
             .enumerate()
             .map(|(i, (p, listed))| {
-                let own_page = cx.scope.is_none_or(|sc| sc.providers.contains(&p.id));
+                let own_page = cx
+                    .scope
+                    .is_none_or(|sc| sc.providers.contains(p.id.as_str()));
                 (own_page || *listed)
                     .then(|| cx.value_piece("card", i, || with_markup(cx, &shared, p)))
                     .transpose()
@@ -79,7 +81,10 @@ impl Renderer for Directory {
             .iter()
             .enumerate()
             .map(|(i, p)| (i, &**p))
-            .filter(|(_, p)| cx.scope.is_none_or(|sc| sc.providers.contains(&p.id)))
+            .filter(|(_, p)| {
+                cx.scope
+                    .is_none_or(|sc| sc.providers.contains(p.id.as_str()))
+            })
             .collect();
         let providers_title = "医療・介護の事業所をさがす";
         let intro = site.sections.iter().find(|s| s.path == routes::PROVIDERS);

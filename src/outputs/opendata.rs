@@ -120,7 +120,7 @@ impl Table {
             .collect();
         vec![
             c.municipality.code.clone(),
-            p.id.clone(),
+            p.id.to_string(),
             c.municipality.name.clone(),
             p.name.clone(),
             katakana(p.kana.as_str()),
