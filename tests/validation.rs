@@ -930,3 +930,33 @@ fn build_refuses_a_foreign_folder_unless_forced() {
     assert_eq!(code, 0, "{stderr}");
     assert!(out.join("index.html").is_file() && out.join(".tsunagu-output").is_file());
 }
+
+/// `providers()` in a template, `::: providers` in a lecture and `[[guides.*.parts]]
+/// providers` read filters alike: a misspelt key or an unknown category is an error naming
+/// it, never an empty list.
+#[test]
+fn a_misspelt_provider_filter_is_an_error_wherever_it_is_written() {
+    let template = "{% extends \"base.html\" %}{% block content %}{% for p in providers(category=\"clnic\") %}{{ p.name }}{% endfor %}{% endblock content %}";
+    let dir = site(&[("templates/page.html", template)]);
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("category「clnic」は site.toml にありません"),
+        "{err}"
+    );
+    let template = "{% extends \"base.html\" %}{% block content %}{{ providers(categry=\"clinic\") | length }}{% endblock content %}";
+    let dir = site(&[("templates/page.html", template)]);
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "「categry」は使えません（category, area, service, group, accepting が使えます）"
+        ),
+        "{err}"
+    );
+    let lecture = "---\ntitle: 講座\ntemplate: lecture\n---\n\n# 講座\n\n---\n\n## 窓口\n\n::: providers categry=clinic\n:::\n";
+    let dir = site(&[("content/lecture.md", lecture)]);
+    let (code, err) = check(dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("「categry」は使えません"), "{err}");
+}

@@ -292,32 +292,16 @@ fn provider_rows(
     config: &Config,
     providers: &[Arc<Provider>],
 ) -> Result<(Vec<TableRow>, Option<usize>), String> {
-    let mut filter = ProviderFilter::default();
     let mut limit = None;
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
     for pair in args.split_whitespace() {
         let Some((k, v)) = pair.split_once('=') else {
             return Err(format!(
                 "「{pair}」は「名前=値」の形で書いてください（例: category=houkatsu）"
             ));
         };
-        let v = v.to_string();
-        match k {
-            "category" if config.categories.contains_key(&v) => filter.category = Some(v),
-            "service" if config.services.contains_key(&v) => filter.service = Some(v),
-            "area" if v == "lecture" => match &meta.area {
-                Some(a) => filter.area = Some(a.clone()),
-                None => {
-                    return Err(
-                        "area=lecture には、front matter の lecture: に area を書いてください"
-                            .into(),
-                    );
-                }
-            },
-            "area" if config.areas.contains_key(&v) => filter.area = Some(v),
-            "group" if ["medical", "care", "consultation"].contains(&v.as_str()) => {
-                filter.group = Some(v)
-            }
-            "limit" => {
+        match (k, v) {
+            ("limit", v) => {
                 limit = Some(
                     v.parse()
                         .ok()
@@ -325,16 +309,21 @@ fn provider_rows(
                         .ok_or("limit には 1〜30 の数を書いてください")?,
                 )
             }
-            "category" | "service" | "area" | "group" => {
-                return Err(format!("{k}「{v}」は site.toml にありません"));
-            }
-            other => {
-                return Err(format!(
-                    "「{other}」は使えません（category, area, service, group, limit が使えます）"
-                ));
-            }
+            // The area named in the lecture's front matter.
+            ("area", "lecture") => match &meta.area {
+                Some(a) => pairs.push(("area", a.as_str())),
+                None => {
+                    return Err(
+                        "area=lecture には、front matter の lecture: に area を書いてください"
+                            .into(),
+                    );
+                }
+            },
+            _ => pairs.push((k, v)),
         }
     }
+    let filter = ProviderFilter::from_pairs(pairs, config)
+        .map_err(|e| format!("{e}（limit も使えます）"))?;
     let group_of = |p: &Provider| config.categories.get(&p.category).map(|c| c.group);
     let list: Vec<&Provider> = providers
         .iter()

@@ -47,7 +47,7 @@ pub fn resolve(
                     ),
                 },
                 PartKind::Providers(filter) => {
-                    if let Some(problem) = unknown_vocab(config, filter) {
+                    if let Err(problem) = filter.check(config) {
                         diags.push(
                             Diagnostic::error(CONFIG_FILE, Some(part.pos), format!("ガイド「{key}」の providers: {problem}"))
                                 .with_help("site.toml の [categories]・[areas]・[services] にある名前を書いてください"),
@@ -162,32 +162,6 @@ fn add_page(
         )
         .with_help("page と、そのページのある section の両方に書いていないか確かめ、どちらかを消してください"),
     );
-}
-
-fn unknown_vocab(c: &Config, f: &ProviderFilter) -> Option<String> {
-    if let Some(k) = f
-        .category
-        .as_ref()
-        .filter(|k| !c.categories.contains_key(*k))
-    {
-        return Some(format!("category「{k}」は定義されていません"));
-    }
-    if let Some(k) = f.area.as_ref().filter(|k| !c.areas.contains_key(*k)) {
-        return Some(format!("area「{k}」は定義されていません"));
-    }
-    if let Some(k) = f.service.as_ref().filter(|k| !c.services.contains_key(*k)) {
-        return Some(format!("service「{k}」は定義されていません"));
-    }
-    if let Some(g) = f
-        .group
-        .as_ref()
-        .filter(|g| !["medical", "care", "consultation"].contains(&g.as_str()))
-    {
-        return Some(format!(
-            "group「{g}」は medical・care・consultation のどれかです"
-        ));
-    }
-    None
 }
 
 fn default_title(c: &Config, f: &ProviderFilter) -> String {

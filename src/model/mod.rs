@@ -526,6 +526,79 @@ pub struct ProviderFilter {
 }
 
 impl ProviderFilter {
+    /// Keys a filter takes, in every place one is written (site.toml guides, `::: providers`
+    /// in lectures and notes, the templates' `providers()`).
+    pub const KEYS: [&'static str; 5] = ["category", "area", "service", "group", "accepting"];
+
+    /// A filter from `key=value` pairs, each key once, every key and value checked against
+    /// the site's vocabulary: the one parser behind `::: providers` and `providers()`.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        config: &Config,
+    ) -> Result<ProviderFilter, String> {
+        let mut f = ProviderFilter::default();
+        for (k, v) in pairs {
+            let slot = match k {
+                "category" => &mut f.category,
+                "area" => &mut f.area,
+                "service" => &mut f.service,
+                "group" => &mut f.group,
+                "accepting" => {
+                    f.accepting = Some(match v {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(format!("accepting「{v}」は true か false です")),
+                    });
+                    continue;
+                }
+                other => {
+                    return Err(format!(
+                        "「{other}」は使えません（{} が使えます）",
+                        Self::KEYS.join(", ")
+                    ));
+                }
+            };
+            if slot.is_some() {
+                return Err(format!("{k} が2回書かれています"));
+            }
+            *slot = Some(v.to_string());
+        }
+        f.check(config)?;
+        Ok(f)
+    }
+
+    /// Every key names something the site defines (a misspelt key lists nothing otherwise).
+    pub fn check(&self, c: &Config) -> Result<(), String> {
+        let unknown = |what: &str, k: &String| format!("{what}「{k}」は site.toml にありません");
+        if let Some(k) = self
+            .category
+            .as_ref()
+            .filter(|k| !c.categories.contains_key(*k))
+        {
+            return Err(unknown("category", k));
+        }
+        if let Some(k) = self.area.as_ref().filter(|k| !c.areas.contains_key(*k)) {
+            return Err(unknown("area", k));
+        }
+        if let Some(k) = self
+            .service
+            .as_ref()
+            .filter(|k| !c.services.contains_key(*k))
+        {
+            return Err(unknown("service", k));
+        }
+        if let Some(g) = self
+            .group
+            .as_ref()
+            .filter(|g| !Group::ALL.iter().any(|x| x.key() == g.as_str()))
+        {
+            return Err(format!(
+                "group「{g}」は medical・care・consultation のどれかです"
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether `p` (whose category belongs to `group`) is in the list.
     pub fn matches_in(&self, p: &Provider, group: Option<Group>) -> bool {
         self.matches(p)

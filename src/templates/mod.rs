@@ -257,8 +257,24 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
                     )));
                 }
             };
-            let filter: ProviderFilter = serde_json::from_value(serde_json::Value::Object(args))
-                .map_err(|e| tera::Error::message(format!("providers(): {e}")))?;
+            // The same parser and checks as `::: providers`: an unknown key or value is
+            // an error, not an empty list.
+            let texts: Vec<(String, String)> = args
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), String::from),
+                    )
+                })
+                .collect();
+            let filter = ProviderFilter::from_pairs(
+                texts.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                &shared.config,
+            )
+            .map_err(|e| {
+                tera::Error::message(format!("providers(): {e}（limit, order も使えます）"))
+            })?;
             let mut list: Vec<&crate::model::Provider> = shared
                 .providers
                 .iter()
