@@ -26,22 +26,6 @@ fn open(b: &Browser, width: u32, path: &str) -> std::sync::Arc<Tab> {
     tab
 }
 
-fn eval_f64(tab: &Tab, js: &str) -> f64 {
-    tab.evaluate(js, false)
-        .unwrap()
-        .value
-        .and_then(|v| v.as_f64())
-        .unwrap_or(f64::NAN)
-}
-
-fn eval_str(tab: &Tab, js: &str) -> String {
-    tab.evaluate(js, false)
-        .unwrap()
-        .value
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 /// One page of each kind the foundation generates.
 const PAGE_TYPES: &[&str] = &[
     "",
@@ -61,9 +45,9 @@ fn every_page_type_reflows_at_320px_and_at_200_percent_text() {
     let b = browser(320);
     for path in PAGE_TYPES {
         let tab = open(&b, 320, path);
-        assert_eq!(eval_f64(&tab, "window.innerWidth"), 320.0);
+        assert_eq!(common::eval_f64(&tab, "window.innerWidth"), 320.0);
         for size in ["normal", "xlarge"] {
-            let sw = eval_f64(
+            let sw = common::eval_f64(
                 &tab,
                 &format!(
                     "document.getElementById('ts-{size}').checked = true; document.documentElement.scrollWidth"
@@ -75,7 +59,7 @@ fn every_page_type_reflows_at_320px_and_at_200_percent_text() {
             );
         }
         // Base text is at least 18px.
-        let fs = eval_f64(
+        let fs = common::eval_f64(
             &tab,
             "document.getElementById('ts-normal').checked = true; parseFloat(getComputedStyle(document.body).fontSize)",
         );
@@ -92,7 +76,7 @@ fn text_size_control_works_without_javascript() {
         .unwrap();
     common::goto(&tab, &served().base);
     let root_px = |t: &Tab| {
-        eval_f64(
+        common::eval_f64(
             t,
             "parseFloat(getComputedStyle(document.documentElement).fontSize)",
         )
@@ -121,7 +105,7 @@ fn text_size_choice_is_remembered_across_pages_with_javascript() {
         .unwrap();
     common::goto(&tab, &format!("{}guide/", served().base));
     tab.wait_for_element("#ts-xlarge:checked").unwrap();
-    let px = eval_f64(
+    let px = common::eval_f64(
         &tab,
         "parseFloat(getComputedStyle(document.documentElement).fontSize)",
     );
@@ -134,23 +118,23 @@ fn skip_link_is_the_first_tab_stop_visibly_focused_and_jumps_to_main() {
     let tab = open(&b, 1024, "providers/");
     tab.press_key("Tab").unwrap();
     assert_eq!(
-        eval_str(&tab, "document.activeElement.className"),
+        common::eval_str(&tab, "document.activeElement.className"),
         "skip-link"
     );
-    let outline = eval_str(
+    let outline = common::eval_str(
         &tab,
         "getComputedStyle(document.activeElement).outlineStyle",
     );
     assert_ne!(outline, "none", "focus must be visible");
-    let top = eval_f64(&tab, "document.activeElement.getBoundingClientRect().top");
+    let top = common::eval_f64(&tab, "document.activeElement.getBoundingClientRect().top");
     assert!(
         top >= 0.0,
         "focused skip link must be on screen, top = {top}"
     );
     tab.press_key("Enter").unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(eval_str(&tab, "location.hash"), "#main");
-    assert_eq!(eval_str(&tab, "document.activeElement.id"), "main");
+    assert_eq!(common::eval_str(&tab, "location.hash"), "#main");
+    assert_eq!(common::eval_str(&tab, "document.activeElement.id"), "main");
 }
 
 #[test]
@@ -163,12 +147,12 @@ fn print_stylesheet_drops_navigation_and_controls() {
     })
     .unwrap();
     for sel in [".site-nav", ".textsize", ".breadcrumbs"] {
-        let d = eval_str(
+        let d = common::eval_str(
             &tab,
             &format!("getComputedStyle(document.querySelector('{sel}')).display"),
         );
         assert_eq!(d, "none", "{sel} should not print");
     }
-    let color = eval_str(&tab, "getComputedStyle(document.querySelector('h1')).color");
+    let color = common::eval_str(&tab, "getComputedStyle(document.querySelector('h1')).color");
     assert_eq!(color, "rgb(0, 0, 0)", "headings print black");
 }

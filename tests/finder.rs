@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
 use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::{Browser, Tab};
@@ -170,42 +169,16 @@ fn open(b: &Browser, base: &str, width: u32, path: &str) -> Arc<Tab> {
 /// Opens the finder and waits until the first results are counted.
 fn finder(b: &Browser, base: &str, width: u32, query: &str) -> Arc<Tab> {
     let tab = open(b, base, width, &format!("providers/find/{query}"));
-    wait_for(
+    common::wait_until(
         &tab,
         "document.getElementById('finder-status').textContent.includes('件見つかりました')",
     );
     tab
 }
 
-fn eval(tab: &Tab, js: &str) -> serde_json::Value {
-    tab.evaluate(js, false)
-        .unwrap_or_else(|e| panic!("{js}: {e}"))
-        .value
-        .unwrap_or(serde_json::Value::Null)
-}
-
-fn eval_str(tab: &Tab, js: &str) -> String {
-    eval(tab, js).as_str().map(String::from).unwrap_or_default()
-}
-
-fn eval_f64(tab: &Tab, js: &str) -> f64 {
-    eval(tab, js).as_f64().unwrap_or(f64::NAN)
-}
-
-fn wait_for(tab: &Tab, cond: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(15) {
-        if eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {cond}");
-}
-
 /// The provider ids of the result list, from the links' paths.
 fn result_ids(tab: &Tab) -> BTreeSet<String> {
-    let json = eval_str(
+    let json = common::eval_str(
         tab,
         "JSON.stringify([...document.querySelectorAll('#finder-results .card-title a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
     );
@@ -216,7 +189,7 @@ fn result_ids(tab: &Tab) -> BTreeSet<String> {
 }
 
 fn status(tab: &Tab) -> String {
-    eval_str(tab, "document.getElementById('finder-status').textContent")
+    common::eval_str(tab, "document.getElementById('finder-status').textContent")
 }
 
 /// Chooses an option or ticks a box the way a user's input would: value, then events.
@@ -228,16 +201,16 @@ fn choose(tab: &Tab, selector: &str, value: &str) {
            el.dispatchEvent(new Event('change', {{bubbles: true}})); return true; }})()",
         serde_json::to_string(value).unwrap()
     );
-    eval(tab, &js);
+    common::eval(tab, &js);
 }
 
 fn type_query(tab: &Tab, text: &str) {
-    eval(
+    common::eval(
         tab,
         "document.getElementById('f-q').value = ''; document.getElementById('f-q').focus(); true",
     );
     tab.type_str(text).unwrap();
-    wait_for(
+    common::wait_until(
         tab,
         &format!(
             "document.getElementById('f-q').value === {}",
@@ -277,14 +250,14 @@ fn category_area_and_service_narrow_to_exactly_the_expected_providers() {
     // The count is announced politely, and matches what is listed.
     assert_eq!(status(&tab), format!("{} 件見つかりました", expected.len()));
     assert_eq!(
-        eval_str(
+        common::eval_str(
             &tab,
             "document.getElementById('finder-status').getAttribute('role')"
         ),
         "status"
     );
     assert_eq!(
-        eval_str(
+        common::eval_str(
             &tab,
             "document.getElementById('finder-status').getAttribute('aria-live')"
         ),
@@ -292,14 +265,14 @@ fn category_area_and_service_narrow_to_exactly_the_expected_providers() {
     );
     // Each result carries a phone link and the accepting badge.
     assert_eq!(
-        eval_f64(
+        common::eval_f64(
             &tab,
             "document.querySelectorAll('#finder-results a[href^=\"tel:\"]').length"
         ),
         expected.len() as f64
     );
     assert_eq!(
-        eval_f64(
+        common::eval_f64(
             &tab,
             "document.querySelectorAll('#finder-results .accepting').length"
         ),
@@ -318,8 +291,8 @@ fn category_area_and_service_narrow_to_exactly_the_expected_providers() {
     assert_eq!(result_ids(&tab), both);
 
     // Clearing the form shows everyone again.
-    eval(&tab, "document.getElementById('finder-form').reset(); true");
-    wait_for(
+    common::eval(&tab, "document.getElementById('finder-form').reset(); true");
+    common::wait_until(
         &tab,
         &format!(
             "document.querySelectorAll('#finder-results li').length === {}",
@@ -410,7 +383,7 @@ fn filters_live_in_the_url_and_a_shared_link_restores_them() {
     choose(&tab, "#f-service-houmon-shinryo", "true");
     choose(&tab, "#f-accepting", "true");
     type_query(&tab, "ｻｸﾗ");
-    let search = eval_str(&tab, "location.search");
+    let search = common::eval_str(&tab, "location.search");
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
             .into_owned()
@@ -438,30 +411,30 @@ fn filters_live_in_the_url_and_a_shared_link_restores_them() {
     // A care manager's colleague opens the shared link in a fresh tab.
     let again = finder(&b, &plain().base, 1024, &search);
     assert_eq!(
-        eval_str(&again, "document.getElementById('f-category').value"),
+        common::eval_str(&again, "document.getElementById('f-category').value"),
         "clinic"
     );
     assert_eq!(
-        eval_str(&again, "document.getElementById('f-area').value"),
+        common::eval_str(&again, "document.getElementById('f-area').value"),
         "kita"
     );
     assert_eq!(
-        eval(
+        common::eval(
             &again,
             "document.getElementById('f-service-houmon-shinryo').checked"
         ),
         true
     );
     assert_eq!(
-        eval(&again, "document.getElementById('f-service-24h').checked"),
+        common::eval(&again, "document.getElementById('f-service-24h').checked"),
         false
     );
     assert_eq!(
-        eval(&again, "document.getElementById('f-accepting').checked"),
+        common::eval(&again, "document.getElementById('f-accepting').checked"),
         true
     );
     assert_eq!(
-        eval_str(&again, "document.getElementById('f-q').value"),
+        common::eval_str(&again, "document.getElementById('f-q').value"),
         "ｻｸﾗ"
     );
     assert_eq!(result_ids(&again), before);
@@ -474,7 +447,10 @@ fn filters_live_in_the_url_and_a_shared_link_restores_them() {
         1024,
         "?category=clinic&area=nowhere&service=houmon-shinryo",
     );
-    assert_eq!(eval_str(&t, "document.getElementById('f-area').value"), "");
+    assert_eq!(
+        common::eval_str(&t, "document.getElementById('f-area').value"),
+        ""
+    );
     assert_eq!(
         result_ids(&t),
         ids(
@@ -490,9 +466,9 @@ fn finder_fits_a_320px_phone_at_every_text_size() {
     let b = common::browser(320);
     for base in [&plain().base, &mapped().base] {
         let tab = finder(&b, base, 320, "?category=care-management&service=ninchisho");
-        assert_eq!(eval_f64(&tab, "window.innerWidth"), 320.0);
+        assert_eq!(common::eval_f64(&tab, "window.innerWidth"), 320.0);
         for size in ["normal", "large", "xlarge"] {
-            let sw = eval_f64(
+            let sw = common::eval_f64(
                 &tab,
                 &format!(
                     "document.getElementById('ts-{size}').checked = true; document.documentElement.scrollWidth"
@@ -504,11 +480,11 @@ fn finder_fits_a_320px_phone_at_every_text_size() {
             );
         }
         // Large type: form text and results at least the body size of 18px.
-        eval(
+        common::eval(
             &tab,
             "document.getElementById('ts-normal').checked = true; true",
         );
-        let fs = eval_f64(
+        let fs = common::eval_f64(
             &tab,
             "parseFloat(getComputedStyle(document.getElementById('f-category')).fontSize)",
         );
@@ -525,13 +501,13 @@ fn without_javascript_the_list_pages_are_the_fallback() {
     common::goto(&tab, &format!("{}providers/find/", plain().base));
     // The script-driven form is not shown as a dead control.
     assert_eq!(
-        eval_f64(
+        common::eval_f64(
             &tab,
             "document.getElementById('finder-form').getClientRects().length"
         ),
         0.0
     );
-    let hrefs = eval_str(
+    let hrefs = common::eval_str(
         &tab,
         "JSON.stringify([...document.querySelectorAll('.finder-fallback a')].filter(a => a.getClientRects().length).map(a => a.pathname))",
     );
@@ -551,7 +527,7 @@ fn without_javascript_the_list_pages_are_the_fallback() {
             );
         }
     }
-    let notice = eval_str(&tab, "document.querySelector('main').innerText");
+    let notice = common::eval_str(&tab, "document.querySelector('main').innerText");
     assert!(notice.contains("一覧からさがす"), "{notice}");
 }
 
@@ -683,7 +659,7 @@ fn without_tiles_there_is_no_map_and_nothing_is_fetched_from_elsewhere() {
     // And in the browser: the finder asks only its own site for anything.
     let b = common::browser(1024);
     let tab = finder(&b, &plain().base, 1024, "");
-    let urls = eval_str(
+    let urls = common::eval_str(
         &tab,
         "JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
     );
@@ -695,14 +671,14 @@ fn without_tiles_there_is_no_map_and_nothing_is_fetched_from_elsewhere() {
 }
 
 fn marker_count(tab: &Tab) -> usize {
-    eval_f64(
+    common::eval_f64(
         tab,
         "document.querySelectorAll('#finder-map .leaflet-marker-icon').length",
     ) as usize
 }
 
 fn marker_titles(tab: &Tab) -> BTreeSet<String> {
-    let json = eval_str(
+    let json = common::eval_str(
         tab,
         "JSON.stringify([...document.querySelectorAll('#finder-map .leaflet-marker-icon')].map(m => m.title))",
     );
@@ -713,7 +689,7 @@ fn marker_titles(tab: &Tab) -> BTreeSet<String> {
 }
 
 fn unplaced_list(tab: &Tab) -> BTreeSet<String> {
-    let json = eval_str(
+    let json = common::eval_str(
         tab,
         "document.getElementById('finder-nocoords').hidden ? '[]' : JSON.stringify([...document.querySelectorAll('#finder-nocoords li a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
     );
@@ -729,7 +705,7 @@ fn map_markers_follow_the_finder_filters_and_unplaced_providers_are_listed() {
     let b = common::browser(1024);
     for page in ["providers/find/", "providers/map/"] {
         let tab = open(&b, &mapped().base, 1024, page);
-        wait_for(
+        common::wait_until(
             &tab,
             "document.getElementById('finder-status').textContent.includes('件見つかりました')",
         );
@@ -771,20 +747,20 @@ fn map_markers_follow_the_finder_filters_and_unplaced_providers_are_listed() {
         assert!(unplaced.contains(UNPLACED));
         assert_eq!(unplaced_list(&tab), unplaced, "{page}");
         assert!(
-            eval_str(&tab, "document.getElementById('finder-nocoords').innerText")
+            common::eval_str(&tab, "document.getElementById('finder-nocoords').innerText")
                 .contains("地図に表示できない事業所（位置情報なし）")
         );
 
         // A marker opens a popup linking to the provider's page.
-        eval(
+        common::eval(
             &tab,
             "document.querySelector('#finder-map .leaflet-marker-icon').click(); true",
         );
-        wait_for(
+        common::wait_until(
             &tab,
             "document.querySelector('#finder-map .leaflet-popup-content a')",
         );
-        let href = eval_str(
+        let href = common::eval_str(
             &tab,
             "document.querySelector('#finder-map .leaflet-popup-content a').pathname",
         );
@@ -827,7 +803,7 @@ fn map_tiles_come_from_the_configured_server_with_its_credit() {
     let b = common::browser(1024);
     let before = tiles().requests.load(Ordering::SeqCst);
     let tab = open(&b, &mapped().base, 1024, "providers/map/");
-    wait_for(
+    common::wait_until(
         &tab,
         "document.querySelectorAll('#finder-map img.leaflet-tile-loaded').length > 0",
     );
@@ -835,18 +811,18 @@ fn map_tiles_come_from_the_configured_server_with_its_credit() {
         tiles().requests.load(Ordering::SeqCst) > before,
         "tiles were requested from the local server"
     );
-    let credit = eval_str(
+    let credit = common::eval_str(
         &tab,
         "document.querySelector('#finder-map .leaflet-control-attribution').innerText",
     );
     assert!(credit.contains("テスト地図"), "{credit}");
-    let link = eval_str(
+    let link = common::eval_str(
         &tab,
         "document.querySelector('#finder-map .leaflet-control-attribution a[href$=\"/credit\"]').textContent",
     );
     assert_eq!(link, "テスト地図");
     // Every request went to the site or the tile server, nowhere else.
-    let urls = eval_str(
+    let urls = common::eval_str(
         &tab,
         "JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
     );
@@ -873,20 +849,21 @@ fn provider_pages_show_a_small_map_only_when_they_have_a_position() {
         1024,
         &format!("providers/{}/", placed.id),
     );
-    wait_for(
+    common::wait_until(
         &tab,
         "document.querySelectorAll('#provider-map .leaflet-marker-icon').length === 1",
     );
-    let title = eval_str(
+    let title = common::eval_str(
         &tab,
         "document.querySelector('#provider-map .leaflet-marker-icon').title",
     );
     assert!(title.starts_with(&placed.name), "{title}");
     assert!(
-        eval_str(&tab, "document.querySelector('main').innerText").contains(&placed.address),
+        common::eval_str(&tab, "document.querySelector('main').innerText")
+            .contains(&placed.address),
         "address stays"
     );
-    let group = eval_str(
+    let group = common::eval_str(
         &tab,
         "document.querySelector('#provider-map .leaflet-marker-icon').className",
     );
@@ -925,20 +902,20 @@ fn finder_and_map_pages_pass_axe() {
         "providers/find/",
     ] {
         let tab = open(&b, &mapped().base, 1024, page);
-        wait_for(
+        common::wait_until(
             &tab,
             "document.querySelectorAll('#finder-map .leaflet-marker-icon').length > 0",
         );
-        eval(
+        common::eval(
             &tab,
             "document.querySelector('#finder-map .leaflet-marker-icon').click(); true",
         );
-        wait_for(&tab, "document.querySelector('.leaflet-popup-content a')");
+        common::wait_until(&tab, "document.querySelector('.leaflet-popup-content a')");
         let v = common::axe_violations(&tab, &axe);
         assert!(v.is_empty(), "{page}: {v:?}");
     }
     let tab = open(&b, &mapped().base, 1024, "providers/sakuradai-shinryojo/");
-    wait_for(
+    common::wait_until(
         &tab,
         "document.querySelector('#provider-map .leaflet-marker-icon')",
     );

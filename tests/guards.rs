@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::{copy_sample, serve};
 
 fn sample_copy() -> tempfile::TempDir {
@@ -141,28 +139,20 @@ fn live_reload_and_the_error_overlay_work_on_every_page_type() {
     let text = std::fs::read_to_string(&yaml).unwrap();
     std::fs::write(&yaml, text.replacen("0990-12-2468", "0990-12-9753", 1)).unwrap();
     for (tab, p) in tabs.iter().zip(pages) {
-        wait_for(
-            tab,
-            "window.__old === undefined && document.readyState === 'complete'",
-            p,
-        );
+        common::wait(p, || {
+            common::holds(
+                tab,
+                "window.__old === undefined && document.readyState === 'complete'",
+            )
+        });
     }
     // A broken edit shows its error over every page, and the page stays.
     std::fs::write(&yaml, text.replacen("  name: ", "  name: [", 1)).unwrap();
     for (tab, p) in tabs.iter().zip(pages) {
-        wait_for(tab, "!!document.getElementById('tsunagu-error')", p);
+        common::wait(p, || {
+            common::holds(tab, "!!document.getElementById('tsunagu-error')")
+        });
     }
-}
-
-fn wait_for(tab: &headless_chrome::Tab, cond: &str, what: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if common::eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{what}: never {cond}");
 }
 
 // 2. Output folders --------------------------------------------------------------------------

@@ -4,26 +4,12 @@
 
 mod common;
 
-use std::path::Path;
-
-fn build(out: &Path, extra: &[&str]) {
-    let o = common::bin()
-        .args(["build", "--root"])
-        .arg(common::root())
-        .arg("--output")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
 #[test]
 fn pages_from_minified_templates_mean_what_the_templates_as_written_make() {
     let dir = tempfile::tempdir().unwrap();
     let (plain, small) = (dir.path().join("plain"), dir.path().join("small"));
-    build(&plain, &["--no-minify"]);
-    build(&small, &[]);
+    common::build_ok(common::root(), &plain, &["--no-minify"]);
+    common::build_ok(common::root(), &small, &[]);
     let pages: Vec<_> = common::files(&plain)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))

@@ -27,20 +27,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn build(site: &Path, out: &Path) -> (i32, String) {
-    let o = common::bin()
-        .args(["build", "--root"])
-        .arg(site)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
 fn set_phone(site: &Path, n: usize) {
     let f = site.join("content/providers/hospitals.yaml");
     let text = std::fs::read_to_string(&f).unwrap();
@@ -83,7 +69,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let (site, out) = sample_in(dir.path());
     let reference = dir.path().join("reference");
-    assert_eq!(build(&site, &out).0, 0);
+    assert_eq!(common::build(&site, &out, &[]).0, 0);
 
     let mut outcomes = BTreeMap::new();
     // Kills spread over a whole build's duration, the last ones near its end (publishing).
@@ -98,7 +84,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
         // What a complete build of these sources publishes, and how long it takes.
         let _ = std::fs::remove_dir_all(&reference);
         let started = std::time::Instant::now();
-        assert_eq!(build(&site, &reference).0, 0);
+        assert_eq!(common::build(&site, &reference, &[]).0, 0);
         let delay_ms = (started.elapsed().as_millis() as f64 * fraction) as u64;
         let after = snapshot(&reference);
         assert_ne!(before, after, "the edit changes the site");
@@ -135,7 +121,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
 
     // The next build cleans up what the killed ones left beside the output.
     set_phone(&site, 9999);
-    assert_eq!(build(&site, &out).0, 0);
+    assert_eq!(common::build(&site, &out, &[]).0, 0);
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
 }
 
@@ -143,7 +129,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
 fn a_full_disk_is_a_clear_error_and_the_previous_site_stays() {
     let dir = tempfile::tempdir().unwrap();
     let (site, out) = sample_in(dir.path());
-    assert_eq!(build(&site, &out).0, 0);
+    assert_eq!(common::build(&site, &out, &[]).0, 0);
     let before = snapshot(&out);
     set_phone(&site, 1);
     // A file-size limit makes every larger write fail as a full disk would (EFBIG);
@@ -184,7 +170,7 @@ fn a_folder_without_write_permission_is_a_clear_error_and_the_previous_site_stay
     let parent = dir.path().join("www");
     std::fs::create_dir(&parent).unwrap();
     let out = parent.join("public");
-    assert_eq!(build(&site, &out).0, 0);
+    assert_eq!(common::build(&site, &out, &[]).0, 0);
     let before = snapshot(&out);
     set_phone(&site, 2);
 

@@ -6,7 +6,6 @@ mod common;
 
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use headless_chrome::protocol::cdp::{Browser as CdpBrowser, DOM, Emulation};
 use headless_chrome::{Browser, Tab};
@@ -36,21 +35,14 @@ fn open(b: &Browser, js: bool) -> std::sync::Arc<Tab> {
 
 /// Printing must wait for the note's stylesheet (its @page rule sets the paper size).
 fn wait_for_styles(tab: &Tab) {
-    wait_for("the page and its styles", || {
+    common::wait("the page and its styles", || {
         let expr = "document.readyState === 'complete' && [...document.styleSheets].some(s => (s.href || '').endsWith('note.css'))";
-        js(tab, expr).as_bool() == Some(true)
+        common::eval(tab, expr).as_bool() == Some(true)
     });
 }
 
-fn js(tab: &Tab, expr: &str) -> serde_json::Value {
-    tab.evaluate(expr, false)
-        .unwrap()
-        .value
-        .unwrap_or(serde_json::Value::Null)
-}
-
 fn value(tab: &Tab, key: &str) -> String {
-    js(
+    common::eval(
         tab,
         &format!("document.querySelector('[data-key=\"{key}\"]').value"),
     )
@@ -60,7 +52,7 @@ fn value(tab: &Tab, key: &str) -> String {
 }
 
 fn checked(tab: &Tab, selector: &str) -> bool {
-    js(
+    common::eval(
         tab,
         &format!("document.querySelector('{selector}').checked"),
     )
@@ -79,12 +71,12 @@ fn type_into(tab: &Tab, key: &str, text: &str) {
 
 /// Clicks the label of an input, scrolled to the middle of the screen as a person would.
 fn click_label_of(tab: &Tab, input_selector: &str) {
-    let id = js(
+    let id = common::eval(
         tab,
         &format!("document.querySelector('{input_selector}').id"),
     );
     let label = format!("label[for=\"{}\"]", id.as_str().unwrap());
-    js(
+    common::eval(
         tab,
         &format!(
             "document.querySelector('{}').scrollIntoView({{block: 'center'}})",
@@ -94,20 +86,9 @@ fn click_label_of(tab: &Tab, input_selector: &str) {
     tab.find_element(&label).unwrap().click().unwrap();
 }
 
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Every resource the page fetched (Resource Timing records fetch, XHR and beacons too).
 fn requests(tab: &Tab) -> Vec<String> {
-    let v = js(
+    let v = common::eval(
         tab,
         "JSON.stringify(performance.getEntriesByType('resource').map(e => e.name))",
     );
@@ -139,8 +120,8 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
         "名前・続柄・関係・電話番号・知らせてほしいとき/1/電話番号",
         "0990-00-1111",
     );
-    wait_for("the save message", || {
-        js(&tab, "document.getElementById('note-status').textContent")
+    common::wait("the save message", || {
+        common::eval(&tab, "document.getElementById('note-status').textContent")
             .as_str()
             .unwrap_or("")
             .contains("保存しました")
@@ -152,7 +133,7 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
     assert_eq!(value(&tab, "表紙/お名前"), "みどり花子");
     assert_eq!(value(&tab, LINES), "孫と旅行に行きたい");
     assert!(checked(&tab, RADIO) && checked(&tab, CHECK));
-    let print_mirror = js(
+    let print_mirror = common::eval(
         &tab,
         &format!(
             "document.querySelector('[data-key=\"{LINES}\"]').parentNode.querySelector('.print-value').textContent"
@@ -174,7 +155,7 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
     })
     .unwrap();
     tab.find_element("#note-export").unwrap().click().unwrap();
-    wait_for("the exported file", || {
+    common::wait("the exported file", || {
         files(downloads.path())
             .iter()
             .any(|f| f.extension().is_some_and(|e| e == "json"))
@@ -203,7 +184,7 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
     tab.wait_for_element("#note-tools:not([hidden])").unwrap();
     assert_eq!(value(&tab, "表紙/お名前"), "", "erased answers stay erased");
     assert!(
-        js(&tab, "Object.keys(localStorage).length").as_f64() == Some(0.0),
+        common::eval(&tab, "Object.keys(localStorage).length").as_f64() == Some(0.0),
         "nothing left in storage"
     );
 
@@ -216,7 +197,7 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
         object_id: None,
     })
     .unwrap();
-    wait_for("the imported answers", || {
+    common::wait("the imported answers", || {
         value(&tab, "表紙/お名前") == "みどり花子"
     });
     assert!(checked(&tab, CHECK));
@@ -277,7 +258,10 @@ fn the_blank_note_prints_without_javascript_and_the_filled_note_prints_alike() {
     let b = common::browser(1024);
     // The city's counter copy: no script, nothing filled in.
     let blank_tab = open(&b, false);
-    assert!(js(&blank_tab, "document.getElementById('note-tools').hidden").as_bool() == Some(true));
+    assert!(
+        common::eval(&blank_tab, "document.getElementById('note-tools').hidden").as_bool()
+            == Some(true)
+    );
     let (_d1, blank) = pdf_of(&blank_tab);
     let (n_blank, size) = pages(&blank);
     assert!(size.contains("594.96 x 841.92"), "A4: {size}");

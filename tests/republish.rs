@@ -92,26 +92,11 @@ fn serve_rebuilds_on_edit_reloads_the_browser_and_keeps_the_last_good_site_on_er
     assert_eq!(ws.read().unwrap().into_text().unwrap().as_str(), "reload");
 }
 
-fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
-    let o = bin()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
     let site = sample_copy();
     let out = site.path().join("public");
-    let (code, err) = build(site.path(), &out, &[]);
+    let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("前回の出力がないため"), "{err}");
     let untouched = out.join("providers/midori-chuo-byoin/index.html");
@@ -122,7 +107,7 @@ fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
 
     let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
     let folder = inode(&out);
-    let (code, err) = build(site.path(), &out, &[]);
+    let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0);
     assert!(err.contains("前回から変わったところはありません"), "{err}");
     assert_eq!(
@@ -161,7 +146,7 @@ fn unchanged_files_keep_their_mtime_and_the_report_names_the_changed_field() {
     assert_eq!(mtime(&changed), t_changed, "diff must not write");
 
     let report = site.path().join("report.json");
-    let (code, err) = build(site.path(), &out, &["--report", report.to_str().unwrap()]);
+    let (code, err) = common::build(site.path(), &out, &["--report", report.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("事業所 追加 0・削除 0・変更 1"), "{err}");
     assert_eq!(
@@ -216,7 +201,7 @@ fn build_refuses_dangerous_output_folders_and_says_why() {
         (Path::new("/usr"), "システムのフォルダ"),
     ];
     for (out, why) in cases {
-        let (code, err) = build(site.path(), out, &[]);
+        let (code, err) = common::build(site.path(), out, &[]);
         assert_eq!(code, 1, "{}: {err}", out.display());
         assert!(err.contains(why), "{}: {err}", out.display());
     }
@@ -349,7 +334,7 @@ fn check_verifies_internal_links_and_anchors_and_external_links_only_on_request(
 fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() {
     let site = sample_copy();
     let out = site.path().join("public");
-    let (code, first) = build(site.path(), &out, &[]);
+    let (code, first) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{first}");
     let inputs = tsunagu::write::records_dir(&out)
         .unwrap()
@@ -360,7 +345,7 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
     let before = (inode(&page), inode(&inputs));
 
     // Nothing changed: nothing is touched, and the warnings are shown again.
-    let (code, again) = build(site.path(), &out, &[]);
+    let (code, again) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{again}");
     assert!(
         again.contains("前回から変わったところはありません"),
@@ -401,14 +386,14 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
     );
 
     // A change in a theme file is seen.
-    let (code, _) = build(site.path(), &out, &[]);
+    let (code, _) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0);
     let css = site.path().join("themes/default/static/css/style.css");
     let text = std::fs::read_to_string(common::root().join("themes/default/static/css/style.css"))
         .unwrap();
     std::fs::create_dir_all(css.parent().unwrap()).unwrap();
     std::fs::write(&css, format!("{text}\n.tsunagu-test {{ color: red; }}\n")).unwrap();
-    let (code, msg) = build(site.path(), &out, &[]);
+    let (code, msg) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{msg}");
     assert!(!msg.contains("前回から変わったところはありません"), "{msg}");
     let published = std::fs::read_to_string(out.join("css/style.css")).unwrap();
@@ -416,12 +401,12 @@ fn a_rebuild_with_nothing_changed_is_skipped_but_any_change_of_input_is_built() 
 
     // Something removed from the top of the output folder is put back.
     std::fs::remove_file(out.join("sitemap.xml")).unwrap();
-    let (code, msg) = build(site.path(), &out, &[]);
+    let (code, msg) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{msg}");
     assert!(out.join("sitemap.xml").is_file(), "{msg}");
 
     // Other options are other inputs.
-    let (code, msg) = build(site.path(), &out, &["--no-minify"]);
+    let (code, msg) = common::build(site.path(), &out, &["--no-minify"]);
     assert_eq!(code, 0, "{msg}");
     assert!(!msg.contains("書き換え 0"), "{msg}");
 }
@@ -474,7 +459,7 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     let same_as_clean = |when: &str| {
         let clean = site.path().join("clean");
         let _ = std::fs::remove_dir_all(&clean);
-        let (code, msg) = build(
+        let (code, msg) = common::build(
             site.path(),
             &clean,
             &[
@@ -554,7 +539,7 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
 fn each_rebuild_from_the_kept_earlier_site_equals_a_clean_build() {
     let site = sample_copy();
     let out = site.path().join("public");
-    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    assert_eq!(common::build(site.path(), &out, &[]).0, 0);
     let yaml = site.path().join("content/providers/clinics.yaml");
     let original = std::fs::read_to_string(&yaml).unwrap();
     let last = original.rfind("\n- id:").unwrap();
@@ -603,14 +588,14 @@ fn each_rebuild_from_the_kept_earlier_site_equals_a_clean_build() {
     for (i, (what, edit)) in edits.iter().enumerate() {
         let text = std::fs::read_to_string(&yaml).unwrap();
         std::fs::write(&yaml, edit(&text)).unwrap();
-        let (code, msg) = build(site.path(), &out, &[]);
+        let (code, msg) = common::build(site.path(), &out, &[]);
         assert_eq!(code, 0, "{what}: {msg}");
         assert!(
             spare.join(".tsunagu-output").is_file(),
             "{what}: the earlier site is kept"
         );
         let clean = site.path().join(format!("clean-{i}"));
-        assert_eq!(build(site.path(), &clean, &[]).0, 0);
+        assert_eq!(common::build(site.path(), &clean, &[]).0, 0);
         let list = |dir: &Path| -> Vec<std::path::PathBuf> {
             common::files(dir)
                 .into_iter()

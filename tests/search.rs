@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::{Browser, Tab};
@@ -15,24 +15,6 @@ use headless_chrome::{Browser, Tab};
 fn served() -> &'static common::Served {
     static S: OnceLock<common::Served> = OnceLock::new();
     S.get_or_init(|| common::serve_sample(&[]))
-}
-
-fn js(tab: &Tab, expr: &str) -> serde_json::Value {
-    tab.evaluate(expr, false)
-        .unwrap()
-        .value
-        .unwrap_or(serde_json::Value::Null)
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn open_at(b: &Browser, width: u32, url: &str) -> Arc<Tab> {
@@ -47,8 +29,8 @@ fn open_at(b: &Browser, width: u32, url: &str) -> Arc<Tab> {
 /// The status line once the search has finished (it says 件 either way).
 fn status(tab: &Tab) -> String {
     let mut s = String::new();
-    wait_for("the search result count", || {
-        s = js(tab, "document.getElementById('search-status').textContent")
+    common::wait("the search result count", || {
+        s = common::eval(tab, "document.getElementById('search-status').textContent")
             .as_str()
             .unwrap_or_default()
             .to_string();
@@ -73,7 +55,7 @@ fn search_in(tab: &Tab, base: &str, q: &str) -> (String, Vec<Hit>) {
 
 fn read_results(tab: &Tab, base: &str) -> (String, Vec<Hit>) {
     let st = status(tab);
-    let v = js(
+    let v = common::eval(
         tab,
         "JSON.stringify([...document.querySelectorAll('#search-results > li')].map(li => ({
             href: li.querySelector('h2 a').href,
@@ -217,11 +199,11 @@ fn a_query_nothing_contains_says_so_and_offers_the_main_sections() {
     assert!(st.contains("見つかりませんでした"), "{st}");
     assert!(st.contains("0 件"), "{st}");
     assert_eq!(
-        js(&tab, "document.getElementById('search-help').hidden"),
+        common::eval(&tab, "document.getElementById('search-help').hidden"),
         false
     );
     assert_eq!(
-        js(&tab, "document.getElementById('search-nojs').hidden"),
+        common::eval(&tab, "document.getElementById('search-nojs').hidden"),
         true
     );
     // Every pair of 訪問 and 看護 exists, but never in this order.
@@ -237,10 +219,10 @@ fn the_header_box_on_any_page_leads_to_the_results() {
     tab.find_element("#site-search-q").unwrap().click().unwrap();
     tab.type_str("介護保険").unwrap();
     tab.press_key("Enter").unwrap();
-    wait_for("the search page", || {
-        js(&tab, "location.pathname").as_str() == Some("/search/")
+    common::wait("the search page", || {
+        common::eval(&tab, "location.pathname").as_str() == Some("/search/")
     });
-    let search = js(&tab, "location.search");
+    let search = common::eval(&tab, "location.search");
     assert_eq!(
         search.as_str().unwrap(),
         format!("?q={}", url_encode("介護保険"))
@@ -249,22 +231,22 @@ fn the_header_box_on_any_page_leads_to_the_results() {
     assert!(st.starts_with("「介護保険」の検索結果"), "{st}");
     assert!(paths(&hits).contains(&"guide/kaigo-hoken/"));
     assert_eq!(
-        js(&tab, "document.getElementById('search-q').value"),
+        common::eval(&tab, "document.getElementById('search-q').value"),
         "介護保険"
     );
     // A second search from the page's own form updates the address for the back button.
-    js(&tab, "document.getElementById('search-q').value = 'ＡＥＤ'");
+    common::eval(&tab, "document.getElementById('search-q').value = 'ＡＥＤ'");
     tab.find_element("#search-form button")
         .unwrap()
         .click()
         .unwrap();
-    wait_for("the second search", || {
-        js(&tab, "document.getElementById('search-status').textContent")
+    common::wait("the second search", || {
+        common::eval(&tab, "document.getElementById('search-status').textContent")
             .as_str()
             .is_some_and(|s| s.contains("ＡＥＤ"))
     });
     assert_eq!(
-        js(&tab, "location.search").as_str().unwrap(),
+        common::eval(&tab, "location.search").as_str().unwrap(),
         format!("?q={}", url_encode("ＡＥＤ"))
     );
 }
@@ -277,7 +259,7 @@ fn the_results_fit_a_320px_phone_and_pass_axe() {
     let (_, hits) = search_in(&tab, base, "訪問看護");
     assert!(!hits.is_empty());
     for size in ["normal", "xlarge"] {
-        let sw = js(
+        let sw = common::eval(
             &tab,
             &format!(
                 "document.getElementById('ts-{size}').checked = true; document.documentElement.scrollWidth"
@@ -288,15 +270,15 @@ fn the_results_fit_a_320px_phone_and_pass_axe() {
             "search page scrolls sideways at 320px ({size}): {sw}"
         );
     }
-    js(&tab, "document.getElementById('ts-normal').checked = true");
+    common::eval(&tab, "document.getElementById('ts-normal').checked = true");
     // The header box fits too, on an ordinary page.
     let page = open_at(&b, 320, &format!("{base}guide/kaigo-hoken/"));
-    let sw = js(&page, "document.documentElement.scrollWidth");
+    let sw = common::eval(&page, "document.documentElement.scrollWidth");
     assert!(sw.as_f64().unwrap() <= 320.0, "header box at 320px: {sw}");
 
     let source = common::axe_source();
     for t in [&tab, &page] {
-        js(t, &source);
+        common::eval(t, &source);
         let v = t
             .evaluate(
                 "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}).then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
@@ -318,17 +300,17 @@ fn without_javascript_the_page_explains_and_links_to_the_main_sections() {
         .unwrap();
     let base = &served().base;
     common::goto(&tab, &format!("{base}search/?q=test"));
-    let text = js(&tab, "document.getElementById('search-help').innerText");
+    let text = common::eval(&tab, "document.getElementById('search-help').innerText");
     let text = text.as_str().unwrap();
     assert!(text.contains("JavaScript"), "{text}");
     assert!(text.contains("医療・介護の事業所をさがす"), "{text}");
     assert_eq!(
-        js(&tab, "document.getElementById('search-nojs').hidden"),
+        common::eval(&tab, "document.getElementById('search-nojs').hidden"),
         false
     );
     // The form is a plain GET form to this page.
     assert_eq!(
-        js(&tab, "document.getElementById('search-form').method"),
+        common::eval(&tab, "document.getElementById('search-form').method"),
         "get"
     );
 }
@@ -485,7 +467,7 @@ fn a_site_with_240_articles_answers_from_a_compact_index() {
     let tab = open_at(&b, 1024, &format!("{}search/", served.base));
     // Time from submitting to the count being shown, measured inside the page.
     for q in ["訪問看護", "北山町 ケアセンター", "薬"] {
-        js(
+        common::eval(
             &tab,
             &format!(
                 "{{ window.__done = null; const t0 = performance.now();
@@ -498,12 +480,14 @@ fn a_site_with_240_articles_answers_from_a_compact_index() {
             ),
         );
         let mut ms = f64::NAN;
-        wait_for("the timed search", || {
-            ms = js(&tab, "window.__done").as_f64().unwrap_or(f64::NAN);
+        common::wait("the timed search", || {
+            ms = common::eval(&tab, "window.__done")
+                .as_f64()
+                .unwrap_or(f64::NAN);
             !ms.is_nan()
         });
         let (st, hits) = read_results(&tab, &served.base);
-        let fetched = js(
+        let fetched = common::eval(
             &tab,
             "performance.getEntriesByType('resource').filter(e => e.name.includes('/search/')).reduce((n, e) => n + e.encodedBodySize, 0)",
         );

@@ -44,22 +44,12 @@ fn check(root: &Path) -> (i32, String) {
     run(&["check", "--root", &root.to_string_lossy()])
 }
 
-fn build(root: &Path, out: &Path) -> (i32, String) {
-    run(&[
-        "build",
-        "--root",
-        &root.to_string_lossy(),
-        "--output",
-        &out.to_string_lossy(),
-    ])
-}
-
 /// The town built once with its own base_url, for the tests that only read it.
 fn built() -> &'static Path {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let (code, err) = build(&town(), &dir.path().join("public"));
+        let (code, err) = common::build(&town(), &dir.path().join("public"), &[]);
         assert_eq!(code, 0, "{err}");
         dir
     })
@@ -116,13 +106,6 @@ fn open(path: &str, width: u32, height: u32) -> Arc<Tab> {
     tab
 }
 
-fn js_str(tab: &Tab, js: &str) -> String {
-    common::eval(tab, js)
-        .as_str()
-        .map(String::from)
-        .unwrap_or_default()
-}
-
 /// The ids of the providers a finder query lists.
 fn finder_finds(q: &str) -> Vec<String> {
     let tab = open(&format!("providers/find/?q={}", encode(q)), 1024, 800);
@@ -130,7 +113,7 @@ fn finder_finds(q: &str) -> Vec<String> {
         &tab,
         "document.getElementById('finder-status').textContent.includes('件見つかりました')",
     );
-    let json = js_str(
+    let json = common::eval_str(
         &tab,
         "JSON.stringify([...document.querySelectorAll('#finder-results .card-title a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
     );
@@ -144,11 +127,11 @@ fn search_finds(q: &str) -> (Vec<String>, String) {
         &tab,
         "document.getElementById('search-status').textContent.includes('件')",
     );
-    let json = js_str(
+    let json = common::eval_str(
         &tab,
         "JSON.stringify([...document.querySelectorAll('#search-providers li > a')].map(a => a.pathname.split('/').filter(Boolean).pop()))",
     );
-    let status = js_str(&tab, "document.getElementById('search-status').textContent");
+    let status = common::eval_str(&tab, "document.getElementById('search-status').textContent");
     (serde_json::from_str(&json).unwrap(), status)
 }
 
@@ -254,14 +237,14 @@ fn the_second_town_checks_and_builds_under_its_own_path() {
 #[test]
 fn japanese_heading_anchors_lead_to_their_heading_in_the_browser() {
     let tab = open("annai/madoguchi/", 1024, 800);
-    let href = js_str(
+    let href = common::eval_str(
         &tab,
         "[...document.querySelectorAll('main a')].find(a => a.textContent === '使い方に戻る').href",
     );
     assert!(href.ends_with("/annai/hajimeni/#%E3%81%93%E3%81%AE%E3%82%AC%E3%82%A4%E3%83%89%E3%81%AE%E4%BD%BF%E3%81%84%E6%96%B9"), "{href}");
     common::goto(&tab, &href);
     assert_eq!(
-        js_str(
+        common::eval_str(
             &tab,
             "document.querySelector(':target') && document.querySelector(':target').textContent"
         ),
@@ -269,7 +252,7 @@ fn japanese_heading_anchors_lead_to_their_heading_in_the_browser() {
     );
     // Written with the heading's question mark, the same-page link still finds it.
     let tab = open("annai/hajimeni/", 1024, 800);
-    let id = js_str(
+    let id = common::eval_str(
         &tab,
         "decodeURIComponent([...document.querySelectorAll('main a')].find(a => a.textContent === '夜間に診てもらえる医院').hash.slice(1))",
     );
@@ -298,7 +281,7 @@ fn a_wrong_anchor_is_named_where_it_is_written_in_readable_japanese() {
     assert!(!err.contains('%'), "no percent escapes shown:\n{err}");
     // build refuses it too, and leaves the published site as it was.
     let out = site.path().join("public");
-    let (code, err2) = build(site.path(), &out);
+    let (code, err2) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 1);
     assert!(
         err2.contains("「#このガイドのつかい方」がありません"),
@@ -366,7 +349,7 @@ fn build_refuses_every_link_check_calls_an_error() {
         "{err}"
     );
     let out = site.path().join("public");
-    let (code, err) = build(site.path(), &out);
+    let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 1, "build publishes what check refuses:\n{err}");
     assert!(err.contains(message), "{err}");
     assert!(!out.exists(), "nothing published");
@@ -490,7 +473,7 @@ fn variant_kanji_and_place_name_kana_find_each_other_both_ways() {
 #[test]
 fn furigana_in_a_table_cell_keeps_the_phone_number_in_its_row() {
     let tab = open("annai/madoguchi/", 1024, 800);
-    let cells = js_str(
+    let cells = common::eval_str(
         &tab,
         "JSON.stringify([...document.querySelectorAll('main table tbody tr')].map(tr => [...tr.cells].map(td => td.textContent)))",
     );
@@ -540,7 +523,7 @@ fn init_makes_only_what_staff_edit_and_old_copies_of_the_theme_are_named() {
             "templates/README.md"
         ]
     );
-    let (code, err) = build(&site, &site.join("public"));
+    let (code, err) = common::build(&site, &site.join("public"), &[]);
     assert_eq!(code, 0, "{err}");
     assert!(site.join("public/css/style.css").is_file());
 
@@ -579,7 +562,7 @@ fn init_makes_only_what_staff_edit_and_old_copies_of_the_theme_are_named() {
             std::fs::remove_file(f).unwrap();
         }
     }
-    let (code, err) = build(&site, &site.join("public"));
+    let (code, err) = common::build(&site, &site.join("public"), &[]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("組み込みのテーマと同じ"), "{err}");
     let published = std::fs::read_to_string(site.join("public/css/style.css")).unwrap();
@@ -599,7 +582,7 @@ fn init_makes_only_what_staff_edit_and_old_copies_of_the_theme_are_named() {
 fn confirmation_sheets_never_go_into_a_published_folder() {
     let site = town_copy();
     let out = site.path().join("public");
-    assert_eq!(build(site.path(), &out).0, 0);
+    assert_eq!(common::build(site.path(), &out, &[]).0, 0);
     for target in [out.clone(), out.join("kakunin")] {
         let (code, err) = run(&[
             "stale",
@@ -620,7 +603,7 @@ fn confirmation_sheets_never_go_into_a_published_folder() {
     std::fs::create_dir_all(out.join("confirm")).unwrap();
     std::fs::write(out.join("confirm/kasumino-byoin.html"), "x").unwrap();
     std::fs::write(out.join("providers/memo.txt"), "x").unwrap();
-    let (code, err) = build(site.path(), &out);
+    let (code, err) = common::build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.join("stale.csv").exists(), "{err}");
     assert!(!out.join("confirm").exists(), "{err}");
@@ -633,7 +616,7 @@ fn confirmation_sheets_never_go_into_a_published_folder() {
         let md = site.path().join("content/annai/hajimeni.md");
         let text = std::fs::read_to_string(&md).unwrap();
         std::fs::write(&md, format!("{text}\n改訂 {n} 回目。\n")).unwrap();
-        let (code, err) = build(site.path(), &out);
+        let (code, err) = common::build(site.path(), &out, &[]);
         assert_eq!(code, 0, "{err}");
         assert!(!out.join(format!("extra-{n}.txt")).exists(), "{n}: {err}");
         assert!(!out.join("providers/memo.txt").exists(), "{n}: {err}");
@@ -909,7 +892,7 @@ fn on_a_phone_the_finder_shows_the_count_and_first_results_in_the_first_screen()
         serde_json::Value::Bool(true)
     );
     // The hint's example comes from this town's own data, not from the sample city.
-    let hint = js_str(&wide, "document.getElementById('f-q-hint').textContent");
+    let hint = common::eval_str(&wide, "document.getElementById('f-q-hint').textContent");
     assert!(hint.contains("例: 桜ヶ丘、霞ヶ丘"), "{hint}");
 }
 

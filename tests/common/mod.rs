@@ -28,6 +28,28 @@ pub fn run(args: &[&std::ffi::OsStr]) -> (i32, String) {
     )
 }
 
+/// `tsunagu build --root ROOT --output OUT EXTRA…`: (exit code, stderr).
+pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run tsunagu");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// [`build`] that must succeed.
+pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) {
+    let (code, err) = build(root, out, extra);
+    assert_eq!(code, 0, "build failed:\n{err}");
+}
+
 /// `tsunagu check --root DIR`: (exit code, stderr).
 pub fn check(root: &Path) -> (Option<i32>, String) {
     let o = bin()
@@ -354,16 +376,37 @@ pub fn eval(tab: &headless_chrome::Tab, js: &str) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// Waits (up to 30 s) until the JavaScript condition holds in `tab`.
-pub fn wait_until(tab: &headless_chrome::Tab, cond: &str) {
+/// A JavaScript expression's value as text (empty when it is not a string).
+pub fn eval_str(tab: &headless_chrome::Tab, js: &str) -> String {
+    eval(tab, js).as_str().map(String::from).unwrap_or_default()
+}
+
+/// A JavaScript expression's value as a number (NaN when it is not one).
+pub fn eval_f64(tab: &headless_chrome::Tab, js: &str) -> f64 {
+    eval(tab, js).as_f64().unwrap_or(f64::NAN)
+}
+
+/// How long any test waits for anything: a busy CI machine needs the margin, and one
+/// figure for every wait keeps a slow step from passing in one test and failing in another.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits (up to [`WAIT`]) until `ready` holds; `what` names it in the failure.
+pub fn wait(what: &str, mut ready: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
-    while start.elapsed() < std::time::Duration::from_secs(30) {
-        if eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true) {
-            return;
-        }
+    while !ready() {
+        assert!(start.elapsed() < WAIT, "timed out waiting for {what}");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    panic!("never true: {cond}");
+}
+
+/// Whether the JavaScript condition holds in `tab` now.
+pub fn holds(tab: &headless_chrome::Tab, cond: &str) -> bool {
+    eval(tab, &format!("!!({cond})")) == serde_json::Value::Bool(true)
+}
+
+/// Waits (up to [`WAIT`]) until the JavaScript condition holds in `tab`.
+pub fn wait_until(tab: &headless_chrome::Tab, cond: &str) {
+    wait(cond, || holds(tab, cond));
 }
 
 // The preview server (`tsunagu serve`) over real HTTP.
