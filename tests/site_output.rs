@@ -547,16 +547,32 @@ fn check_writes_nothing_and_init_makes_a_site_that_builds() {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for cmd in [
-        &["--help"][..],
-        &["build", "--help"],
-        &["check", "--help"],
-        &["init", "--help"],
-    ] {
-        let o = bin().args(cmd).output().unwrap();
-        assert!(o.status.success());
+    // Every command the top-level help lists, so a new one is checked too.
+    let o = bin().arg("--help").output().unwrap();
+    assert!(o.status.success());
+    let top = String::from_utf8_lossy(&o.stdout).into_owned();
+    let commands: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 9, "{top}");
+    for cmd in commands {
+        let o = bin().args([cmd, "--help"]).output().unwrap();
+        assert!(o.status.success(), "{cmd} --help failed");
         let text = String::from_utf8_lossy(&o.stdout);
-        assert!(text.contains("Usage"), "{text}");
+        assert!(
+            text.contains("Usage") && text.contains(cmd),
+            "{cmd}: {text}"
+        );
+        // Each command says what it does in Japanese for staff.
+        assert!(
+            text.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c)),
+            "{cmd}: {text}"
+        );
     }
     let o = bin().args(["build", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
