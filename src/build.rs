@@ -235,9 +235,9 @@ fn jobs(site: &Site) -> Vec<(String, String, Job<'_>)> {
             .rsplit('/')
             .next()
             .unwrap_or("page");
-        if p.meta.template.as_deref() == Some(crate::load::content::NOTE_TEMPLATE) {
+        if p.kind == crate::model::PageKind::Note {
             jobs.push((s.to_string(), format!("{}{s}.pdf", p.path), Job::Note(p)));
-        } else if outputs::lectures::is_lecture(p) {
+        } else if p.kind == crate::model::PageKind::Lecture {
             jobs.push((
                 format!("{s}-handout"),
                 format!("{}handout.pdf", p.path),

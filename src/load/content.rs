@@ -1,5 +1,6 @@
 //! Markdown pages and sections under `content/`: front matter, URLs, order, rendering.
 
+use crate::model::PageKind;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -210,13 +211,13 @@ pub fn load(
             let mut errs = Vec::new();
             let body_line = pos_of_offset(&d.src, d.body_offset).line;
             let mut slides = Vec::new();
-            let r = match d.meta.template.as_deref() {
-                Some(NOTE_TEMPLATE) => {
+            let r = match PageKind::of_template(d.meta.template.as_deref()) {
+                PageKind::Note => {
                     let n = note::render(body, &cx, data.contacts);
                     errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
                     markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links, too_deep: None, headings: Vec::new(), anchors: n.anchors }
                 }
-                Some(LECTURE_TEMPLATE) => {
+                PageKind::Lecture => {
                     let meta = d.meta.lecture.clone().unwrap_or_default();
                     errs.extend(check_lecture(d, &meta, config, data));
                     let p = lecture::parse(body, &cx, &meta, config, data.providers);
@@ -292,6 +293,7 @@ pub fn load(
             let section = nearest_section(&section_of_dir, &dir, false).unwrap_or(0);
             sections[section].pages.push(pages.len());
             pages.push(Page {
+                kind: PageKind::of_template(d.meta.template.as_deref()),
                 source: d.rel,
                 path: url_path(&d.key, false),
                 meta: d.meta,

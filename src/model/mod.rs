@@ -79,8 +79,31 @@ pub enum SortBy {
     Title,
 }
 
+/// What a page is, which decides how it is read and what is made of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// An article: Markdown to HTML.
+    Plain,
+    /// An ending note (`template: note`): a form residents fill in and print.
+    Note,
+    /// A lecture (`template: lecture`): slides, a handout and a speaker's copy.
+    Lecture,
+}
+
+impl PageKind {
+    /// The template name of front matter that makes a page of this kind.
+    pub fn of_template(template: Option<&str>) -> PageKind {
+        match template {
+            Some("note") => PageKind::Note,
+            Some("lecture") => PageKind::Lecture,
+            _ => PageKind::Plain,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Page {
+    pub kind: PageKind,
     /// Relative to the site root, e.g. `content/guide/kaigo-hoken.md`.
     pub source: PathBuf,
     /// Relative to the site's base, with a trailing slash: `guide/kaigo-hoken/`.

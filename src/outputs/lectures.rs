@@ -19,7 +19,12 @@ impl Renderer for Lectures {
 
     fn render(&self, cx: &RenderContext) -> Result<Vec<OutputFile>, Diagnostics> {
         let mut out = Vec::new();
-        for p in cx.site.pages.iter().filter(|p| is_lecture(p)) {
+        for p in cx
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == crate::model::PageKind::Lecture)
+        {
             for (kind, tpl) in [
                 ("handout", "lecture/handout.html"),
                 ("speaker", "lecture/speaker.html"),
@@ -33,10 +38,6 @@ impl Renderer for Lectures {
         }
         Ok(out)
     }
-}
-
-pub fn is_lecture(p: &Page) -> bool {
-    !p.slides.is_empty()
 }
 
 /// The handout or the speaker's copy as a standalone page (for the PDFs).

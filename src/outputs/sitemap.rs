@@ -24,7 +24,7 @@ impl Renderer for Sitemap {
         }
         for p in &site.pages {
             let date = p.meta.date.map(|d| d.to_string());
-            if super::lectures::is_lecture(p) {
+            if p.kind == crate::model::PageKind::Lecture {
                 for kind in ["handout", "speaker"] {
                     entries.push((format!("{}{kind}/", p.path), date.clone()));
                 }

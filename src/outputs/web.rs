@@ -110,7 +110,7 @@ pub(crate) fn page_html(cx: &RenderContext, p: &Page) -> (Result<String, Diagnos
         crumbs(site, section, Some(&p.meta.title)),
     );
     ctx.insert("page", &views::page_view(site, p));
-    let lecture = super::lectures::is_lecture(p);
+    let lecture = p.kind == crate::model::PageKind::Lecture;
     if lecture {
         ctx.insert("lecture", &super::lectures::lecture_view(site, p));
     }
