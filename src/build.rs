@@ -210,7 +210,7 @@ pub fn pdfs(
                 .to_string(),
         };
         let help = if all.is_empty() {
-            "README の「印刷用ガイド」を見て site.toml に [guides.名前] を書いてください"
+            "説明書（docs/manual.md）の「印刷用ガイド」を見て site.toml に [guides.名前] を書いてください"
                 .to_string()
         } else {
             format!("ある名前: {}", all.join(", "))

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::diagnostics::Diagnostic;
 use crate::load::theme::DEFAULT_THEME;
 
-const SITE_TOML: &str = r#"# サイトの設定。項目の説明は tsunagu の README にあります。
+const SITE_TOML: &str = r#"# サイトの設定。項目の説明は tsunagu の説明書（docs/manual.md）の「site.toml」にあります。
 title = "在宅医療・介護ガイド"
 description = "在宅医療と介護の相談窓口や事業所をご案内します。"
 # 公開する場所の URL（フォルダの場所まで）
@@ -124,7 +124,7 @@ tsunagu には標準のテーマ（ページの見た目）が組み込まれて
 ";
 
 const PROVIDERS: &str = r#"# 事業所の記録。1件ごとに「- id:」から始めます。
-# 国のオープンデータから取り込むときは tsunagu import（README の「国のデータから始める」）。
+# 国のオープンデータから取り込むときは tsunagu import（説明書（docs/manual.md）の「国のデータから始める」）。
 - id: sakura-clinic
   name: さくら診療所
   kana: さくらしんりょうじょ

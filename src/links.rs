@@ -332,7 +332,7 @@ impl Sources {
             .map(|o| pos_of_offset(text, o));
         Diagnostic::error(src, pos, message)
             .with_len(decoded.chars().count())
-            .with_help("リンクを直してください。サイトのページへは「@/guide/hajimeni.md」、事業所へは「@/providers/事業所のid」のように書けます（README の「リンクの書き方」）")
+            .with_help("リンクを直してください。サイトのページへは「@/guide/hajimeni.md」、事業所へは「@/providers/事業所のid」のように書けます（説明書（docs/manual.md）の「リンクの書き方」）")
     }
 }
 

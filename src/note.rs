@@ -45,7 +45,8 @@ pub struct Rendered {
 
 const MAX_LINES: usize = 40;
 const MAX_ROWS: usize = 60;
-const HELP: &str = "README の「エンディングノートの書き方」にある形で書いてください";
+const HELP: &str =
+    "説明書（docs/manual.md）の「エンディングノートの書き方」にある形で書いてください";
 
 /// Renders a note body. `contacts` feeds `::: contacts`.
 pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rendered {

@@ -238,7 +238,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                 None,
                 "categories と areas を1つ以上定義してください",
             )
-            .with_help("README の「site.toml」の例を参考にしてください"),
+            .with_help("説明書（docs/manual.md）の「site.toml」の例を参考にしてください"),
         );
     }
     if let Some(link) = &raw.map.link
@@ -524,7 +524,7 @@ fn listed(rest: &str) -> Vec<&str> {
 
 /// toml's English turned into the words staff need: the message and the help.
 fn toml_message(e: &str, line: &str) -> (String, String) {
-    const README: &str = "README の「site.toml」の説明と見比べてください";
+    const README: &str = "説明書（docs/manual.md）の「site.toml」の説明と見比べてください";
     let quoted = |rest: &str| rest.split('`').next().unwrap_or_default().to_string();
     if let Some(rest) = e.strip_prefix("unknown field `") {
         let name = quoted(rest);

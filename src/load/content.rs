@@ -223,7 +223,7 @@ pub fn load(
                     let p = lecture::parse(body, &cx, &meta, config, data.providers);
                     errs.extend(p.errors.iter().map(|(line, msg)| {
                         Diagnostic::error(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
-                            .with_help("README の「出前講座のスライド」を見てください")
+                            .with_help("説明書（docs/manual.md）の「出前講座のスライド」を見てください")
                     }));
                     errs.extend(p.warnings.iter().map(|(line, msg)| {
                         Diagnostic::warning(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
@@ -680,7 +680,8 @@ fn front_matter_message(e: &str) -> (String, String) {
         } else {
             (
                 "決まった形の値",
-                "README の「ページ（Markdown）」にある書き方と見比べてください".to_string(),
+                "説明書（docs/manual.md）の「ページ（Markdown）」にある書き方と見比べてください"
+                    .to_string(),
             )
         };
         return (
@@ -692,12 +693,14 @@ fn front_matter_message(e: &str) -> (String, String) {
         let value = rest.split('`').next().unwrap_or_default();
         return (
             format!("front matter の「{field}」に「{value}」は書けません"),
-            "README の「ページ（Markdown）」にある値を書いてください".to_string(),
+            "説明書（docs/manual.md）の「ページ（Markdown）」にある値を書いてください".to_string(),
         );
     }
     (
         "front matter の値を読めません".to_string(),
-        format!("{FRONT_HELP}。値の書き方を README の「ページ（Markdown）」と見比べてください"),
+        format!(
+            "{FRONT_HELP}。値の書き方を 説明書（docs/manual.md）の「ページ（Markdown）」と見比べてください"
+        ),
     )
 }
 

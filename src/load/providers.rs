@@ -590,7 +590,7 @@ impl Record<'_> {
                 self.error(
                     &key,
                     format!("知らない項目「{k}」があります"),
-                    &format!("{suggestion}使える項目は README の「事業所データの項目」にあります"),
+                    &format!("{suggestion}使える項目は 説明書（docs/manual.md）の「事業所データの項目」にあります"),
                 );
             }
         }
