@@ -22,7 +22,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
 
 pub use merge::Change;
-pub use rows::hours_text;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -9,7 +9,7 @@ use super::formats::Mapping;
 use super::normalize::{self, tidy};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
-use crate::model::{Accepting, Day, Hours};
+use crate::model::{Accepting, Hours};
 
 /// A record read from the CSV, before it meets the file it goes into.
 #[derive(Debug, Clone)]
@@ -489,7 +489,7 @@ impl Row<'_> {
         let mut note: Vec<String> = Vec::new();
         let mut blocks: Vec<Hours> = Vec::new();
         if let Some(h) = self.get("hours") {
-            match parse_hours_text(&h) {
+            match Hours::parse_list(&h) {
                 Some(b) => blocks = b,
                 None => note.push(h),
             }
@@ -498,8 +498,8 @@ impl Row<'_> {
             let close = self.get("close");
             let times = open
                 .as_deref()
-                .and_then(normalize::time)
-                .zip(close.as_deref().and_then(normalize::time));
+                .and_then(crate::model::text::time)
+                .zip(close.as_deref().and_then(crate::model::text::time));
             match (normalize::days(&d), times) {
                 // A close before the open is the next morning (夜間).
                 (Some(days), Some((open, close))) if open != close && open.as_str() < "24:00" => {
@@ -575,65 +575,4 @@ pub fn category_of(config: &Config, part: &str) -> Option<String> {
                 .find(|(k, c)| *k == part || tidy(&c.label) == part)
                 .map(|(k, _)| k.clone())
         })
-}
-
-/// tsunagu's export writes opening hours as 「月火水木金 08:30-17:30、土 09:00-12:00」.
-pub fn hours_text(hours: &[Hours]) -> String {
-    hours
-        .iter()
-        .map(|h| {
-            let days: String = h.days.iter().map(|d| d.label()).collect();
-            let next = if h.overnight() { "翌" } else { "" };
-            format!("{days} {}-{next}{}", h.open, h.close)
-        })
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-fn parse_hours_text(s: &str) -> Option<Vec<Hours>> {
-    s.split('、')
-        .map(|block| {
-            let (days, times) = block.trim().split_once(' ')?;
-            let (open, close) = times.split_once('-')?;
-            let days: Vec<Day> = days
-                .chars()
-                .map(|c| Day::ALL.into_iter().find(|d| d.label().starts_with(c)))
-                .collect::<Option<_>>()?;
-            let open = normalize::time(open)?;
-            let close = normalize::time(close.trim_start_matches('翌'))?;
-            (open != close).then_some(Hours { days, open, close })
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hours_text_round_trips() {
-        let h = vec![
-            Hours {
-                days: vec![Day::Mon, Day::Tue, Day::Fri],
-                open: "08:30".into(),
-                close: "17:30".into(),
-            },
-            Hours {
-                days: vec![Day::Sat],
-                open: "09:00".into(),
-                close: "12:00".into(),
-            },
-        ];
-        let text = hours_text(&h);
-        assert_eq!(text, "月火金 08:30-17:30、土 09:00-12:00");
-        assert_eq!(parse_hours_text(&text), Some(h));
-        let night = vec![Hours {
-            days: vec![Day::Mon, Day::Sun, Day::Hol],
-            open: "17:00".into(),
-            close: "09:00".into(),
-        }];
-        assert_eq!(hours_text(&night), "月日祝 17:00-翌09:00");
-        assert_eq!(parse_hours_text(&hours_text(&night)), Some(night));
-        assert_eq!(parse_hours_text("相談に応じます"), None);
-    }
 }

@@ -229,6 +229,37 @@ impl Hours {
     pub fn range_label(&self) -> String {
         format!("{}〜{}", self.open_label(), self.close_label())
     }
+
+    /// One line for a CSV cell, as tsunagu's open data writes it and its import reads it:
+    /// 「月火水木金 08:30-17:30、土 09:00-12:00」, an overnight close as 「翌09:00」.
+    pub fn list_text(hours: &[Hours]) -> String {
+        hours
+            .iter()
+            .map(|h| {
+                let days: String = h.days.iter().map(|d| d.label()).collect();
+                let next = if h.overnight() { "翌" } else { "" };
+                format!("{days} {}-{next}{}", h.open, h.close)
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    /// [`Hours::list_text`] read back; `None` when the text is not in that form.
+    pub fn parse_list(s: &str) -> Option<Vec<Hours>> {
+        s.split('、')
+            .map(|block| {
+                let (days, times) = block.trim().split_once(' ')?;
+                let (open, close) = times.split_once('-')?;
+                let days: Vec<Day> = days
+                    .chars()
+                    .map(|c| Day::ALL.into_iter().find(|d| d.label().starts_with(c)))
+                    .collect::<Option<_>>()?;
+                let open = text::time(open)?;
+                let close = text::time(close.trim_start_matches('翌'))?;
+                (open != close).then_some(Hours { days, open, close })
+            })
+            .collect()
+    }
 }
 
 /// Days that share the same ranges, in the week's order, each with its ranges in the
@@ -639,5 +670,37 @@ impl ProviderFilter {
             && self.accepting.is_none_or(|want| {
                 want == matches!(p.accepting, Accepting::Accepting | Accepting::Limited)
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_text_round_trips() {
+        let h = vec![
+            Hours {
+                days: vec![Day::Mon, Day::Tue, Day::Fri],
+                open: "08:30".into(),
+                close: "17:30".into(),
+            },
+            Hours {
+                days: vec![Day::Sat],
+                open: "09:00".into(),
+                close: "12:00".into(),
+            },
+        ];
+        let text = Hours::list_text(&h);
+        assert_eq!(text, "月火金 08:30-17:30、土 09:00-12:00");
+        assert_eq!(Hours::parse_list(&text), Some(h));
+        let night = vec![Hours {
+            days: vec![Day::Mon, Day::Sun, Day::Hol],
+            open: "17:00".into(),
+            close: "09:00".into(),
+        }];
+        assert_eq!(Hours::list_text(&night), "月日祝 17:00-翌09:00");
+        assert_eq!(Hours::parse_list(&Hours::list_text(&night)), Some(night));
+        assert_eq!(Hours::parse_list("相談に応じます"), None);
     }
 }

@@ -145,7 +145,7 @@ impl Table {
             opt(&p.notes),
             p.postal_code.clone(),
             opt(&p.email),
-            crate::import::hours_text(&p.hours),
+            crate::model::Hours::list_text(&p.hours),
             opt(&p.closed_days),
             c.areas
                 .get(&p.area)
