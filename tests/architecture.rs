@@ -80,6 +80,19 @@ fn urls_come_from_routes() {
             }
         }
     };
+    // The theme's templates take them from `site.routes`.
+    for f in common::files(&common::root().join("themes/default/templates")) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            for fixed in ["providers/", "search/", "opendata/"] {
+                if line.contains(&format!("path='{fixed}"))
+                    || line.contains(&format!("}}}}{fixed}"))
+                {
+                    found.push(format!("{}:{}: {fixed}", f.display(), n + 1));
+                }
+            }
+        }
+    }
     scan(&common::root().join("src"), &mut found, false);
     scan(
         &common::root().join("themes/default/static/js"),

@@ -9,6 +9,10 @@ pub const FIND: &str = "providers/find/";
 pub const MAP: &str = "providers/map/";
 /// The records as the finder and the site search read them.
 pub const FINDER_INDEX: &str = "providers/finder.json";
+/// The site search page and the folder of its index.
+pub const SEARCH: &str = "search/";
+/// The open-data page and the folder of its files.
+pub const OPENDATA: &str = "opendata/";
 /// A provider's page, with `{id}` for the id: given to the browser's scripts.
 pub const PROVIDER_PATTERN: &str = "providers/{id}/";
 

@@ -315,7 +315,7 @@ impl Renderer for OpenData {
                 "size": size(bytes.len()),
             }));
             files.push(OutputFile {
-                path: format!("opendata/{}", t.file).into(),
+                path: format!("{}{}", crate::model::routes::OPENDATA, t.file).into(),
                 content: Content::Bytes(bytes),
             });
         }

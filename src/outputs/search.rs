@@ -67,7 +67,7 @@ impl Renderer for Search {
                 path: String::new(),
             },
         ];
-        let ctx = base_context(site, "search/", meta, crumbs);
+        let ctx = base_context(site, crate::model::routes::SEARCH, meta, crumbs);
         let html = cx
             .templates
             .render(TEMPLATE, &ctx, std::path::Path::new(TEMPLATE))
@@ -85,19 +85,19 @@ impl Renderer for Search {
                 content: Content::Html(html),
             },
             OutputFile {
-                path: "search/index.json".into(),
+                path: format!("{}index.json", crate::model::routes::SEARCH).into(),
                 content: Content::Bytes(index.index_json()),
             },
         ];
         for (n, json) in index.gram_files().into_iter().enumerate() {
             out.push(OutputFile {
-                path: format!("search/grams-{n}.json").into(),
+                path: format!("{}grams-{n}.json", crate::model::routes::SEARCH).into(),
                 content: Content::Bytes(json),
             });
         }
         for (n, json) in index.text_shards().into_iter().enumerate() {
             out.push(OutputFile {
-                path: format!("search/text-{n}.json").into(),
+                path: format!("{}text-{n}.json", crate::model::routes::SEARCH).into(),
                 content: Content::Bytes(json),
             });
         }

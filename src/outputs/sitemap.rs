@@ -35,7 +35,7 @@ impl Renderer for Sitemap {
         if !site.sections.iter().any(|s| s.path == providers) {
             entries.push((providers.into(), None));
         }
-        entries.push(("opendata/".into(), None));
+        entries.push((crate::model::routes::OPENDATA.into(), None));
         for g in &site.guides {
             entries.push((g.print_path(), Some(g.edition.to_string())));
         }

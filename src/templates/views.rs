@@ -30,6 +30,19 @@ pub struct SiteView<'a> {
     pub map: &'a crate::load::config::MapConfig,
     /// Credit lines the licences of imported national data ask for.
     pub credits: Vec<String>,
+    /// The site's fixed pages, base path included (`site.routes.find`): templates spell
+    /// no URL of their own.
+    pub routes: RoutesView,
+}
+
+#[derive(Serialize)]
+pub struct RoutesView {
+    pub providers: String,
+    pub find: String,
+    pub map: String,
+    pub finder_index: String,
+    pub search: String,
+    pub opendata: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -257,7 +270,16 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         .iter()
         .any(|s| s.path == format!("{}/", c.feed_section))
         .then(|| format!("{bp}{}/atom.xml", c.feed_section));
+    let at = |p: &str| format!("{bp}{p}");
     SiteView {
+        routes: RoutesView {
+            providers: at(routes::PROVIDERS),
+            find: at(routes::FIND),
+            map: at(routes::MAP),
+            finder_index: at(routes::FINDER_INDEX),
+            search: at(routes::SEARCH),
+            opendata: at(routes::OPENDATA),
+        },
         credits: site.credits(),
         title: &c.title,
         description: &c.description,
