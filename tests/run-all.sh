@@ -32,6 +32,8 @@ if [ ! -f target/webtools/node_modules/axe-core/axe.min.js ]; then
   npm install --silent --no-audit --no-fund --prefix target/webtools axe-core@4 >/dev/null
 fi
 
+# One build from clean: incremental caches would only take disk (gigabytes) that CI does not have.
+export CARGO_INCREMENTAL=0
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 rm -f target/a11y-report.txt
@@ -47,3 +49,5 @@ if [ -d target/print-report ]; then
   echo "every PDF, read back with poppler (tests/print_pdfs.rs; sample site and the stress site tests/print-stress/):"
   cat target/print-report/*.txt
 fi
+# Disk is a CI limit too (a full debug-info build once filled it): say what the run used.
+echo "build folder after all tests: $(du -sh "${CARGO_TARGET_DIR:-target}" | cut -f1)"
