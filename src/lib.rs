@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod init;
 pub mod inputs;
+pub mod json;
 pub mod lecture;
 pub mod links;
 pub mod load;

@@ -297,7 +297,8 @@ pub fn top_level(files: &[Entry]) -> Vec<String> {
 /// Records the inputs of a build that found the output already right (nothing else is
 /// written). Written beside and renamed over, so it is never half there.
 pub fn record_inputs(out_dir: &Path, inputs: &crate::inputs::Record) {
-    let (Ok(bytes), Some(generation)) = (safe_json(inputs), generation_of(out_dir)) else {
+    let (Ok(bytes), Some(generation)) = (crate::json::pretty(inputs), generation_of(out_dir))
+    else {
         return;
     };
     let dir = state_root(out_dir).join(generation);
@@ -447,9 +448,9 @@ impl Staging {
         // pretty-printed.
         write_json_file(&records.join(MANIFEST), &manifest)?;
         write_json_file(&records.join(PROVIDERS), state.providers)?;
-        let mut small = vec![(root.join(REPORT), safe_json(state.report))];
+        let mut small = vec![(root.join(REPORT), crate::json::pretty(state.report))];
         if let Some(inputs) = state.inputs {
-            small.push((records.join(INPUTS), safe_json(inputs)));
+            small.push((records.join(INPUTS), crate::json::pretty(inputs)));
         }
         for (path, bytes) in &small {
             let bytes = bytes
@@ -576,47 +577,6 @@ fn remove_files(dir: &Path, files: &[PathBuf]) {
     }
 }
 
-/// JSON for the published bookkeeping files. `<`, `>` and `&` are escaped (they can only
-/// occur inside strings), so no data can ever read as markup, whatever serves the file.
-pub fn safe_json<T: serde::Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut out = Escaping(Vec::new());
-    serde_json::to_writer_pretty(&mut out, value)?;
-    Ok(out.0)
-}
-
-/// One value as compact JSON on one line, escaped like [`safe_json`].
-pub fn safe_json_line<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
-    let mut out = Escaping(Vec::new());
-    serde_json::to_writer(&mut out, value)?;
-    // JSON is UTF-8 and the escapes are ASCII.
-    Ok(String::from_utf8(out.0).unwrap_or_default())
-}
-
-/// Escapes `<`, `>` and `&` in JSON text as it is written (in JSON they can only occur
-/// inside strings, where `\u003c` means the same).
-struct Escaping<W>(W);
-
-impl<W: io::Write> io::Write for Escaping<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
-            self.0.write_all(&rest[..i])?;
-            self.0.write_all(match rest[i] {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                _ => b"\\u0026",
-            })?;
-            rest = &rest[i + 1..];
-        }
-        self.0.write_all(rest)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
 /// Writes `value` as compact escaped JSON straight into a new file renamed over `path`:
 /// the providers' record is hundreds of megabytes at national scale, too much to hold as
 /// text besides the data.
@@ -627,9 +587,7 @@ fn write_json_file<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Di
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tsunagu-tmp"));
     let written = fs::File::create(&tmp).and_then(|f| {
-        let mut out = Escaping(io::BufWriter::with_capacity(1 << 20, f));
-        serde_json::to_writer(&mut out, value).map_err(io::Error::other)?;
-        io::Write::flush(&mut out)
+        crate::json::to_writer(io::BufWriter::with_capacity(1 << 20, f), value).map(drop)
     });
     written.and_then(|_| fs::rename(&tmp, path)).map_err(|e| {
         let _ = fs::remove_file(&tmp);

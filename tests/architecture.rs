@@ -105,3 +105,62 @@ fn urls_come_from_routes() {
         found.join("\n")
     );
 }
+
+/// Each step imports only the steps before it: outputs never reach into writing, serving
+/// or importing, and loading renders nothing.
+#[test]
+fn steps_import_only_earlier_steps() {
+    let rules: &[(&str, &[&str])] = &[
+        ("src/outputs", &["write", "serve", "import", "cmd", "build"]),
+        (
+            "src/templates",
+            &["write", "serve", "import", "cmd", "build"],
+        ),
+        ("src/load", &["write", "serve", "import", "cmd", "build"]),
+    ];
+    let mut wrong = Vec::new();
+    for (dir, banned) in rules {
+        for (f, n, path) in crate_paths(&common::root().join(dir)) {
+            if banned.contains(&path.as_str()) {
+                wrong.push(format!("{f}:{n}: crate::{path}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the flow:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// JSON is escaped for pages in one module (`src/json.rs`); nothing else serialises what
+/// the site publishes by itself.
+#[test]
+fn published_json_is_escaped_in_one_place() {
+    let mut found = Vec::new();
+    let src = common::root().join("src");
+    for f in common::files(&src) {
+        if f.extension().is_none_or(|e| e != "rs") || f.ends_with("src/json.rs") {
+            continue;
+        }
+        let rel = f.strip_prefix(&src).unwrap();
+        let published = rel.starts_with("outputs")
+            || rel.starts_with("templates")
+            || rel.starts_with("write")
+            || rel == Path::new("write.rs");
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("#[cfg(test)]") {
+                break;
+            }
+            if line.contains("u003c") || (published && line.contains("serde_json::to_")) {
+                found.push(format!("{}:{}", f.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "JSON written outside src/json.rs:\n{}",
+        found.join("\n")
+    );
+}

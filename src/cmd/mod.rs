@@ -103,7 +103,7 @@ fn write_report(
 ) -> Result<(), tsunagu::diagnostics::Diagnostic> {
     tsunagu::outdir::check(root, file, &tsunagu::outdir::Kind::File, false)?;
     let bytes = if file.extension().is_some_and(|e| e == "json") {
-        serde_json::to_vec_pretty(r).unwrap_or_default()
+        tsunagu::json::pretty(r).unwrap_or_default()
     } else {
         r.text().into_bytes()
     };

@@ -130,13 +130,6 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
             p.departments.iter().map(String::as_str).collect(),
         )
     }
-    // `<`, `>` and `&` only occur inside strings; escaped, no value could ever open
-    // markup, even if the file were pasted into a page.
-    let safe = |s: String| {
-        s.replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026")
-    };
     // The records are joined from one piece each (kept by `serve` between rebuilds);
     // the bytes are what serialising the whole index at once gives.
     let records: Vec<super::PieceText> = site
@@ -145,11 +138,11 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
         .enumerate()
         .map(|(i, p)| {
             cx.piece("finder", i, || {
-                safe(serde_json::to_string(&record(c, p)).unwrap_or_default())
+                crate::json::line(&record(c, p)).unwrap_or_default()
             })
         })
         .collect();
-    let head = safe(serde_json::to_string(&index).unwrap_or_default());
+    let head = crate::json::line(&index).unwrap_or_default();
     let head = head.strip_suffix("[]}").unwrap_or(&head);
     let mut json =
         String::with_capacity(head.len() + records.iter().map(|r| r.len() + 1).sum::<usize>() + 3);

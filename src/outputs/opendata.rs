@@ -175,7 +175,7 @@ fn providers_json(cx: &RenderContext) -> serde_json::Result<Vec<u8>> {
     let c = &site.config;
     // No build time in here: the newest confirmation date stands for the data's age.
     let as_of = site.providers.iter().map(|p| p.updated).max();
-    let head = crate::write::safe_json(&File {
+    let head = crate::json::pretty(&File {
         title: format!("{} 医療・介護の事業所一覧", c.municipality.name),
         publisher: &c.municipality.name,
         municipality_code: &c.municipality.code,
@@ -190,7 +190,7 @@ fn providers_json(cx: &RenderContext) -> serde_json::Result<Vec<u8>> {
         .enumerate()
         .map(|(i, p)| {
             cx.piece("providers.json", i, || {
-                crate::write::safe_json_line(p).unwrap_or_default()
+                crate::json::line(p).unwrap_or_default()
             })
         })
         .collect();

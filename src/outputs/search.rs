@@ -194,7 +194,7 @@ impl Index {
             grams: self.gram_file_count(),
             docs: &self.docs,
         };
-        serde_json::to_vec(&j).unwrap_or_default()
+        crate::json::compact(&j).unwrap_or_default()
     }
 
     pub fn gram_file_count(&self) -> usize {
@@ -223,7 +223,7 @@ impl Index {
         }
         files
             .iter()
-            .map(|f| serde_json::to_vec(f).unwrap_or_default())
+            .map(|f| crate::json::compact(f).unwrap_or_default())
             .collect()
     }
 
@@ -233,7 +233,7 @@ impl Index {
             .chunks(SHARD)
             .map(|chunk| {
                 let texts: Vec<&str> = chunk.iter().map(|d| d.text.as_str()).collect();
-                serde_json::to_vec(&texts).unwrap_or_default()
+                crate::json::compact(&texts).unwrap_or_default()
             })
             .collect()
     }

@@ -538,11 +538,7 @@ fn json_ld(site: &Site, p: &Provider) -> String {
     if !hours.is_empty() {
         v["openingHoursSpecification"] = hours.into();
     }
-    serde_json::to_string(&v)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    crate::json::line(&v).unwrap_or_default()
 }
 
 #[cfg(test)]
