@@ -44,6 +44,15 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
+/// Loads a site, with the warnings of its outputs that are known before writing: slides
+/// whose content does not fit their frame.
+fn load_site(root: &Path, overrides: &Overrides) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
+    let (site, mut diags) = load::load(root, overrides)?;
+    diags.extend(outputs::slides::warnings(&site));
+    diags.sort();
+    Ok((site, diags))
+}
+
 /// Loads and checks a site without writing anything: data, templates, clashing URLs and
 /// every link of the rendered pages (external ones too when `external`).
 pub fn check(
@@ -51,8 +60,8 @@ pub fn check(
     overrides: &Overrides,
     external: bool,
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
-    let (site, mut diags) = load::load(root, overrides)?;
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None, false, None)?;
+    let (site, mut diags) = load_site(root, overrides)?;
+    let files = render_in_memory(&site, false)?;
     let links = crate::links::check(&files, &site, external);
     // Warnings are shown with the link errors, not hidden behind them.
     let failed = links.has_errors();
@@ -64,38 +73,44 @@ pub fn check(
     Ok((site, diags))
 }
 
-/// Renders every output of a loaded site into memory; with `pdf`, the guides' PDFs too.
-/// With a `sink`, pages go to it as they are rendered and only the other files return.
+/// Renders every output of a loaded site into `sink`; with `pdf`, the guides' PDFs too.
 pub fn render(
     site: &Arc<Site>,
     progress: &indicatif::ProgressBar,
     pdf: Option<&PdfRequest>,
     minify: bool,
-    sink: Option<&dyn outputs::Sink>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    sink: &dyn outputs::Sink,
+) -> Result<(), Diagnostics> {
     let templates = Templates::new(site, minify)?;
-    let cx = RenderContext {
-        site,
-        templates: &templates,
-        progress,
-        pdf: pdf.is_some(),
-        scope: None,
-        pieces: None,
-        sink,
-    };
+    let mut cx = RenderContext::new(site, &templates, progress, sink);
+    cx.pdf = pdf.is_some();
     progress.set_length(cx.expected_pages());
-    let mut files = outputs::render_all(&cx)?;
+    outputs::render_all(&cx)?;
     if let Some(req) = pdf {
         let chromium = crate::pdf::find_chromium(req.chromium.as_deref(), site)?;
-        for p in printables(&cx, &chromium, None)? {
-            files.push(OutputFile {
+        let files = printables(&cx, &chromium, None)?
+            .into_iter()
+            .map(|p| OutputFile {
                 path: p.path.into(),
                 content: outputs::Content::Bytes(p.bytes),
-            });
-        }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+            })
+            .collect();
+        cx.emit(files)?;
     }
-    Ok(files)
+    cx.finish()
+}
+
+/// Every output of a loaded site, in memory, sorted by path (for `check` and `diff`).
+pub fn render_in_memory(site: &Arc<Site>, minify: bool) -> Result<Vec<OutputFile>, Diagnostics> {
+    let memory = outputs::Memory::default();
+    render(
+        site,
+        &indicatif::ProgressBar::hidden(),
+        None,
+        minify,
+        &memory,
+    )?;
+    Ok(memory.into_files())
 }
 
 /// One printed document: its name for `tsunagu pdf`, its place on the site for
@@ -188,18 +203,13 @@ pub fn pdfs(
     only: Option<&str>,
     chromium: Option<&Path>,
 ) -> Result<(Vec<Printable>, Diagnostics), Diagnostics> {
-    let (site, diags) = load::load(root, overrides)?;
+    let (site, diags) = load_site(root, overrides)?;
     let templates = Templates::new(&site, site.config.minify)?;
     let progress = indicatif::ProgressBar::hidden();
-    let cx = RenderContext {
-        site: &site,
-        templates: &templates,
-        progress: &progress,
-        pdf: true,
-        scope: None,
-        pieces: None,
-        sink: None,
-    };
+    // Nothing but the PDFs is made here.
+    let unused = outputs::Memory::default();
+    let mut cx = RenderContext::new(&site, &templates, &progress, &unused);
+    cx.pdf = true;
     let chromium = crate::pdf::find_chromium(chromium, &site)?;
     let out = printables(&cx, &chromium, only)?;
     if out.is_empty() {
@@ -285,7 +295,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         });
     }
     timer.mark("fingerprint");
-    let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
+    let (site, diagnostics) = load_site(&opts.root, &opts.overrides)?;
     timer.mark("load");
     let hidden = indicatif::ProgressBar::hidden();
     let minify = opts.minify.unwrap_or(site.config.minify);
@@ -299,14 +309,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         staging: &staging,
         links: crate::links::Collector::new(&site.config.base_path),
     };
-    let rest = render(
+    render(
         &site,
         opts.progress.as_ref().unwrap_or(&hidden),
         opts.pdf.as_ref(),
         minify,
-        Some(&checked),
+        &checked,
     )?;
-    outputs::Sink::put(&checked, rest).map_err(Diagnostics::from)?;
     timer.mark("render and stage");
     let links = checked
         .links
@@ -319,10 +328,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     timer.mark("links");
     let entries = staging.entries();
-    let clashes = outputs::clashes(entries.iter().map(|e| e.path.as_path()));
-    if clashes.has_errors() {
-        return Err(clashes);
-    }
     let pages = entries.iter().filter(|e| e.page).count();
     let manifest = write::manifest_of(&entries);
     let snapshot = report::snapshot(&site);
@@ -387,9 +392,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// Renders the site and compares it with the output folder, writing nothing.
 pub fn diff(opts: &BuildOptions) -> Result<(report::ChangeReport, Diagnostics), Diagnostics> {
-    let (site, diagnostics) = load::load(&opts.root, &opts.overrides)?;
+    let (site, diagnostics) = load_site(&opts.root, &opts.overrides)?;
     let minify = opts.minify.unwrap_or(site.config.minify);
-    let files = render(&site, &indicatif::ProgressBar::hidden(), None, minify, None)?;
+    let files = render_in_memory(&site, minify)?;
     let prepared = write::prepare(&opts.root, files).map_err(Diagnostics::from)?;
     let previous = write::previous(&opts.output);
     let changes = report::compare(
@@ -412,7 +417,7 @@ pub fn stale(
     root: &Path,
     overrides: &Overrides,
 ) -> Result<(StaleOutput, Diagnostics), Diagnostics> {
-    let (site, diags) = load::load(root, overrides)?;
+    let (site, diags) = load_site(root, overrides)?;
     let templates = Templates::new(&site, false)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = crate::stale::sheets(&site, &templates)
         .map_err(Diagnostics::from)?

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::{self, escape};
+use crate::model::NotePart;
 
 /// One consultation window for the `contacts` element.
 pub struct Contact<'a> {
@@ -33,7 +34,8 @@ pub struct Contact<'a> {
 }
 
 pub struct Rendered {
-    pub html: String,
+    /// The body, with `::: contacts` left for the outputs to fill from the data.
+    pub parts: Vec<NotePart>,
     pub summary: String,
     /// Byte offset in the body and the `@/` target that does not exist.
     pub broken_links: Vec<(usize, String)>,
@@ -48,9 +50,10 @@ const MAX_ROWS: usize = 60;
 const HELP: &str =
     "説明書（docs/manual.md）の「エンディングノートの書き方」にある形で書いてください";
 
-/// Renders a note body. `contacts` feeds `::: contacts`.
-pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rendered {
+/// Renders a note body; `::: contacts` stays a part of its own (see [`contacts_html`]).
+pub fn render(body: &str, cx: &markdown::Context) -> Rendered {
     let mut r = Renderer {
+        parts: Vec::new(),
         out: String::new(),
         errors: Vec::new(),
         keys: HashMap::new(),
@@ -84,7 +87,7 @@ pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rende
             &mut broken,
         );
         let line_no = i + 1;
-        let used = r.element(trimmed, line_no, &lines[i + 1..], contacts);
+        let used = r.element(trimmed, line_no, &lines[i + 1..]);
         offset += lines[i..i + used].iter().map(|l| l.len()).sum::<usize>();
         i += used;
         chunk_start = offset;
@@ -97,8 +100,11 @@ pub fn render(body: &str, cx: &markdown::Context, contacts: &[Contact]) -> Rende
         &mut summary,
         &mut broken,
     );
+    if !r.out.is_empty() {
+        r.parts.push(NotePart::Html(std::mem::take(&mut r.out)));
+    }
     Rendered {
-        html: r.out,
+        parts: r.parts,
         summary: summary.unwrap_or_default(),
         broken_links: broken.broken,
         anchors: broken.anchors,
@@ -126,6 +132,7 @@ fn flush(
 }
 
 struct Renderer {
+    parts: Vec<NotePart>,
     out: String,
     errors: Vec<(usize, String, String)>,
     /// Storage keys already used, so two fields with the same label stay apart.
@@ -155,13 +162,7 @@ impl Renderer {
 
     /// Renders one element starting at `line`; returns how many source lines it used
     /// (the options of a choice are on the following lines).
-    fn element(
-        &mut self,
-        line: &str,
-        line_no: usize,
-        rest: &[&str],
-        contacts: &[Contact],
-    ) -> usize {
+    fn element(&mut self, line: &str, line_no: usize, rest: &[&str]) -> usize {
         let spec = line.trim_start_matches(':').trim();
         if spec.is_empty() {
             self.error(
@@ -181,7 +182,7 @@ impl Renderer {
             "history" => self.history(line_no, args),
             "sign" => self.sign(),
             "pagebreak" => self.out.push_str("<div class=\"page-break\" aria-hidden=\"true\"></div>\n"),
-            "contacts" => self.contacts(contacts),
+            "contacts" => self.contacts(),
             other => self.error(
                 line_no,
                 format!("「::: {other}」という記入欄はありません（field, date, lines, choice, checks, table, sign, history, contacts, pagebreak が使えます）"),
@@ -429,20 +430,62 @@ impl Renderer {
         self.out.push_str("</div>\n");
     }
 
-    fn contacts(&mut self, contacts: &[Contact]) {
-        self.out.push_str("<ul class=\"note-contacts\">\n");
-        for c in contacts {
-            self.out.push_str(&format!(
-                "<li><span class=\"area\">{}</span><strong>{}</strong><br>電話 <a href=\"tel:{}\">{}</a><br>{}</li>\n",
-                escape(c.area),
-                escape(c.name),
-                escape(c.phone),
-                escape(c.phone),
-                escape(c.address)
-            ));
+    fn contacts(&mut self) {
+        if !self.out.is_empty() {
+            self.parts
+                .push(NotePart::Html(std::mem::take(&mut self.out)));
         }
-        self.out.push_str("</ul>\n");
+        self.parts.push(NotePart::Contacts);
     }
+}
+
+/// The `::: contacts` element: the consultation windows, filled in when the note is
+/// rendered so it always shows the current data.
+pub fn contacts_html(contacts: &[Contact]) -> String {
+    let mut out = String::from("<ul class=\"note-contacts\">\n");
+    for c in contacts {
+        out.push_str(&format!(
+            "<li><span class=\"area\">{}</span><strong>{}</strong><br>電話 <a href=\"tel:{}\">{}</a><br>{}</li>\n",
+            escape(c.area),
+            escape(c.name),
+            escape(c.phone),
+            escape(c.phone),
+            escape(c.address)
+        ));
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+/// The consultation windows (相談窓口 group) in the order of the site's areas.
+pub fn contacts(site: &crate::model::Site) -> Vec<Contact<'_>> {
+    let config = &site.config;
+    let mut list: Vec<&crate::model::Provider> = site
+        .providers
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| site.group_of(p) == Some(crate::model::config::Group::Consultation))
+        .collect();
+    list.sort_by_key(|p| config.areas.get_index_of(&p.area));
+    list.into_iter()
+        .map(|p| Contact {
+            area: config.areas.get(&p.area).map_or("", |a| a.label.as_str()),
+            name: &p.name,
+            phone: p.phone.as_str(),
+            address: &p.address,
+        })
+        .collect()
+}
+
+/// A note's whole body with the data: the parts joined, `::: contacts` filled in.
+pub fn html(parts: &[NotePart], contacts: &[Contact]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            NotePart::Html(h) => h.clone(),
+            NotePart::Contacts => contacts_html(contacts),
+        })
+        .collect()
 }
 
 /// A note syntax error as a diagnostic; `line` counts within the body.
@@ -463,7 +506,13 @@ pub fn diagnostic(
 mod tests {
     use super::*;
 
-    fn note(src: &str) -> Rendered {
+    /// A note's errors and its whole HTML with the data filled in.
+    struct Note {
+        html: String,
+        errors: Vec<(usize, String, String)>,
+    }
+
+    fn note(src: &str) -> Note {
         let pages = HashMap::new();
         let cx = markdown::Context {
             pages: &pages,
@@ -477,7 +526,11 @@ mod tests {
             phone: "0990-10-2001",
             address: "本町1",
         }];
-        render(src, &cx, &contacts)
+        let r = render(src, &cx);
+        Note {
+            html: html(&r.parts, &contacts),
+            errors: r.errors,
+        }
     }
 
     #[test]

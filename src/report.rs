@@ -33,17 +33,17 @@ pub fn provider_snapshot<P: PhoneText>(site: &Site, p: &Provider<P>) -> Provider
     let cats: indexmap::IndexMap<String, String> = c
         .categories
         .iter()
-        .map(|(k, v)| (k.clone(), v.label.clone()))
+        .map(|(k, v)| (k.to_string(), v.label.clone()))
         .collect();
     let areas: indexmap::IndexMap<String, String> = c
         .areas
         .iter()
-        .map(|(k, v)| (k.clone(), v.label.clone()))
+        .map(|(k, v)| (k.to_string(), v.label.clone()))
         .collect();
     let services: indexmap::IndexMap<String, String> = c
         .services
         .iter()
-        .map(|(k, v)| (k.clone(), v.label.clone()))
+        .map(|(k, v)| (k.to_string(), v.label.clone()))
         .collect();
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let hours = p

@@ -164,3 +164,39 @@ fn published_json_is_escaped_in_one_place() {
         found.join("\n")
     );
 }
+
+/// Pages as read hold no provider data (an ending note's contacts and a lecture's tables
+/// are filled in by the outputs), so `serve` keeps every page read between rebuilds alike;
+/// the outputs do show the data.
+#[test]
+fn pages_as_read_hold_no_provider_data_and_the_outputs_add_it() {
+    let (site, _) = tsunagu::load::load(&common::root(), &Default::default()).unwrap();
+    let phones: Vec<&str> = site.providers.iter().map(|p| p.phone.as_str()).collect();
+    let mut with_data = 0;
+    for p in &site.pages {
+        let mut read = p.content.clone();
+        for s in &p.slides {
+            read.push_str(&s.notes);
+        }
+        if let Some(phone) = phones.iter().find(|ph| read.contains(**ph)) {
+            panic!("{} holds {phone} as read", p.source.display());
+        }
+        let shown: String = match p.kind {
+            tsunagu::model::PageKind::Lecture => tsunagu::outputs::slides::render(&site, p)
+                .0
+                .iter()
+                .map(|s| s.html.clone())
+                .collect(),
+            _ => tsunagu::note::html(&p.note, &tsunagu::note::contacts(&site)),
+        };
+        if phones.iter().any(|ph| shown.contains(ph)) {
+            with_data += 1;
+        }
+    }
+    // The sample's ending note lists the consultation windows and its lectures list
+    // providers: both show phone numbers once rendered.
+    assert!(
+        with_data >= 2,
+        "pages showing data once rendered: {with_data}"
+    );
+}

@@ -172,8 +172,8 @@ fn every_layout_in_every_encoding() {
                     assert_eq!(p.office_code.as_deref(), Some("0199001"));
                     assert_eq!(p.hours.len(), 1, "{name}: {:?}", p.hours);
                     assert_eq!(
-                        (p.hours[0].open.as_str(), p.hours[0].close.as_str()),
-                        ("09:00", "17:00")
+                        (p.hours[0].open.to_string(), p.hours[0].close.to_string()),
+                        ("09:00".to_string(), "17:00".to_string())
                     );
                     assert_eq!(p.hours[0].days.len(), 5);
                     let hospital = by_name(&ps, "みどり南浜病院");
@@ -182,7 +182,7 @@ fn every_layout_in_every_encoding() {
                         ("hospital", "minami")
                     );
                     assert_eq!(hospital.phone.as_str(), "0990-56-7000");
-                    assert_eq!(hospital.hours[0].open, "08:30");
+                    assert_eq!(hospital.hours[0].open.to_string(), "08:30");
                     assert_eq!(hospital.hours[0].days.len(), 6);
                 } else {
                     assert_eq!(p.area, "higashi");

@@ -26,10 +26,11 @@ fuzz_target!(|src: &str| {
     assert!(!r.html.contains("<script"), "{src:?} gave {}", r.html);
     let _ = markdown::render_inline(src);
     let _ = markdown::strip_furigana(src);
-    let _ = tsunagu::note::render(src, &cx, &[]);
+    let note = tsunagu::note::render(src, &cx);
+    let _ = tsunagu::note::html(&note.parts, &[]);
     let config = tsunagu_fuzz_support::config();
     let meta = tsunagu::lecture::LectureMeta::default();
-    let _ = tsunagu::lecture::parse(src, &cx, &meta, config, &[]);
+    let _ = tsunagu::lecture::parse(src, &cx, &meta, config);
 });
 
 mod tsunagu_fuzz_support {

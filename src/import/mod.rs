@@ -528,9 +528,9 @@ fn pick_format(
 
 fn check_targets(config: &Config, opts: &Options) -> Result<(), Diagnostics> {
     if let Some(c) = &opts.category
-        && !config.categories.contains_key(c)
+        && !config.categories.contains_key(c.as_str())
     {
-        let known: Vec<&str> = config.categories.keys().map(String::as_str).collect();
+        let known: Vec<&str> = config.categories.keys().map(|k| k.as_str()).collect();
         return Err(Diagnostic::error(
             "--category",
             None,
@@ -540,9 +540,9 @@ fn check_targets(config: &Config, opts: &Options) -> Result<(), Diagnostics> {
         .into());
     }
     if let Some(a) = &opts.area
-        && !config.areas.contains_key(a)
+        && !config.areas.contains_key(a.as_str())
     {
-        let known: Vec<&str> = config.areas.keys().map(String::as_str).collect();
+        let known: Vec<&str> = config.areas.keys().map(|k| k.as_str()).collect();
         return Err(Diagnostic::error(
             "--area",
             None,

@@ -47,8 +47,6 @@ pub fn date(s: &str) -> Option<Date> {
     Date::new(year, m.try_into().ok()?, d.try_into().ok()?).ok()
 }
 
-pub use crate::model::text::time;
-
 /// `月火水木金`, `月～金`, `月・水・金曜日`, `平日`, `毎日`, `土日祝` → days; `None` when
 /// anything else is written (the text then goes to the hours note, not lost).
 pub fn days(s: &str) -> Option<Vec<Day>> {
@@ -149,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn days_and_times() {
+    fn days_are_read_as_written() {
         use Day::*;
         assert_eq!(days("月火水木金"), Some(vec![Mon, Tue, Wed, Thu, Fri]));
         assert_eq!(days("月～土"), Some(vec![Mon, Tue, Wed, Thu, Fri, Sat]));
@@ -157,10 +155,6 @@ mod tests {
         assert_eq!(days("月・水・金曜日"), Some(vec![Mon, Wed, Fri]));
         assert_eq!(days("土日祝"), Some(vec![Sat, Sun, Hol]));
         assert_eq!(days("第2土曜"), None);
-        assert_eq!(time("9:00").as_deref(), Some("09:00"));
-        assert_eq!(time("９時３０分").as_deref(), Some("09:30"));
-        assert_eq!(time("0.375").as_deref(), Some("09:00"));
-        assert_eq!(time("25:00"), None);
         assert_eq!(kana("ﾐﾄﾞﾘｸﾘﾆｯｸ").as_deref(), Some("みどりくりにっく"));
     }
 }

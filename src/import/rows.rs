@@ -9,7 +9,7 @@ use super::formats::Mapping;
 use super::normalize::{self, tidy};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::load::config::Config;
-use crate::model::{Accepting, Hours};
+use crate::model::{Accepting, Hours, Time};
 
 /// A record read from the CSV, before it meets the file it goes into.
 #[derive(Debug, Clone)]
@@ -206,7 +206,7 @@ impl Row<'_> {
                 .iter()
                 .find(|(k, v)| **k == a || tidy(&v.label) == a)
             {
-                return Some(k.clone());
+                return Some(k.to_string());
             }
             self.note(
                 diags,
@@ -224,12 +224,12 @@ impl Row<'_> {
                 !t.is_empty() && (town.contains(t.as_str()) || address.contains(t.as_str()))
             })
             .max_by_key(|(_, t)| t.chars().count())
-            .map(|(k, _)| k.clone());
+            .map(|(k, _)| k.to_string());
         best.or_else(|| self.opts.area.clone()).or_else(|| {
             // A site with one area (a new site, a small town) needs no towns listed.
             let mut keys = self.config.areas.keys();
             match (keys.next(), keys.next()) {
-                (Some(only), None) => Some(only.clone()),
+                (Some(only), None) => Some(only.to_string()),
                 _ => None,
             }
         })
@@ -362,7 +362,7 @@ impl Row<'_> {
                 .filter(|s| !s.is_empty())
             {
                 match self.config.services.iter().find(|(k, v)| *k == s || tidy(&v.label) == s) {
-                    Some((k, _)) => keys.push(Y::Plain(k.clone())),
+                    Some((k, _)) => keys.push(Y::Plain(k.to_string())),
                     None => self.note(diags, format!("「{name}」の対応サービス「{s}」は site.toml にありません（取り込んでいません）"), "site.toml の [services] の名前か表示名を書いてください"),
                 }
             }
@@ -498,11 +498,11 @@ impl Row<'_> {
             let close = self.get("close");
             let times = open
                 .as_deref()
-                .and_then(crate::model::text::time)
-                .zip(close.as_deref().and_then(crate::model::text::time));
+                .and_then(Time::parse)
+                .zip(close.as_deref().and_then(Time::parse));
             match (normalize::days(&d), times) {
                 // A close before the open is the next morning (夜間).
-                (Some(days), Some((open, close))) if open != close && open.as_str() < "24:00" => {
+                (Some(days), Some((open, close))) if open != close && open < Time::END_OF_DAY => {
                     blocks.push(Hours { days, open, close })
                 }
                 _ => {
@@ -533,8 +533,8 @@ impl Row<'_> {
                             "days".into(),
                             Y::Flow(b.days.iter().map(|d| Y::Plain(d.key().into())).collect()),
                         ),
-                        ("open".into(), Y::Str(b.open)),
-                        ("close".into(), Y::Str(b.close)),
+                        ("open".into(), Y::Str(b.open.to_string())),
+                        ("close".into(), Y::Str(b.close.to_string())),
                     ])
                 })
                 .collect();
@@ -569,10 +569,10 @@ pub fn category_of(config: &Config, part: &str) -> Option<String> {
                 .max_by_key(|(_, _, n)| *n)
                 .map(|(k, c, _)| (k, c))
         })
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| k.to_string())
         .or_else(|| {
             cats.iter()
                 .find(|(k, c)| *k == part || tidy(&c.label) == part)
-                .map(|(k, _)| k.clone())
+                .map(|(k, _)| k.to_string())
         })
 }

@@ -207,11 +207,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                 .with_help(help),
         );
     }
-    let key_ok = |k: &str| {
-        !k.is_empty()
-            && k.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
+    let key_ok = |k: &str| crate::model::CategoryKey::parse(k).is_ok();
     for (what, keys) in [
         ("categories", raw.categories.keys().collect::<Vec<_>>()),
         ("areas", raw.areas.keys().collect()),
@@ -336,9 +332,9 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         },
         markdown: raw.markdown,
         map: raw.map,
-        categories: raw.categories,
-        areas: raw.areas,
-        services: raw.services,
+        categories: keyed(raw.categories, crate::model::CategoryKey::parse),
+        areas: keyed(raw.areas, crate::model::AreaKey::parse),
+        services: keyed(raw.services, crate::model::ServiceKey::parse),
         guides,
         pdf: raw.pdf,
         opendata: raw.opendata,
@@ -640,6 +636,16 @@ fn toml_message(e: &str, line: &str) -> (String, String) {
         "site.toml の書き方に誤りがあります".into(),
         format!("{README}（詳しい内容（英語）: {e}）"),
     )
+}
+
+/// A vocabulary with its keys made (bad keys were reported above and are left out).
+fn keyed<K: std::hash::Hash + Eq, V>(
+    raw: IndexMap<String, V>,
+    parse: fn(&str) -> Result<K, crate::model::keys::KeyProblem>,
+) -> IndexMap<K, V> {
+    raw.into_iter()
+        .filter_map(|(k, v)| parse(&k).ok().map(|k| (k, v)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -61,8 +61,6 @@ pub struct Doc {
 /// What pages may draw on besides Markdown: the provider data and the content's other files.
 pub struct Data<'a> {
     pub providers: &'a [std::sync::Arc<crate::model::Provider>],
-    /// Consultation windows for the `::: contacts` element of ending notes.
-    pub contacts: &'a [note::Contact<'a>],
     /// Other files under content/ (images…), as paths below it; `@/` links may point at them.
     pub assets: &'a [String],
 }
@@ -70,15 +68,16 @@ pub struct Data<'a> {
 type DocRead = Result<Doc, Diagnostics>;
 
 /// What `serve` keeps between loads: each file's front matter and rendered body, by a
-/// hash of its text (and of the link targets, which rendering depends on). Ending notes
-/// and lectures show provider data and are rendered every time.
+/// hash of its text (and of the link targets, which rendering depends on). Nothing here
+/// shows provider data (ending notes and lectures leave it to the outputs), so every kind
+/// of page is kept alike.
 #[derive(Default)]
 pub struct ContentCache {
     /// Set by `serve` when only provider data changed since the last load: the Markdown
     /// files are then known to be as they were and are not read again.
     pub unchanged: std::sync::atomic::AtomicBool,
     docs: std::sync::Mutex<HashMap<PathBuf, (blake3::Hash, DocRead)>>,
-    bodies: std::sync::Mutex<HashMap<PathBuf, (blake3::Hash, markdown::Rendered)>>,
+    bodies: std::sync::Mutex<HashMap<PathBuf, (blake3::Hash, Body)>>,
 }
 
 impl ContentCache {
@@ -91,6 +90,24 @@ impl ContentCache {
         }
     }
 }
+
+/// A page's body as read: HTML, an ending note's parts or a lecture's slides, and the
+/// problems found in it.
+#[derive(Clone)]
+struct Body {
+    rendered: markdown::Rendered,
+    slides: Vec<lecture::SlideSource>,
+    note: Vec<crate::model::NotePart>,
+    errors: Vec<Diagnostic>,
+}
+
+/// A body's parts as the pages take them: HTML, slides, note parts and problems.
+type ReadBody = (
+    markdown::Rendered,
+    Vec<lecture::SlideSource>,
+    Vec<crate::model::NotePart>,
+    Vec<Diagnostic>,
+);
 
 /// Reads all Markdown files (given relative to the site root) into sections and pages.
 pub fn load(
@@ -185,79 +202,131 @@ pub fn load(
         h.update(&[u8::from(config.markdown.allow_html)]);
         h
     });
-    let render_plain = |d: &Doc, body: &str| -> markdown::Rendered {
-        let (Some(cache), Some(h)) = (cache, &context_hash) else {
-            return markdown::render(body, &cx);
+    let read_body = |d: &Doc| -> Body {
+        let body = &d.src[d.body_offset..];
+        let body_line = pos_of_offset(&d.src, d.body_offset).line;
+        let mut errs = Vec::new();
+        let mut slides = Vec::new();
+        let mut note = Vec::new();
+        let r = match PageKind::of_template(d.meta.template.as_deref()) {
+            PageKind::Note => {
+                let n = note::render(body, &cx);
+                errs.extend(
+                    n.errors
+                        .iter()
+                        .map(|e| note::diagnostic(&d.rel, body_line, e)),
+                );
+                let html = n
+                    .parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        crate::model::NotePart::Html(h) => Some(h.as_str()),
+                        crate::model::NotePart::Contacts => None,
+                    })
+                    .collect();
+                note = n.parts;
+                markdown::Rendered {
+                    html,
+                    summary: n.summary,
+                    broken_links: n.broken_links,
+                    too_deep: None,
+                    headings: Vec::new(),
+                    anchors: n.anchors,
+                }
+            }
+            PageKind::Lecture => {
+                let meta = d.meta.lecture.clone().unwrap_or_default();
+                let p = lecture::parse(body, &cx, &meta, config);
+                errs.extend(p.errors.iter().map(|(line, msg)| {
+                    Diagnostic::error(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
+                        .with_help("説明書（docs/manual.md）の「出前講座のスライド」を見てください")
+                }));
+                // The slides' own words (tables are the data's, made when rendered).
+                let html: String = p
+                    .slides
+                    .iter()
+                    .flat_map(|s| &s.pieces)
+                    .filter_map(|x| match x {
+                        lecture::SlidePiece::Html(h) => Some(h.as_str()),
+                        lecture::SlidePiece::Table { .. } => None,
+                    })
+                    .collect();
+                let summary =
+                    markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
+                slides = p.slides;
+                markdown::Rendered {
+                    html,
+                    summary,
+                    broken_links: p.broken_links,
+                    too_deep: None,
+                    headings: Vec::new(),
+                    anchors: p.anchors,
+                }
+            }
+            PageKind::Plain => markdown::render(body, &cx),
         };
-        let key = h.clone().update(body.as_bytes()).finalize();
+        if let Some(off) = r.too_deep {
+            errs.push(
+                Diagnostic::error(
+                    &d.rel,
+                    Some(pos_of_offset(&d.src, d.body_offset + off)),
+                    format!(
+                        "引用（>）や箇条書きの入れ子が深すぎます（{}段まで）",
+                        markdown::MAX_NESTING
+                    ),
+                )
+                .with_help(
+                    "入れ子を浅くしてください。行頭の「>」や字下げが多すぎないかを確かめてください",
+                ),
+            );
+        }
+        errs.extend(r.broken_links.iter().map(|(off, target)| {
+            let at = Some(pos_of_offset(&d.src, d.body_offset + off));
+            if !target.starts_with("@/") {
+                return Diagnostic::error(&d.rel, at, format!("リンク「{target}」は使えない種類のリンクです"))
+                    .with_len(target.chars().count() + 2)
+                    .with_help("使えるのは https:// などのホームページ、mailto:（メール）、tel:（電話）と、@/ で書くサイトのページへのリンクです");
+            }
+            Diagnostic::error(&d.rel, at, format!("リンク先のページ「{target}」がありません"))
+                .with_len(target.chars().count() + 2)
+                .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
+        }));
+        Body {
+            rendered: r,
+            slides,
+            note,
+            errors: errs,
+        }
+    };
+    // The whole file is the key: a lecture's front matter (its area) shapes its slides.
+    let cached_body = |d: &Doc| -> Body {
+        let (Some(cache), Some(h)) = (cache, &context_hash) else {
+            return read_body(d);
+        };
+        let key = h.clone().update(d.src.as_bytes()).finalize();
         let hit = cache.bodies.lock().ok().and_then(|m| {
             m.get(&d.rel)
                 .filter(|(k, _)| *k == key)
-                .map(|(_, r)| r.clone())
+                .map(|(_, b)| b.clone())
         });
         hit.unwrap_or_else(|| {
-            let r = markdown::render(body, &cx);
+            let b = read_body(d);
             if let Ok(mut m) = cache.bodies.lock() {
-                m.insert(d.rel.clone(), (key, r.clone()));
+                m.insert(d.rel.clone(), (key, b.clone()));
             }
-            r
+            b
         })
     };
-    #[allow(clippy::type_complexity)]
-    let rendered: Vec<(markdown::Rendered, Vec<lecture::Slide>, Vec<Diagnostic>)> = docs
+    let rendered: Vec<ReadBody> = docs
         .par_iter()
         .map(|d| {
-            let body = &d.src[d.body_offset..];
-            let mut errs = Vec::new();
-            let body_line = pos_of_offset(&d.src, d.body_offset).line;
-            let mut slides = Vec::new();
-            let r = match PageKind::of_template(d.meta.template.as_deref()) {
-                PageKind::Note => {
-                    let n = note::render(body, &cx, data.contacts);
-                    errs.extend(n.errors.iter().map(|e| note::diagnostic(&d.rel, body_line, e)));
-                    markdown::Rendered { html: n.html, summary: n.summary, broken_links: n.broken_links, too_deep: None, headings: Vec::new(), anchors: n.anchors }
-                }
-                PageKind::Lecture => {
-                    let meta = d.meta.lecture.clone().unwrap_or_default();
-                    errs.extend(check_lecture(d, &meta, config, data));
-                    let p = lecture::parse(body, &cx, &meta, config, data.providers);
-                    errs.extend(p.errors.iter().map(|(line, msg)| {
-                        Diagnostic::error(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
-                            .with_help("説明書（docs/manual.md）の「出前講座のスライド」を見てください")
-                    }));
-                    errs.extend(p.warnings.iter().map(|(line, msg)| {
-                        Diagnostic::warning(&d.rel, Some(Pos::new(body_line + line - 1, 1)), msg.clone())
-                            .with_help("文字は小さくしません。limit= を減らすか、文章を短くするか、「---」でスライドを分けてください")
-                    }));
-                    let html: String = p.slides.iter().map(|s| s.html.as_str()).collect();
-                    let summary = markdown::render(body.split("\n---").next().unwrap_or(""), &cx).summary;
-                    slides = p.slides;
-                    markdown::Rendered { html, summary, broken_links: p.broken_links, too_deep: None, headings: Vec::new(), anchors: p.anchors }
-                }
-                _ => render_plain(d, body),
-            };
-            if let Some(off) = r.too_deep {
-                errs.push(
-                    Diagnostic::error(
-                        &d.rel,
-                        Some(pos_of_offset(&d.src, d.body_offset + off)),
-                        format!("引用（>）や箇条書きの入れ子が深すぎます（{}段まで）", markdown::MAX_NESTING),
-                    )
-                    .with_help("入れ子を浅くしてください。行頭の「>」や字下げが多すぎないかを確かめてください"),
-                );
+            let mut b = cached_body(d);
+            // Checked against the data every time (a lecture's contact is a record).
+            if PageKind::of_template(d.meta.template.as_deref()) == PageKind::Lecture {
+                let meta = d.meta.lecture.clone().unwrap_or_default();
+                b.errors.extend(check_lecture(d, &meta, config, data));
             }
-            errs.extend(r.broken_links.iter().map(|(off, target)| {
-                let at = Some(pos_of_offset(&d.src, d.body_offset + off));
-                if !target.starts_with("@/") {
-                    return Diagnostic::error(&d.rel, at, format!("リンク「{target}」は使えない種類のリンクです"))
-                        .with_len(target.chars().count() + 2)
-                        .with_help("使えるのは https:// などのホームページ、mailto:（メール）、tel:（電話）と、@/ で書くサイトのページへのリンクです");
-                }
-                Diagnostic::error(&d.rel, at, format!("リンク先のページ「{target}」がありません"))
-                    .with_len(target.chars().count() + 2)
-                    .with_help("@/ の後には content/ からのファイルの場所を書きます（例: @/guide/kaigo-hoken.md）")
-            }));
-            (r, slides, errs)
+            (b.rendered, b.slides, b.note, b.errors)
         })
         .collect();
 
@@ -266,7 +335,7 @@ pub fn load(
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::new();
-    for (d, (r, slides, errs)) in docs.into_iter().zip(rendered) {
+    for (d, (r, slides, note, errs)) in docs.into_iter().zip(rendered) {
         for e in errs {
             diags.push(e);
         }
@@ -301,6 +370,8 @@ pub fn load(
                 summary,
                 section,
                 slides,
+                note,
+                body_line: pos_of_offset(&d.src, d.body_offset).line,
             });
         }
     }
@@ -331,9 +402,19 @@ pub fn load(
 /// `providers/category/KEY` (and `area/`, `service/`), `providers` and `providers/find`.
 fn directory<'a>(config: &Config, data: &Data<'a>) -> markdown::Directory<'a> {
     let lists = [
-        ("category", config.categories.keys().collect::<Vec<_>>()),
-        ("area", config.areas.keys().collect()),
-        ("service", config.services.keys().collect()),
+        (
+            "category",
+            config
+                .categories
+                .keys()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        ("area", config.areas.keys().map(|k| k.as_str()).collect()),
+        (
+            "service",
+            config.services.keys().map(|k| k.as_str()).collect(),
+        ),
     ]
     .into_iter()
     .flat_map(|(kind, keys)| keys.into_iter().map(move |k| format!("{kind}/{k}")))
@@ -346,17 +427,14 @@ fn directory<'a>(config: &Config, data: &Data<'a>) -> markdown::Directory<'a> {
 
 /// Every link to a heading (`#見出し`, `@/page.md#見出し`) against the ids the pages got,
 /// reported where the link is written.
-fn check_anchors(
-    docs: &[Doc],
-    rendered: &[(markdown::Rendered, Vec<lecture::Slide>, Vec<Diagnostic>)],
-) -> Vec<Diagnostic> {
+fn check_anchors(docs: &[Doc], rendered: &[ReadBody]) -> Vec<Diagnostic> {
     let ids: HashMap<&str, (Vec<&str>, &[String])> = docs
         .iter()
         .zip(rendered)
-        .map(|(d, (r, _, _))| (d.key.as_str(), (html_ids(&r.html), r.headings.as_slice())))
+        .map(|(d, (r, _, _, _))| (d.key.as_str(), (html_ids(&r.html), r.headings.as_slice())))
         .collect();
     let mut out = Vec::new();
-    for (d, (r, _, _)) in docs.iter().zip(rendered) {
+    for (d, (r, _, _, _)) in docs.iter().zip(rendered) {
         for a in &r.anchors {
             let target = a.page.as_deref().unwrap_or(&d.key);
             // A page that failed to read is reported on its own.
@@ -797,7 +875,7 @@ fn check_lecture(
     if let Some(a) = meta
         .area
         .as_ref()
-        .filter(|a| !config.areas.contains_key(*a))
+        .filter(|a| !config.areas.contains_key(a.as_str()))
     {
         out.push(
             Diagnostic::error(

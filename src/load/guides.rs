@@ -78,7 +78,7 @@ pub fn resolve(
                         .filter(|(k, _)| used.contains(k.as_str()))
                     {
                         let filter = ProviderFilter {
-                            category: Some(k.clone()),
+                            category: Some(k.to_string()),
                             ..Default::default()
                         };
                         chapters.push(Chapter::Providers {

@@ -97,14 +97,12 @@ pub fn load_cached(
     };
     diags.extend(provider_diags);
     timer.mark("load: providers");
-    let contacts = note_contacts(&config, &providers);
     let asset_keys: Vec<String> = assets
         .iter()
         .map(|a| a.output.to_string_lossy().replace('\\', "/"))
         .collect();
     let data = content::Data {
         providers: &providers,
-        contacts: &contacts,
         assets: &asset_keys,
     };
     let (sections, pages, content_diags) =
@@ -164,32 +162,6 @@ pub fn load_cached(
         guides,
     };
     Ok((Arc::new(site), diags))
-}
-
-/// The consultation windows (相談窓口 group) in the order of the site's areas.
-fn note_contacts<'a>(
-    config: &'a config::Config,
-    providers: &'a [std::sync::Arc<crate::model::Provider>],
-) -> Vec<crate::note::Contact<'a>> {
-    let mut list: Vec<&crate::model::Provider> = providers
-        .iter()
-        .map(|p| &**p)
-        .filter(|p| {
-            config
-                .categories
-                .get(&p.category)
-                .is_some_and(|c| c.group == config::Group::Consultation)
-        })
-        .collect();
-    list.sort_by_key(|p| config.areas.get_index_of(&p.area));
-    list.into_iter()
-        .map(|p| crate::note::Contact {
-            area: config.areas.get(&p.area).map_or("", |a| a.label.as_str()),
-            name: &p.name,
-            phone: p.phone.as_str(),
-            address: &p.address,
-        })
-        .collect()
 }
 
 /// Today in Japan, or the day of `SOURCE_DATE_EPOCH` when set (reproducible builds).

@@ -43,6 +43,30 @@ impl Default for LectureMeta {
     }
 }
 
+/// A slide as written: Markdown already made HTML, and the provider tables still to be
+/// filled from the data when the slide is rendered (so a lecture reads the same whatever
+/// the data, and the handout is current whenever it is printed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlideSource {
+    pub pieces: Vec<SlidePiece>,
+    /// The speaker's notes, as HTML.
+    pub notes: String,
+    /// The slide's first written line in the body (1-based), for messages.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlidePiece {
+    Html(String),
+    /// `::: providers …`: the records the filter keeps, as many as fit (at most `limit`).
+    Table {
+        line: usize,
+        filter: super::ProviderFilter,
+        limit: Option<usize>,
+    },
+}
+
+/// A slide rendered with the data: what the deck, the handout and the speaker's copy show.
 #[derive(Debug, Clone, Serialize)]
 pub struct Slide {
     pub html: String,

@@ -6,11 +6,13 @@ pub mod config;
 pub mod guide;
 pub mod ids;
 pub mod kana;
+pub mod keys;
 pub mod lecture;
 pub mod phone;
 pub mod pos;
 pub mod routes;
 pub mod text;
+pub mod time;
 pub mod wareki;
 
 use std::path::PathBuf;
@@ -21,8 +23,10 @@ use serde::Serialize;
 use config::{Config, Group};
 pub use ids::ProviderId;
 pub use kana::Kana;
+pub use keys::{AreaKey, CategoryKey, ServiceKey};
 pub use phone::Phone;
 pub use pos::Pos;
+pub use time::Time;
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -114,8 +118,22 @@ pub struct Page {
     /// Plain-text summary for lists, feeds and link previews.
     pub summary: String,
     pub section: usize,
-    /// The slides of a lecture page (empty for other pages).
-    pub slides: Vec<lecture::Slide>,
+    /// The slides of a lecture page as written (empty for other pages); rendered with the
+    /// data by the outputs.
+    pub slides: Vec<lecture::SlideSource>,
+    /// An ending note's body in parts, where `::: contacts` stands for the consultation
+    /// windows the outputs fill in from the data (empty for other pages).
+    pub note: Vec<NotePart>,
+    /// The line of the source file where the body starts (after the front matter).
+    pub body_line: usize,
+}
+
+/// A part of an ending note's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotePart {
+    Html(String),
+    /// The city's consultation windows, from the provider data.
+    Contacts,
 }
 
 #[derive(Debug, Clone)]
@@ -197,11 +215,11 @@ impl Day {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hours {
     pub days: Vec<Day>,
-    /// `HH:MM`, 24-hour, from `00:00` to `23:59`.
-    pub open: String,
-    /// `HH:MM`, 24-hour, up to `24:00`; earlier than `open` when the range runs overnight
-    /// and ends the next morning (夜間: `17:00` to `09:00`).
-    pub close: String,
+    /// From `00:00` to `23:59`.
+    pub open: Time,
+    /// Up to `24:00`; earlier than `open` when the range runs overnight and ends the next
+    /// morning (夜間: `17:00` to `09:00`).
+    pub close: Time,
 }
 
 impl Hours {
@@ -212,12 +230,12 @@ impl Hours {
 
     /// `9:00`, as times are written for residents.
     pub fn open_label(&self) -> String {
-        resident_time(&self.open)
+        self.open.label()
     }
 
     /// `17:30`, or `翌9:00` when the range ends the next morning.
     pub fn close_label(&self) -> String {
-        let t = resident_time(&self.close);
+        let t = self.close.label();
         if self.overnight() {
             format!("翌{t}")
         } else {
@@ -254,9 +272,9 @@ impl Hours {
                     .chars()
                     .map(|c| Day::ALL.into_iter().find(|d| d.label().starts_with(c)))
                     .collect::<Option<_>>()?;
-                let open = text::time(open)?;
-                let close = text::time(close.trim_start_matches('翌'))?;
-                (open != close).then_some(Hours { days, open, close })
+                let open = Time::parse(open)?;
+                let close = Time::parse(close.trim_start_matches('翌'))?;
+                (open != close && open < Time::END_OF_DAY).then_some(Hours { days, open, close })
             })
             .collect()
     }
@@ -286,11 +304,6 @@ pub fn hours_by_day(hours: &[Hours]) -> Vec<(Vec<Day>, Vec<&Hours>)> {
         }
     }
     out
-}
-
-/// `09:00` → `9:00`.
-fn resident_time(t: &str) -> String {
-    t.strip_prefix('0').unwrap_or(t).to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -347,8 +360,8 @@ pub struct Provider<P = Phone> {
     pub id: ProviderId,
     pub name: String,
     pub kana: Kana,
-    pub category: String,
-    pub area: String,
+    pub category: CategoryKey,
+    pub area: AreaKey,
     pub postal_code: String,
     pub address: String,
     pub phone: P,
@@ -361,7 +374,7 @@ pub struct Provider<P = Phone> {
     pub closed_days: Option<String>,
     /// 診療科目 as the national data names them (内科, 小児歯科 …).
     pub departments: Vec<String>,
-    pub services: Vec<String>,
+    pub services: Vec<ServiceKey>,
     pub accepting: Accepting,
     pub accepting_note: Option<String>,
     pub corporation: Option<String>,
@@ -568,7 +581,7 @@ impl Site {
 }
 
 /// Which providers a list shows; empty fields match everything.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderFilter {
     pub category: Option<String>,
@@ -627,17 +640,21 @@ impl ProviderFilter {
         if let Some(k) = self
             .category
             .as_ref()
-            .filter(|k| !c.categories.contains_key(*k))
+            .filter(|k| !c.categories.contains_key(k.as_str()))
         {
             return Err(unknown("category", k));
         }
-        if let Some(k) = self.area.as_ref().filter(|k| !c.areas.contains_key(*k)) {
+        if let Some(k) = self
+            .area
+            .as_ref()
+            .filter(|k| !c.areas.contains_key(k.as_str()))
+        {
             return Err(unknown("area", k));
         }
         if let Some(k) = self
             .service
             .as_ref()
-            .filter(|k| !c.services.contains_key(*k))
+            .filter(|k| !c.services.contains_key(k.as_str()))
         {
             return Err(unknown("service", k));
         }
@@ -666,7 +683,10 @@ impl ProviderFilter {
     pub fn matches(&self, p: &Provider) -> bool {
         self.category.as_ref().is_none_or(|c| &p.category == c)
             && self.area.as_ref().is_none_or(|a| &p.area == a)
-            && self.service.as_ref().is_none_or(|s| p.services.contains(s))
+            && self
+                .service
+                .as_ref()
+                .is_none_or(|s| p.services.iter().any(|x| x == s))
             && self.accepting.is_none_or(|want| {
                 want == matches!(p.accepting, Accepting::Accepting | Accepting::Limited)
             })
@@ -682,13 +702,13 @@ mod tests {
         let h = vec![
             Hours {
                 days: vec![Day::Mon, Day::Tue, Day::Fri],
-                open: "08:30".into(),
-                close: "17:30".into(),
+                open: Time::parse("08:30").unwrap(),
+                close: Time::parse("17:30").unwrap(),
             },
             Hours {
                 days: vec![Day::Sat],
-                open: "09:00".into(),
-                close: "12:00".into(),
+                open: Time::parse("09:00").unwrap(),
+                close: Time::parse("12:00").unwrap(),
             },
         ];
         let text = Hours::list_text(&h);
@@ -696,8 +716,8 @@ mod tests {
         assert_eq!(Hours::parse_list(&text), Some(h));
         let night = vec![Hours {
             days: vec![Day::Mon, Day::Sun, Day::Hol],
-            open: "17:00".into(),
-            close: "09:00".into(),
+            open: Time::parse("17:00").unwrap(),
+            close: Time::parse("09:00").unwrap(),
         }];
         assert_eq!(Hours::list_text(&night), "月日祝 17:00-翌09:00");
         assert_eq!(Hours::parse_list(&Hours::list_text(&night)), Some(night));

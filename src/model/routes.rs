@@ -50,6 +50,24 @@ pub fn list(kind: List, key: &str) -> String {
     format!("{PROVIDERS}{}/{key}/", kind.key())
 }
 
+/// Path segments of the 行 pages of a split list, in the order of `kana::ROWS`.
+pub const ROW_SLUGS: [&str; 11] = [
+    "a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "other",
+];
+
+/// `LIST/ka/`: the 行 number `row` of a list too long for one page.
+pub fn list_row(list_path: &str, row: usize) -> String {
+    format!("{list_path}{}/", ROW_SLUGS[row])
+}
+
+/// Page `k` (from 0) of a 行: `LIST/ka/`, then `LIST/ka/2/`, `LIST/ka/3/`.
+pub fn list_row_page(list_path: &str, row: usize, k: usize) -> String {
+    match k {
+        0 => list_row(list_path, row),
+        _ => format!("{}{}/", list_row(list_path, row), k + 1),
+    }
+}
+
 /// `guide/KEY/print/`: a guide's print page.
 pub fn guide_print(key: &str) -> String {
     format!("guide/{key}/print/")

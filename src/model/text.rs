@@ -92,29 +92,6 @@ pub fn defuse_formula(v: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `9:00`, `9時30分`, `0.375` (Excel's fraction of a day) → `09:00`.
-pub fn time(s: &str) -> Option<String> {
-    let t = tidy(s).replace(' ', "");
-    if let Ok(f) = t.parse::<f64>()
-        && (0.0..1.0).contains(&f)
-        && t.contains('.')
-    {
-        let minutes = (f * 1440.0).round() as u32;
-        return Some(format!("{:02}:{:02}", minutes / 60, minutes % 60));
-    }
-    let t = t.replace('時', ":").replace('分', "");
-    let mut parts = t.split(':');
-    let h: u32 = parts.next()?.parse().ok()?;
-    let m: u32 = match parts.next() {
-        Some("") | None => 0,
-        Some(m) => m.parse().ok()?,
-    };
-    if parts.next().is_some_and(|s| s.parse::<u32>().is_err()) || h > 24 || m > 59 {
-        return None;
-    }
-    Some(format!("{h:02}:{m:02}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,7 +51,7 @@ impl Renderer for Directory {
                 wanted(&lp.path)
                     || lp
                         .row
-                        .is_some_and(|(r, _, _)| wanted(&row_path(&specs[lp.spec].path, r)))
+                        .is_some_and(|(r, _, _)| wanted(&routes::list_row(&specs[lp.spec].path, r)))
             })
             .collect();
         // Views are built only for providers something here will show.
@@ -89,7 +89,7 @@ impl Renderer for Directory {
         let providers_title = "医療・介護の事業所をさがす";
         let intro = site.sections.iter().find(|s| s.path == routes::PROVIDERS);
 
-        let mut out = render_pages(cx, &indexed, |(i, p)| {
+        render_pages(cx, &indexed, |(i, p)| {
             let cat_label = site
                 .config
                 .categories
@@ -124,7 +124,7 @@ impl Renderer for Directory {
             })
         })?;
 
-        out.extend(render_pages(cx, &pages, |page| {
+        render_pages(cx, &pages, |page| {
             let spec = &specs[page.spec];
             let by_row = &members[page.spec];
             let rows: Vec<Row> = match page.row {
@@ -134,7 +134,9 @@ impl Renderer for Directory {
                     let part = &by_row[r][k * size..((k + 1) * size).min(by_row[r].len())];
                     row(r, part, &values).into_iter().collect()
                 }
-                None => (0..ROWS.len()).filter_map(|r| row(r, &by_row[r], &values)).collect(),
+                None => (0..ROWS.len())
+                    .filter_map(|r| row(r, &by_row[r], &values))
+                    .collect(),
             };
             let title = match page.row {
                 Some((r, _, 1)) => format!("{}（{}）", spec.title, ROWS[r]),
@@ -148,7 +150,7 @@ impl Renderer for Directory {
                     .iter()
                     .enumerate()
                     .filter(|(_, m)| !m.is_empty())
-                    .map(|(r, m)| serde_json::json!({"label": ROWS[r], "count": m.len(), "path": format!("{}{}", site.config.base_path, row_path(&spec.path, r))}))
+                    .map(|(r, m)| serde_json::json!({"label": ROWS[r], "count": m.len(), "path": format!("{}{}", site.config.base_path, routes::list_row(&spec.path, r))}))
                     .collect()
             } else {
                 Vec::new()
@@ -158,7 +160,7 @@ impl Renderer for Directory {
                 None => by_row.iter().map(Vec::len).sum(),
             };
             let pager = page.row.filter(|(_, _, n)| *n > 1).map(|(r, k, n)| {
-                let at = |j: usize| format!("{}{}", site.config.base_path, row_page_path(&spec.path, r, j));
+                let at = |j: usize| format!("{}{}", site.config.base_path, routes::list_row_page(&spec.path, r, j));
                 serde_json::json!({
                     "prev": (k > 0).then(|| at(k - 1)),
                     "next": (k + 1 < n).then(|| at(k + 1)),
@@ -167,12 +169,22 @@ impl Renderer for Directory {
                     "last": ((k + 1) * site.config.list_page_size).min(count),
                 })
             });
-            let mut crumbs = vec![crumb(site, "ホーム", ""), crumb(site, providers_title, routes::PROVIDERS)];
+            let mut crumbs = vec![
+                crumb(site, "ホーム", ""),
+                crumb(site, providers_title, routes::PROVIDERS),
+            ];
             if page.row.is_some() {
                 crumbs.push(crumb(site, &spec.title, &spec.path));
             }
-            crumbs.push(views::Link { title: title.clone(), path: String::new() });
-            let meta = Meta { title: &title, description: &spec.lead, og_type: "website" };
+            crumbs.push(views::Link {
+                title: title.clone(),
+                path: String::new(),
+            });
+            let meta = Meta {
+                title: &title,
+                description: &spec.lead,
+                og_type: "website",
+            };
             let mut ctx = base_context(site, path, meta, crumbs);
             ctx.insert(
                 "list",
@@ -187,9 +199,16 @@ impl Renderer for Directory {
             ctx.insert("rows", &rows);
             ctx.insert("row_links", &row_links);
             ctx.insert("pager", &pager);
-            let html = cx.templates.render("providers/list.html", &ctx, std::path::Path::new("site.toml"))?;
-            Ok(OutputFile { path: index_file(path), content: Content::Html(html) })
-        })?);
+            let html = cx.templates.render(
+                "providers/list.html",
+                &ctx,
+                std::path::Path::new("site.toml"),
+            )?;
+            Ok(OutputFile {
+                path: index_file(path),
+                content: Content::Html(html),
+            })
+        })?;
 
         let meta = Meta {
             title: providers_title,
@@ -221,11 +240,10 @@ impl Renderer for Directory {
                 std::path::Path::new("content/providers"),
             )
             .map_err(Diagnostics::from)?;
-        out.push(OutputFile {
+        Ok(vec![OutputFile {
             path: index_file(routes::PROVIDERS),
             content: Content::Html(html),
-        });
-        Ok(out)
+        }])
     }
 }
 
@@ -249,21 +267,21 @@ impl ListPage {
     }
 }
 
-/// Path segments of the 行 pages of a split list.
-pub const ROW_SLUGS: [&str; 11] = [
-    "a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "other",
-];
-
-pub fn row_path(list_path: &str, row: usize) -> String {
-    format!("{list_path}{}/", ROW_SLUGS[row])
-}
-
-/// Page `k` (from 0) of a 行: `…/ka/`, then `…/ka/2/`, `…/ka/3/`.
-fn row_page_path(list_path: &str, row: usize, k: usize) -> String {
-    match k {
-        0 => row_path(list_path, row),
-        _ => format!("{}{}/", row_path(list_path, row), k + 1),
-    }
+/// Every list page `p` is on: its category, area and each service, and the 行 page of
+/// each. An incremental rebuild renders these again when `p` changes.
+pub fn lists_of(p: &Provider) -> Vec<String> {
+    let row = crate::model::kana::ROWS
+        .iter()
+        .position(|r| *r == p.kana.row())
+        .unwrap_or(0);
+    [
+        routes::list(List::Category, &p.category),
+        routes::list(List::Area, &p.area),
+    ]
+    .into_iter()
+    .chain(p.services.iter().map(|s| routes::list(List::Service, s)))
+    .flat_map(|list| [routes::list_row(&list, row), list])
+    .collect()
 }
 
 /// For every list, the indices of its providers under each 行, in 五十音 order: one pass
@@ -326,7 +344,7 @@ fn list_pages(
         let n = m.len().div_ceil(size);
         pages.extend((0..n).map(|k| ListPage {
             spec: spec_no,
-            path: row_page_path(&spec.path, r, k),
+            path: routes::list_row_page(&spec.path, r, k),
             index: false,
             row: Some((r, k, n)),
         }));
@@ -355,7 +373,7 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             title: format!("{}の一覧", cat.label),
             lead: cat.description.clone(),
             kind: List::Category.key(),
-            key: k.clone(),
+            key: k.to_string(),
         });
     }
     for (k, area) in &c.areas {
@@ -364,7 +382,7 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             title: format!("{}の事業所", area.label),
             lead: area.description.clone(),
             kind: List::Area.key(),
-            key: k.clone(),
+            key: k.to_string(),
         });
     }
     for (k, s) in &c.services {
@@ -373,7 +391,7 @@ fn list_specs(site: &Site) -> Vec<ListSpec> {
             title: format!("{}ができる事業所", s.label),
             lead: s.description.clone(),
             kind: List::Service.key(),
-            key: k.clone(),
+            key: k.to_string(),
         });
     }
     specs

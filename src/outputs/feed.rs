@@ -70,7 +70,7 @@ impl Renderer for AtomFeed {
             x.push_str(&format!("    <updated>{date}T00:00:00+09:00</updated>\n"));
             x.push_str(&format!("    <summary>{}</summary>\n", escape(&p.summary)));
             // Feed readers have no page to resolve site links against.
-            let content = super::absolute_links(&p.content, c, &p.path);
+            let content = super::absolute_links(&super::web::body_html(site, p), c, &p.path);
             x.push_str(&format!(
                 "    <content type=\"html\">{}</content>\n",
                 escape(&content)

@@ -82,8 +82,8 @@ pub fn lecture_view(site: &Site, p: &Page) -> LectureView {
     let meta = p.meta.lecture.clone().unwrap_or_default();
     let date_label = p.meta.date.map(wareki::both).unwrap_or_default();
     let contact = contact_line(site, meta.contact.as_deref(), meta.area.as_deref());
-    let slides: Vec<SlideView> = p
-        .slides
+    let slides: Vec<SlideView> = super::slides::render(site, p)
+        .0
         .iter()
         .enumerate()
         .map(|(i, s)| SlideView {

@@ -138,8 +138,8 @@ impl Table {
             opt(&p.corporation),
             opt(&p.office_code),
             days,
-            first.map(|h| h.open.clone()).unwrap_or_default(),
-            first.map(|h| h.close.clone()).unwrap_or_default(),
+            first.map(|h| h.open.to_string()).unwrap_or_default(),
+            first.map(|h| h.close.to_string()).unwrap_or_default(),
             opt(&p.hours_note),
             opt(&p.url),
             opt(&p.notes),
@@ -149,7 +149,7 @@ impl Table {
             opt(&p.closed_days),
             c.areas
                 .get(&p.area)
-                .map_or(p.area.clone(), |a| a.label.clone()),
+                .map_or(p.area.to_string(), |a| a.label.clone()),
             services.join(";"),
             p.accepting.label().to_string(),
             opt(&p.accepting_note),

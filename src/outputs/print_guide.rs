@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::GroupBy;
 use crate::model::guide::{Chapter, Guide};
 use crate::model::kana::ROWS;
-use crate::model::{Accepting, Provider, Site, wareki};
+use crate::model::{Accepting, Provider, ServiceKey, Site, wareki};
 use crate::templates::{Templates, views};
 
 pub struct PrintGuides;
@@ -84,7 +84,7 @@ const MARKS: [&str; 16] = [
 /// The mark of each service a table shows. With no more services than marks, a service
 /// has the same mark in every table; with more, marks are given per table to the
 /// services it shows, and numbers (①…) once the shapes run out.
-fn service_marks(site: &Site, used: &[&String]) -> HashMap<String, String> {
+fn service_marks(site: &Site, used: &[&ServiceKey]) -> HashMap<ServiceKey, String> {
     let all = &site.config.services;
     let numbered = |n: usize| {
         char::from_u32(0x2460 + n as u32)
@@ -103,7 +103,7 @@ fn service_marks(site: &Site, used: &[&String]) -> HashMap<String, String> {
             .map(|(i, k)| (k.clone(), mark(i)))
             .collect();
     }
-    let mut keys: Vec<&String> = used.to_vec();
+    let mut keys: Vec<&ServiceKey> = used.to_vec();
     keys.sort_by_key(|k| all.get_index_of(*k));
     keys.into_iter()
         .enumerate()
@@ -231,7 +231,10 @@ pub fn guide_html(
                     opens_page: true,
                     closes_page: true,
                     fit: fit(&id),
-                    html: scope_ids(&super::absolute_links(&p.content, c, &p.path), &id),
+                    html: scope_ids(
+                        &super::absolute_links(&super::web::body_html(site, p), c, &p.path),
+                        &id,
+                    ),
                     intro: "",
                     web_url: format!("{}{}", c.base_url, p.path),
                     qr: String::new(),
@@ -255,7 +258,7 @@ pub fn guide_html(
                     .map(|p| &**p)
                     .filter(|p| filter.matches_in(p, site.group_of(p)))
                     .collect();
-                let mut used: Vec<&String> = Vec::new();
+                let mut used: Vec<&ServiceKey> = Vec::new();
                 for p in &list {
                     for s in &p.services {
                         if !used.contains(&s) {
@@ -446,7 +449,7 @@ fn row<'a>(
     p: &'a Provider,
     id: String,
     anchor: Option<String>,
-    marks: &HashMap<String, String>,
+    marks: &HashMap<ServiceKey, String>,
 ) -> Row<'a> {
     Row {
         id,

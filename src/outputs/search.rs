@@ -156,11 +156,24 @@ impl Index {
             });
         }
         for p in &site.pages {
-            // A lecture's body holds its speaker notes too; readers see only the slides.
+            // A lecture is found by its slides' own words (its tables are the data's, and
+            // the data has pages of its own).
             let text = if p.slides.is_empty() {
                 html_to_text(&p.content)
             } else {
-                let html: Vec<&str> = p.slides.iter().map(|s| s.html.as_str()).collect();
+                let html: Vec<String> = p
+                    .slides
+                    .iter()
+                    .map(|s| {
+                        s.pieces
+                            .iter()
+                            .filter_map(|x| match x {
+                                crate::model::lecture::SlidePiece::Html(h) => Some(h.as_str()),
+                                crate::model::lecture::SlidePiece::Table { .. } => None,
+                            })
+                            .collect()
+                    })
+                    .collect();
                 html_to_text(&html.join("\n"))
             };
             docs.push(Doc {

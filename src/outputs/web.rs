@@ -32,7 +32,7 @@ impl Renderer for WebPages {
             .iter()
             .filter(|p| !cx.page_unchanged(&p.path))
             .collect();
-        let mut out = render_pages(cx, &sections, |s| {
+        render_pages(cx, &sections, |s| {
             let default = if s.path.is_empty() {
                 "index.html"
             } else {
@@ -58,16 +58,16 @@ impl Renderer for WebPages {
                 content: Content::Html(html),
             })
         })?;
-        out.extend(render_pages(cx, &pages, |p| {
+        render_pages(cx, &pages, |p| {
             let (html, shows_data) = page_html(cx, p);
             cx.note_page(&p.path, shows_data);
             Ok(OutputFile {
                 path: index_file(&p.path),
                 content: Content::Html(html?),
             })
-        })?);
+        })?;
         if cx.page_unchanged("404.html") {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         let meta = Meta {
             title: "ページが見つかりません",
@@ -81,11 +81,10 @@ impl Renderer for WebPages {
         });
         cx.note_page("404.html", shows_data);
         let html = html.map_err(Diagnostics::from)?;
-        out.push(OutputFile {
+        Ok(vec![OutputFile {
             path: "404.html".into(),
             content: Content::Html(html),
-        });
-        Ok(out)
+        }])
     }
 }
 
@@ -109,13 +108,30 @@ pub(crate) fn page_html(cx: &RenderContext, p: &Page) -> (Result<String, Diagnos
         meta,
         crumbs(site, section, Some(&p.meta.title)),
     );
-    ctx.insert("page", &views::page_view(site, p));
+    let body = body_html(site, p);
+    let mut view = views::page_view(site, p);
+    view.content = &body;
+    ctx.insert("page", &view);
     let lecture = p.kind == crate::model::PageKind::Lecture;
     if lecture {
         ctx.insert("lecture", &super::lectures::lecture_view(site, p));
     }
     let (html, shows_data) = tracking_providers(|| cx.templates.render(&tpl, &ctx, &p.source));
-    (html, shows_data || lecture)
+    (html, shows_data || lecture || shows_contacts(p))
+}
+
+/// A page's body as readers get it: an ending note's `::: contacts` filled in from the
+/// data; every other page as it was read.
+pub(crate) fn body_html<'a>(site: &Site, p: &'a Page) -> std::borrow::Cow<'a, str> {
+    if p.note.is_empty() {
+        return std::borrow::Cow::Borrowed(&p.content);
+    }
+    crate::note::html(&p.note, &crate::note::contacts(site)).into()
+}
+
+/// Whether the page shows provider data in its body (an ending note's contacts).
+fn shows_contacts(p: &Page) -> bool {
+    p.note.contains(&crate::model::NotePart::Contacts)
 }
 
 /// The template a page asked for, or `default`. A name without an extension means an

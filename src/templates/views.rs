@@ -228,7 +228,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                 .iter()
                 .filter(|(_, cat)| cat.group == *g)
                 .map(|(k, cat)| VocabView {
-                    key: k.clone(),
+                    key: k.to_string(),
                     label: cat.label.clone(),
                     description: cat.description.clone(),
                     count: count(0, k),
@@ -247,7 +247,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         .areas
         .iter()
         .map(|(k, a)| VocabView {
-            key: k.clone(),
+            key: k.to_string(),
             label: a.label.clone(),
             description: a.description.clone(),
             count: count(1, k),
@@ -258,7 +258,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         .services
         .iter()
         .map(|(k, s)| VocabView {
-            key: k.clone(),
+            key: k.to_string(),
             label: s.label.clone(),
             description: s.description.clone(),
             count: count(2, k),
@@ -364,13 +364,16 @@ impl<'a> ProviderValues<'a> {
         let bp = &c.base_path;
         let mut vocab = std::collections::HashMap::new();
         let entries = (c.categories.iter())
-            .map(|(k, v)| (List::Category, k, &v.label, &v.description))
+            .map(|(k, v)| (List::Category, k.as_str(), &v.label, &v.description))
             .chain(
                 c.areas
                     .iter()
-                    .map(|(k, v)| (List::Area, k, &v.label, &v.description)),
+                    .map(|(k, v)| (List::Area, k.as_str(), &v.label, &v.description)),
             )
-            .chain((c.services.iter()).map(|(k, v)| (List::Service, k, &v.label, &v.description)));
+            .chain(
+                (c.services.iter())
+                    .map(|(k, v)| (List::Service, k.as_str(), &v.label, &v.description)),
+            );
         for (kind, key, label, description) in entries {
             let view = VocabRef {
                 key,
@@ -378,7 +381,7 @@ impl<'a> ProviderValues<'a> {
                 description,
                 path: format!("{bp}{}", routes::list(kind, key)),
             };
-            vocab.insert((kind, key.as_str()), tera::Value::from_serializable(&view));
+            vocab.insert((kind, key), tera::Value::from_serializable(&view));
         }
         ProviderValues { site, vocab }
     }

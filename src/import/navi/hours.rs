@@ -18,10 +18,7 @@ pub const WEEK: [(Day, &str); 7] = [
 
 /// A time as minutes from midnight; `HH:MM` up to `24:00`.
 fn minutes(s: &str) -> Option<u32> {
-    let t = crate::model::text::time(s)?;
-    let (h, m) = t.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h * 60 + m <= 1440).then_some(h * 60 + m)
+    crate::model::Time::parse(s).map(crate::model::Time::minutes)
 }
 
 fn hhmm(m: u32) -> String {

@@ -14,6 +14,9 @@ use crate::diagnostics::Diagnostic;
 use crate::outputs::{Content, OutputFile};
 use crate::report::{ChangeReport, Snapshot};
 
+pub mod preview;
+pub use preview::Preview;
+
 /// Present in every folder tsunagu wrote; only such folders are ever replaced.
 pub const MARKER: &str = ".tsunagu-output";
 
