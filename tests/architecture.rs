@@ -170,7 +170,7 @@ fn published_json_is_escaped_in_one_place() {
 /// the outputs do show the data.
 #[test]
 fn pages_as_read_hold_no_provider_data_and_the_outputs_add_it() {
-    let (site, _) = tsunagu::load::load(&common::root(), &Default::default()).unwrap();
+    let (site, _) = tsunagu::load::load(common::root(), &Default::default()).unwrap();
     let phones: Vec<&str> = site.providers.iter().map(|p| p.phone.as_str()).collect();
     let mut with_data = 0;
     for p in &site.pages {
