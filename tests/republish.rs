@@ -532,6 +532,24 @@ fn after_an_edit_serve_writes_exactly_what_a_clean_build_writes() {
     shows(&not_found, "0990-66-4321");
     std::thread::sleep(Duration::from_millis(500));
     same_as_clean("after the third edit");
+
+    // A consultation window's phone: the ending note's contacts and the lectures' provider
+    // tables are filled from the data when rendered, so they change with it though their
+    // Markdown did not.
+    let houkatsu = site.path().join("content/providers/houkatsu.yaml");
+    let text = std::fs::read_to_string(&houkatsu).unwrap();
+    let phone = first_value(&text, "phone");
+    std::fs::write(&houkatsu, text.replacen(&phone, "0990-77-2468", 1)).unwrap();
+    shows(
+        &preview.join("notes/watashi-note/index.html"),
+        "0990-77-2468",
+    );
+    shows(
+        &preview.join("lectures/zaitaku-iryo/index.html"),
+        "0990-77-2468",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    same_as_clean("after an edit of a consultation window");
     drop(server);
 }
 
