@@ -834,6 +834,32 @@ fn page_with_bad_front_matter_is_not_also_a_missing_link_target() {
 // site.toml
 
 #[test]
+fn finder_places_outside_japan_and_unreadable_holidays_are_errors_at_their_place() {
+    let toml = format!(
+        "{SITE_TOML}\n[finder]\nplaces = [{{ name = \"駅\", lat = 139.0, lon = 35.0 }}]\nholidays = [\"12-29\", \"12-32\"]\n"
+    );
+    let dir = site(&[("site.toml", &toml)]);
+    let r = check(dir.path());
+    assert_error(
+        &r,
+        &at("site.toml", &toml, "{ name = \"駅\""),
+        &[
+            "[finder] places の「駅」の名前か位置が正しくありません",
+            "緯度（lat",
+        ],
+    );
+    assert_error(
+        &r,
+        &at("site.toml", &toml, "\"12-32\""),
+        &[
+            "[finder] holidays の「12-32」は日付として読めません",
+            "\"12-29\"",
+        ],
+    );
+    assert_eq!(error_lines(&r.1), 2, "{}", r.1);
+}
+
+#[test]
 fn unknown_site_toml_key_is_an_error_naming_it() {
     let toml = SITE_TOML.replace("[municipality]", "titel = \"x\"\n\n[municipality]");
     let dir = site(&[("site.toml", &toml)]);

@@ -35,6 +35,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     map: MapConfig,
+    #[serde(default)]
+    finder: RawFinder,
     categories: IndexMap<String, Category>,
     areas: IndexMap<String, Area>,
     #[serde(default)]
@@ -47,6 +49,23 @@ struct RawConfig {
     opendata: OpenDataConfig,
     #[serde(default)]
     import: ImportConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFinder {
+    #[serde(default)]
+    places: Vec<Spanned<RawPlace>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlace {
+    name: String,
+    lat: f64,
+    lon: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -283,6 +302,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             ),
         );
     }
+    let finder = finder(&raw.finder, &mut diags, &at);
     let mut contact_number = |field: &str, value: &Option<Spanned<String>>| -> String {
         let Some(v) = value.as_ref().filter(|v| !v.get_ref().trim().is_empty()) else {
             return String::new();
@@ -332,6 +352,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         },
         markdown: raw.markdown,
         map: raw.map,
+        finder,
         categories: keyed(raw.categories, crate::model::CategoryKey::parse),
         areas: keyed(raw.areas, crate::model::AreaKey::parse),
         services: keyed(raw.services, crate::model::ServiceKey::parse),
@@ -340,6 +361,56 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         opendata: raw.opendata,
         import: raw.import,
     })
+}
+
+/// `[finder]`: places inside Japan with a name, and holidays as `MM-DD` or `YYYY-MM-DD`.
+fn finder(
+    raw: &RawFinder,
+    diags: &mut Diagnostics,
+    at: &dyn Fn(&std::ops::Range<usize>) -> Option<crate::model::Pos>,
+) -> FinderConfig {
+    let mut places = Vec::new();
+    for p in &raw.places {
+        let (span, place) = (p.span(), p.get_ref());
+        let inside = (20.0..=46.0).contains(&place.lat) && (122.0..=154.0).contains(&place.lon);
+        if place.name.trim().is_empty() || !inside {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(&span),
+                    format!("[finder] places の「{}」の名前か位置が正しくありません", place.name),
+                )
+                .with_help("名前と、日本の中の緯度（lat、例: 35.68）・経度（lon、例: 139.76）を書いてください"),
+            );
+            continue;
+        }
+        places.push(Place {
+            name: place.name.trim().to_string(),
+            lat: place.lat,
+            lon: place.lon,
+        });
+    }
+    let mut holidays = Vec::new();
+    for h in &raw.holidays {
+        match ExtraHoliday::parse(h.get_ref()) {
+            Some(day) => holidays.push(day),
+            None => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(&h.span()),
+                    format!(
+                        "[finder] holidays の「{}」は日付として読めません",
+                        h.get_ref()
+                    ),
+                )
+                .with_len(h.get_ref().chars().count() + 2)
+                .with_help(
+                    "毎年の日は \"12-29\"、その年だけの日は \"2027-05-06\" のように書いてください",
+                ),
+            ),
+        }
+    }
+    FinderConfig { places, holidays }
 }
 
 fn guides(

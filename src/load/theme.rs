@@ -49,6 +49,7 @@ theme_files!(
     "static/js/note.js",
     "static/js/fold.js",
     "static/js/providers.js",
+    "static/js/opening.js",
     "static/js/finder.js",
     "static/js/map.js",
     "static/css/map.css",

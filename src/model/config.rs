@@ -95,6 +95,7 @@ pub struct Config {
     pub municipality: Municipality,
     pub markdown: MarkdownConfig,
     pub map: MapConfig,
+    pub finder: FinderConfig,
     pub categories: IndexMap<super::CategoryKey, Category>,
     pub areas: IndexMap<super::AreaKey, Area>,
     pub services: IndexMap<super::ServiceKey, Service>,
@@ -102,6 +103,60 @@ pub struct Config {
     pub pdf: PdfConfig,
     pub opendata: OpenDataConfig,
     pub import: ImportConfig,
+}
+
+/// `[finder]`: places to sort from and the days read as holidays.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FinderConfig {
+    /// Places residents know (駅, 役所), to list providers nearest first without sharing
+    /// where they are.
+    pub places: Vec<Place>,
+    /// Days the finder reads as holidays besides the national ones (年末年始).
+    pub holidays: Vec<ExtraHoliday>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// `"12-29"`: that day every year; `"2027-05-06"`: that day once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ExtraHoliday {
+    Yearly { month: i8, day: i8 },
+    Once(jiff::civil::Date),
+}
+
+impl ExtraHoliday {
+    pub fn parse(s: &str) -> Option<ExtraHoliday> {
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let num = |t: &str| t.parse::<i16>().ok();
+        match parts.as_slice() {
+            [m, d] => {
+                let (m, d) = (num(m)?, num(d)?);
+                // Checked in a leap year, so 02-29 is allowed.
+                jiff::civil::Date::new(2028, m as i8, d as i8).ok()?;
+                Some(ExtraHoliday::Yearly {
+                    month: m as i8,
+                    day: d as i8,
+                })
+            }
+            [y, m, d] => jiff::civil::Date::new(num(y)?, num(m)? as i8, num(d)? as i8)
+                .ok()
+                .map(ExtraHoliday::Once),
+            _ => None,
+        }
+    }
+
+    /// The day in `year`, if there is one.
+    pub fn in_year(self, year: i16) -> Option<jiff::civil::Date> {
+        match self {
+            ExtraHoliday::Yearly { month, day } => jiff::civil::Date::new(year, month, day).ok(),
+            ExtraHoliday::Once(d) => (d.year() == year).then_some(d),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod guide;
+pub mod holidays;
 pub mod ids;
 pub mod kana;
 pub mod keys;

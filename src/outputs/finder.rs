@@ -3,8 +3,11 @@
 //!
 //! The JSON is read by `static/js/finder.js`; its keys are short because a city may list
 //! 10,000 providers and residents open the page on phones. Every record is an array:
-//! `[id, name, kana, category, area, [services], accepting, address, phone, lat, lon]`
-//! where category, area, services and accepting are indexes into the label tables.
+//! `[id, name, kana, category, area, [services], accepting, address, phone, lat, lon,
+//! [departments], [[days, open, close]…]]` where category, area, services, accepting and
+//! departments are indexes into the tables; `days` is a bit set (月 1, 火 2 … 日 64, 祝 128)
+//! and `open`/`close` are minutes from midnight, `close` earlier than `open` when the
+//! range ends the next morning.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -50,6 +53,14 @@ struct Index<'a> {
     /// A provider's page relative to the site's base, `{id}` standing for the id: the
     /// scripts build no URL of their own.
     u: &'static str,
+    /// 診療科目 found in the records, most common first.
+    d: Vec<&'a str>,
+    /// Days read as holidays (national ones and the site's own, like 年末年始), from this
+    /// year to two years ahead: `YYYY-MM-DD`.
+    h: Vec<String>,
+    /// Places to sort from, nearest first: `[name, lat, lon]` (the site's own places, then
+    /// the middle of each area's records, then of each town's named in `[areas] towns`).
+    l: Vec<(String, f64, f64)>,
     p: Vec<Record<'a>>,
 }
 
@@ -66,9 +77,125 @@ struct Record<'a>(
     &'a str,
     Option<f64>,
     Option<f64>,
-    // 診療科目, searched as words; left out when there are none (most records).
-    #[serde(skip_serializing_if = "<[&str]>::is_empty")] Vec<&'a str>,
+    Vec<usize>,
+    Vec<(u8, u32, u32)>,
 );
+
+/// A day's bit in the index's hours.
+fn day_bit(d: crate::model::Day) -> u8 {
+    1 << (crate::model::Day::ALL
+        .iter()
+        .position(|x| *x == d)
+        .unwrap_or(0) as u8)
+}
+
+/// Holidays from this year to two years ahead: the national ones and the site's own.
+fn holidays(site: &Site) -> Vec<String> {
+    let year = site.today.year();
+    let mut days: Vec<jiff::civil::Date> = (year..=year + 2)
+        .flat_map(|y| {
+            crate::model::holidays::of_year(y).into_iter().chain(
+                site.config
+                    .finder
+                    .holidays
+                    .iter()
+                    .filter_map(move |h| h.in_year(y)),
+            )
+        })
+        .collect();
+    days.sort();
+    days.dedup();
+    days.iter().map(|d| d.to_string()).collect()
+}
+
+/// The site's places, then the middle of each area's records that have a position.
+fn places(site: &Site) -> Vec<(String, f64, f64)> {
+    let mut out: Vec<(String, f64, f64)> = site
+        .config
+        .finder
+        .places
+        .iter()
+        .map(|p| (p.name.clone(), round(p.lat), round(p.lon)))
+        .collect();
+    // The middle of the records of an area, then of each of its towns (by address).
+    let mut middle = |name: String, of: &dyn Fn(&Provider) -> bool| {
+        let at: Vec<_> = site
+            .providers
+            .iter()
+            .filter(|p| of(p))
+            .filter_map(|p| p.coords)
+            .collect();
+        if at.is_empty() || out.iter().any(|(n, _, _)| *n == name) {
+            return;
+        }
+        let n = at.len() as f64;
+        let lat = at.iter().map(|c| c.lat).sum::<f64>() / n;
+        let lon = at.iter().map(|c| c.lon).sum::<f64>() / n;
+        out.push((name, round(lat), round(lon)));
+    };
+    for (key, area) in &site.config.areas {
+        middle(format!("{}のあたり", area.label), &|p| p.area == *key);
+    }
+    for area in site.config.areas.values() {
+        for town in &area.towns {
+            middle(format!("{town}のあたり"), &|p| {
+                p.address.contains(town.as_str())
+            });
+        }
+    }
+    out
+}
+
+/// The site's own holidays as residents read them: runs of days joined,
+/// 「12月29日〜1月3日」.
+fn extra_holidays(site: &Site) -> String {
+    use crate::model::config::ExtraHoliday;
+    let label = |h: ExtraHoliday| match h {
+        ExtraHoliday::Yearly { month, day } => format!("{month}月{day}日"),
+        ExtraHoliday::Once(d) => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+    };
+    // The day after, in a leap year for yearly days (so 12-31 runs on into 01-01).
+    let next = |h: ExtraHoliday| match h {
+        ExtraHoliday::Yearly { month, day } => jiff::civil::Date::new(2028, month, day)
+            .ok()
+            .and_then(|d| d.tomorrow().ok())
+            .map(|d| ExtraHoliday::Yearly {
+                month: d.month(),
+                day: d.day(),
+            }),
+        ExtraHoliday::Once(d) => d.tomorrow().ok().map(ExtraHoliday::Once),
+    };
+    let mut runs: Vec<(ExtraHoliday, ExtraHoliday)> = Vec::new();
+    for h in &site.config.finder.holidays {
+        match runs.last_mut() {
+            Some((_, last)) if next(*last) == Some(*h) => *last = *h,
+            _ => runs.push((*h, *h)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| {
+            if a == b {
+                label(*a)
+            } else {
+                format!("{}〜{}", label(*a), label(*b))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// 診療科目 of all records, most common first (then in 五十音 of their text).
+fn departments(site: &Site) -> Vec<&str> {
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in &site.providers {
+        for d in &p.departments {
+            *count.entry(d.as_str()).or_default() += 1;
+        }
+    }
+    let mut all: Vec<(&str, usize)> = count.into_iter().collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    all.into_iter().map(|(d, _)| d).collect()
+}
 
 fn accepting_key(a: Accepting) -> &'static str {
     match a {
@@ -88,7 +215,7 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
     let site = cx.site;
     let c = &site.config;
     let index = Index {
-        v: 2,
+        v: 3,
         c: c.categories
             .iter()
             .map(|(k, cat)| (k.as_str(), cat.label.as_str(), cat.group.key()))
@@ -106,9 +233,18 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
             .map(|a| (accepting_key(*a), a.label(), a.mark()))
             .collect(),
         u: crate::model::routes::PROVIDER_PATTERN,
+        d: departments(site),
+        h: holidays(site),
+        l: places(site),
         p: Vec::new(),
     };
-    fn record<'a>(c: &'a crate::load::config::Config, p: &'a Provider) -> Record<'a> {
+    let department_index: std::collections::HashMap<&str, usize> =
+        index.d.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    fn record<'a>(
+        c: &'a crate::load::config::Config,
+        p: &'a Provider,
+        department_index: &std::collections::HashMap<&str, usize>,
+    ) -> Record<'a> {
         Record(
             &p.id,
             &p.name,
@@ -127,7 +263,17 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
             p.phone.as_str(),
             p.coords.map(|co| round(co.lat)),
             p.coords.map(|co| round(co.lon)),
-            p.departments.iter().map(String::as_str).collect(),
+            p.departments
+                .iter()
+                .filter_map(|d| department_index.get(d.as_str()).copied())
+                .collect(),
+            p.hours
+                .iter()
+                .map(|h| {
+                    let days = h.days.iter().fold(0u8, |m, d| m | day_bit(*d));
+                    (days, h.open.minutes(), h.close.minutes())
+                })
+                .collect(),
         )
     }
     // The records are joined from one piece each (kept by `serve` between rebuilds);
@@ -138,7 +284,7 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
         .enumerate()
         .map(|(i, p)| {
             cx.piece("finder", i, || {
-                crate::json::line(&record(c, p)).unwrap_or_default()
+                crate::json::line(&record(c, p, &department_index)).unwrap_or_default()
             })
         })
         .collect();
@@ -172,6 +318,12 @@ struct FinderView<'a> {
     title: &'a str,
     /// Words from the site's own data for the search box's hint: a reading and a town.
     examples: Vec<String>,
+    /// 診療科目 to choose from, most common first.
+    departments: Vec<&'a str>,
+    /// Places to sort from (as in the index).
+    places: Vec<String>,
+    /// The site's own holidays in words (「12月29日〜1月3日」), if any.
+    extra_holidays: String,
 }
 
 /// A few words a resident could type that find something here: the first town of two
@@ -246,6 +398,9 @@ impl Renderer for Finder {
                     providers_path: format!("{bp}{}", crate::model::routes::PROVIDERS),
                     title,
                     examples: examples(site),
+                    departments: departments(site),
+                    places: places(site).into_iter().map(|p| p.0).collect(),
+                    extra_holidays: extra_holidays(site),
                 },
             );
             let html = cx

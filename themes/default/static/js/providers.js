@@ -16,7 +16,9 @@
     var cats = labels(d.c);
     var areas = labels(d.a);
     var services = labels(d.s);
+    var departments = d.d || [];
     return d.p.map(function (r) {
+      var depts = (r[11] || []).map(function (i) { return departments[i] || ""; });
       return {
         id: r[0],
         // Relative to the site's base; the pattern comes with the data (routes in Rust).
@@ -32,10 +34,13 @@
         lat: r[9],
         lon: r[10],
         nameText: fold(r[1]) + SEP + fold(r[2]),
-        departments: r[11] || [],
+        departments: depts,
+        // Opening ranges: [days bit set (月 1 … 日 64, 祝 128), open, close] in minutes;
+        // a close earlier than the open is the next morning.
+        hours: r[12] || [],
         text: [fold(r[1]), fold(r[2]), fold(r[7]), cats[r[3]] || "", areas[r[4]] || ""]
           .concat(r[5].map(function (i) { return services[i] || ""; }))
-          .concat((r[11] || []).map(fold))
+          .concat(depts.map(fold))
           .join(SEP)
       };
     });
