@@ -22,6 +22,7 @@ pub mod outdir;
 pub mod outputs;
 pub mod pdf;
 pub mod qr;
+pub mod readability;
 pub mod report;
 pub mod serve;
 pub mod stale;

@@ -677,7 +677,7 @@ fn front_matter_mistakes_are_explained_without_program_words() {
             "wieght: 1",
             1,
             "front matter に知らない項目「wieght」があります",
-            "「weight」の書き間違いではありませんか。front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も、講座では lecture も）",
+            "「weight」の書き間違いではありませんか。front matter に書ける項目: title, description, date, weight, draft, template, extra, easy（_index.md では sort_by も、講座では lecture も）",
         ),
     ];
     for (from, to, col, message, help) in cases {
@@ -693,7 +693,7 @@ fn site_toml_mistakes_say_what_to_write() {
             "stale_after_day = 730",
             1,
             "site.toml に知らない項目「stale_after_day」があります",
-            "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, markdown, map, finder, categories, areas, services, guides, pdf, opendata, import",
+            "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, markdown, map, finder, readability, categories, areas, services, guides, pdf, opendata, import",
         ),
         (
             "code = \"129992\"",

@@ -11,12 +11,29 @@ pub struct Args {
     /// 外部サイトへのリンクも確かめる（インターネット接続が必要） / also request every external link
     #[arg(long)]
     external: bool,
+    /// 文の長さ・続く漢字やカタカナ・二重否定・です/ます をページごとに確かめ、読みやすさの点数を出す / check how easy each page is to read
+    #[arg(long)]
+    readability: bool,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
     match tsunagu::build::check(&root, &Overrides::default(), a.external) {
-        Ok((site, diags)) => {
+        Ok((site, mut diags)) => {
+            if a.readability {
+                let (scores, found) = tsunagu::readability::site(&site);
+                diags.extend(found);
+                diags.sort();
+                for (file, s) in &scores {
+                    crate::cmd::say(&format!(
+                        "{}: 読みやすさ {:.0}（建石式、高いほど読みやすい）、文 {}、1文の平均 {:.0} 字",
+                        file.display(),
+                        s.rs,
+                        s.sentences,
+                        s.mean_length
+                    ));
+                }
+            }
             super::report(&root, &diags, color);
             crate::cmd::say(&format!(
                 "問題ありません: ページ {}、事業所 {} 件。警告 {} 件",

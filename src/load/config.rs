@@ -37,6 +37,8 @@ struct RawConfig {
     map: MapConfig,
     #[serde(default)]
     finder: RawFinder,
+    #[serde(default)]
+    readability: ReadabilityConfig,
     categories: IndexMap<String, Category>,
     areas: IndexMap<String, Area>,
     #[serde(default)]
@@ -353,6 +355,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         markdown: raw.markdown,
         map: raw.map,
         finder,
+        readability: raw.readability,
         categories: keyed(raw.categories, crate::model::CategoryKey::parse),
         areas: keyed(raw.areas, crate::model::AreaKey::parse),
         services: keyed(raw.services, crate::model::ServiceKey::parse),

@@ -43,6 +43,8 @@ struct RawFront {
     sort_by: Option<SortBy>,
     #[serde(default)]
     lecture: Option<lecture::LectureMeta>,
+    #[serde(default)]
+    easy: bool,
 }
 
 /// A Markdown file read and split, before links can be resolved.
@@ -504,6 +506,7 @@ fn home_placeholder(config: &Config) -> Doc {
             extra: serde_json::Value::Null,
             sort_by: SortBy::Weight,
             lecture: None,
+            easy: false,
         },
         is_section: true,
     }
@@ -668,6 +671,7 @@ pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
             extra,
             sort_by: raw.sort_by.unwrap_or_default(),
             lecture: raw.lecture,
+            easy: raw.easy,
         },
         is_section,
         src,
@@ -685,9 +689,10 @@ const FRONT_FIELDS: &[&str] = &[
     "extra",
     "sort_by",
     "lecture",
+    "easy",
 ];
 
-const FRONT_HELP: &str = "front matter に書ける項目: title, description, date, weight, draft, template, extra（_index.md では sort_by も、講座では lecture も）";
+const FRONT_HELP: &str = "front matter に書ける項目: title, description, date, weight, draft, template, extra, easy（_index.md では sort_by も、講座では lecture も）";
 
 /// Syntax first, with the messages provider files get (a missing or full-width colon is
 /// named on its own line), and front matter that is not `項目名: 値` at all.

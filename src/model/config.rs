@@ -96,6 +96,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub map: MapConfig,
     pub finder: FinderConfig,
+    pub readability: ReadabilityConfig,
     pub categories: IndexMap<super::CategoryKey, Category>,
     pub areas: IndexMap<super::AreaKey, Area>,
     pub services: IndexMap<super::ServiceKey, Service>,
@@ -103,6 +104,34 @@ pub struct Config {
     pub pdf: PdfConfig,
     pub opendata: OpenDataConfig,
     pub import: ImportConfig,
+}
+
+/// `[readability]`: the limits of `tsunagu check --readability`, and words it leaves alone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadabilityConfig {
+    /// Characters a sentence may have.
+    pub sentence_length: usize,
+    /// …on a page marked `easy: true` (やさしい日本語).
+    pub easy_sentence_length: usize,
+    /// Kanji in a row that make a warning.
+    pub kanji_run: usize,
+    /// Katakana in a row that make a warning.
+    pub katakana_run: usize,
+    /// Words never counted in a run: proper names, the names of the city's services.
+    pub ignore: Vec<String>,
+}
+
+impl Default for ReadabilityConfig {
+    fn default() -> Self {
+        ReadabilityConfig {
+            sentence_length: 60,
+            easy_sentence_length: 40,
+            kanji_run: 6,
+            katakana_run: 10,
+            ignore: Vec::new(),
+        }
+    }
 }
 
 /// `[finder]`: places to sort from and the days read as holidays.

@@ -73,6 +73,8 @@ pub struct FrontMatter {
     pub sort_by: SortBy,
     /// Place, speaker and handout layout of a lecture page.
     pub lecture: Option<lecture::LectureMeta>,
+    /// Written in やさしい日本語 (`easy: true`): checked with the guideline's limits.
+    pub easy: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]

@@ -1,0 +1,60 @@
+//! `tsunagu check --readability` on a site of its own (`tests/readability/`): a page written
+//! to trigger each rule gets a warning at each line, a page written to the guideline
+//! (やさしい日本語, `easy: true`) gets none, and every page gets its score.
+
+mod common;
+
+#[test]
+fn readability_warnings_name_each_line_and_a_page_in_plain_japanese_is_quiet() {
+    let root = common::root().join("tests/readability");
+    let out = common::bin()
+        .args(["check", "--readability", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .replace('\\', "/");
+    assert!(out.status.success(), "{text}");
+    // Each rule, at its line of content/hard.md (the body starts on line 5).
+    for (line, words) in [
+        (7, "漢字が 12 字続いています: 「在宅医療介護連携推進事業」"),
+        (9, "カタカナが 17 字続いています"),
+        (11, "二重の否定「ないわけではありません」"),
+        (13, "「です・ます」で書かれていますが"),
+        (15, "1つの文が 75 字あります（60 字まで）"),
+    ] {
+        let at = format!("content/hard.md:{line}:1");
+        let found = text
+            .split("warning: ")
+            .any(|w| w.contains(words) && w.contains(&at));
+        assert!(found, "no «{words}» at {at}:\n{text}");
+    }
+    assert!(!text.contains("┌─ content/easy.md"), "{text}");
+    // A score for every page, the plain one above the hard one.
+    let score = |file: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{file}: 読みやすさ ")))
+            .unwrap_or_else(|| panic!("no score for {file}:\n{text}"));
+        line.split("読みやすさ ")
+            .nth(1)
+            .unwrap()
+            .split('（')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        score("content/easy.md") > score("content/hard.md") + 10.0,
+        "{text}"
+    );
+    // Without the flag, check says nothing of it.
+    let (code, plain) = common::check(&root);
+    assert_eq!(code, Some(0), "{plain}");
+    assert!(!plain.contains("続いています"), "{plain}");
+}
