@@ -490,7 +490,7 @@ pub fn furigana_html(text: &str) -> String {
 }
 
 /// Parses `漢字|かんじ}` (after the opening brace): base, reading and bytes consumed.
-fn parse_ruby(s: &str) -> Option<(&str, &str, usize)> {
+pub fn parse_ruby(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find('}')?;
     let inner = &s[..close];
     let (base, reading) = inner.split_once(['|', RUBY_BAR])?;

@@ -53,8 +53,30 @@ fn readability_warnings_name_each_line_and_a_page_in_plain_japanese_is_quiet() {
         score("content/easy.md") > score("content/hard.md") + 10.0,
         "{text}"
     );
-    // Without the flag, check says nothing of it.
+    // ふりがな: on easy pages, kanji outside the school list without ふりがな, at their line.
+    let out = common::bin()
+        .args(["check", "--furigana", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).replace('\\', "/");
+    assert!(out.status.success(), "{text}");
+    let warnings: Vec<&str> = text.split("warning: ").skip(1).collect();
+    assert_eq!(warnings.len(), 2, "{text}");
+    assert!(
+        warnings[0].contains("「嚥」") && warnings[0].contains("content/kanji.md:8:1"),
+        "{text}"
+    );
+    assert!(
+        warnings[1].contains("「磨」") && warnings[1].contains("content/kanji.md:10:1"),
+        "{text}"
+    );
+    assert!(!text.contains("content/easy.md"), "{text}");
+    // Without the flags, check says nothing of either.
     let (code, plain) = common::check(&root);
     assert_eq!(code, Some(0), "{plain}");
-    assert!(!plain.contains("続いています"), "{plain}");
+    assert!(
+        !plain.contains("続いています") && !plain.contains("ふりがな"),
+        "{plain}"
+    );
 }

@@ -14,6 +14,9 @@ pub struct Args {
     /// 文の長さ・続く漢字やカタカナ・二重否定・です/ます をページごとに確かめ、読みやすさの点数を出す / check how easy each page is to read
     #[arg(long)]
     readability: bool,
+    /// easy: true のページで、小学校で習わない漢字にふりがながないところを挙げる / list kanji needing furigana on easy pages
+    #[arg(long)]
+    furigana: bool,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
@@ -33,6 +36,10 @@ pub fn run(a: Args, color: bool) -> ExitCode {
                         s.mean_length
                     ));
                 }
+            }
+            if a.furigana {
+                diags.extend(tsunagu::readability::furigana(&site));
+                diags.sort();
             }
             super::report(&root, &diags, color);
             crate::cmd::say(&format!(

@@ -11,6 +11,11 @@
 //! where ls is the mean sentence length in characters, la, lh, lc and lk the mean lengths of
 //! runs of roman letters, hiragana, kanji and katakana, and cp the number of 、 per 。.
 //! Higher is easier; about 50 is ordinary writing, newspapers score lower.
+//!
+//! `--furigana` lists, on pages marked `easy: true`, kanji outside the 1,026 of the
+//! 学年別漢字配当表 (文部科学省, 2017年告示・2020年度から; `kyoiku.txt`) written without
+//! ふりがな (`{漢字|かんじ}`). Readings are not suggested: that needs a dictionary, and no
+//! crate on crates.io ships one offline (lindera and vibrato fetch or load theirs apart).
 
 use std::path::Path;
 
@@ -32,6 +37,78 @@ pub struct Score {
 struct Sentence {
     text: String,
     line: usize,
+}
+
+/// The kanji children learn at primary school (学年別漢字配当表, 1,026 characters).
+const KYOIKU: &str = include_str!("kyoiku.txt");
+
+fn taught_at_school(c: char) -> bool {
+    KYOIKU.contains(c)
+}
+
+/// On the site's pages marked `easy: true`: kanji outside the school list without
+/// ふりがな, one warning per line naming them.
+pub fn furigana(site: &crate::model::Site) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for p in site.pages.iter().filter(|p| p.meta.easy) {
+        let Ok(text) = std::fs::read_to_string(site.root.join(&p.source)) else {
+            continue;
+        };
+        let (body, body_line) = body_of(&text);
+        for (line, kanji) in without_furigana(body) {
+            let list: Vec<String> = kanji.iter().map(|k| format!("「{k}」")).collect();
+            diags.push(
+                Diagnostic::warning(
+                    &p.source,
+                    Some(Pos::new(body_line + line - 1, 1)),
+                    format!("小学校で習わない漢字に、ふりがながありません: {}", list.join("")),
+                )
+                .with_code("furigana")
+                .with_help("{漢字|かんじ} のように書くと、ふりがなが付きます。ひらがなで書いてもかまいません"),
+            );
+        }
+    }
+    diags.sort();
+    diags
+}
+
+/// Lines (from 1) of `body` with kanji outside the school list and without ふりがな, and
+/// those kanji, each once per line. Code blocks are left out.
+fn without_furigana(body: &str) -> Vec<(usize, Vec<char>)> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for (i, line) in body.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let mut found: Vec<char> = Vec::new();
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            if c == '{'
+                && let Some((_, _, used)) = crate::markdown::parse_ruby(&rest[1..])
+            {
+                rest = &rest[1 + used..];
+                continue;
+            }
+            if is_kanji(c)
+                && !matches!(c, '々' | '〆' | 'ヶ')
+                && !taught_at_school(c)
+                && !found.contains(&c)
+            {
+                found.push(c);
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        if !found.is_empty() {
+            out.push((i + 1, found));
+        }
+    }
+    out
 }
 
 /// Every page's and section's score, and the warnings, in the order of the files.
@@ -456,6 +533,19 @@ mod tests {
         let (h, _) = run(hard);
         assert!(s.rs > h.rs + 20.0, "{} vs {}", s.rs, h.rs);
         assert_eq!(s.sentences, 5);
+    }
+
+    #[test]
+    fn the_school_list_has_its_1026_kanji_and_furigana_covers_the_others() {
+        assert_eq!(KYOIKU.chars().count(), 1026);
+        assert!(
+            ['一', '岡', '茨', '縄', '験']
+                .iter()
+                .all(|c| taught_at_school(*c))
+        );
+        assert!(!taught_at_school('鬱') && !taught_at_school('嚥'));
+        let body = "薬を飲みます。\n\n{誤嚥|ごえん}に気をつけます。\n\n誤嚥と鬱と嚥に気をつけます。\n\n```\n鬱\n```\n";
+        assert_eq!(without_furigana(body), [(5, vec!['嚥', '鬱'])]);
     }
 
     #[test]
