@@ -80,3 +80,21 @@ fn readability_warnings_name_each_line_and_a_page_in_plain_japanese_is_quiet() {
         "{plain}"
     );
 }
+
+/// The sample site passes its own readability check; the names it keeps are listed with
+/// the reason in its site.toml (`[readability] ignore`).
+#[test]
+fn the_sample_site_reads_plainly() {
+    let out = common::bin()
+        .args(["check", "--readability", "--root"])
+        .arg(common::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    for rule in ["1つの文が", "続いています", "二重の否定", "です・ます"] {
+        assert!(!text.contains(rule), "«{rule}» in the sample:\n{text}");
+    }
+    let toml = std::fs::read_to_string(common::root().join("site.toml")).unwrap();
+    assert!(toml.contains("[readability]") && toml.contains("ignore"));
+}

@@ -226,7 +226,7 @@ pub fn check(
                 "「〜ます」「〜できます」のように、肯定の形で書いてください",
             );
         }
-        if polite_page && ended[i] && !polite[i] {
+        if polite_page && ended[i] && !polite[i] && !only_quotes(&s.text) {
             warn(
                 &mut diags,
                 s.line,
@@ -275,6 +275,23 @@ fn excerpt(s: &str) -> String {
 fn ends_sentence(s: &str) -> bool {
     s.trim_end_matches(['」', '）', ')', '』'])
         .ends_with(['。', '！', '？', '!', '?'])
+}
+
+/// A sentence of quoted words alone (「何から始めれば…」「誰に聞けば…」。) has no ending
+/// of its own to judge.
+fn only_quotes(s: &str) -> bool {
+    let mut depth = 0usize;
+    let mut outside = false;
+    for c in s.chars() {
+        match c {
+            '「' | '『' => depth += 1,
+            '」' | '』' => depth = depth.saturating_sub(1),
+            '。' | '！' | '？' | '!' | '?' if depth == 0 => {}
+            _ if depth == 0 => outside = true,
+            _ => {}
+        }
+    }
+    !outside
 }
 
 fn is_polite(s: &str) -> bool {
@@ -522,6 +539,11 @@ mod tests {
         at(11, "です・ます");
         at(13, "1つの文が");
         assert_eq!(w.len(), 5, "{w:#?}");
+        // Quoted words alone are not a sentence to judge.
+        let (_, q) = run(
+            "「何から始めればよいのか」「誰に聞けばよいのだろう」。そう思ったら、お電話ください。\n",
+        );
+        assert!(q.is_empty(), "{q:#?}");
     }
 
     #[test]
