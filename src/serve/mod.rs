@@ -17,7 +17,6 @@ use std::sync::{Arc, RwLock};
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
-use notify::{RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -85,36 +84,7 @@ pub fn run(
             .collect(),
     };
     // Watching starts before the first build, so an edit made meanwhile is not missed.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reading files (as a rebuild does) is reported too; only changes matter, and
-        // the close that ends a write.
-        if let Ok(ev) = res
-            && (watch::saved(&ev)
-                || !matches!(
-                    ev.kind,
-                    notify::EventKind::Access(_) | notify::EventKind::Other
-                ))
-        {
-            let _ = tx.send(ev);
-        }
-    })
-    .map_err(|e| {
-        Diagnostic::error(
-            &opts.root,
-            None,
-            format!("ファイルの監視を始められません: {e}"),
-        )
-    })?;
-    watcher
-        .watch(&opts.root, RecursiveMode::Recursive)
-        .map_err(|e| {
-            Diagnostic::error(
-                &opts.root,
-                None,
-                format!("ファイルの監視を始められません: {e}"),
-            )
-        })?;
+    let (watcher, rx) = watch::start(&opts.root)?;
 
     match session.rebuild(None) {
         Ok(report) => {

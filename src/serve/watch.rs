@@ -2,9 +2,40 @@
 //! changed paths.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::diagnostics::Diagnostic;
+
+/// Starts watching `root` (before the first build, so an edit made meanwhile is not
+/// missed); the events that change something arrive on the receiver.
+pub fn start(root: &Path) -> Result<(RecommendedWatcher, Receiver<notify::Event>), Diagnostic> {
+    let cannot = |e: notify::Error| {
+        Diagnostic::error(root, None, format!("ファイルの監視を始められません: {e}"))
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reading files (as a rebuild does) is reported too; only changes matter, and
+        // the close that ends a write.
+        if let Ok(ev) = res
+            && (saved(&ev)
+                || !matches!(
+                    ev.kind,
+                    notify::EventKind::Access(_) | notify::EventKind::Other
+                ))
+        {
+            let _ = tx.send(ev);
+        }
+    })
+    .map_err(cannot)?;
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(cannot)?;
+    Ok((watcher, rx))
+}
 
 /// Whether an event ends a save: a file closed after writing, or renamed into place.
 pub fn saved(ev: &notify::Event) -> bool {
