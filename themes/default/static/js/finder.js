@@ -14,10 +14,10 @@
   if (!root || !window.fetch || !providers || !hours || !window.URLSearchParams) return;
 
   var PAGE = 100; // results shown at a time
-  var FIRST = 20; // results drawn at once; the rest of a page follows when the browser is idle
+  var FIRST = 12; // results drawn at once (more than a phone shows); the rest follows when idle
   var MAP_LIMIT = 1000; // markers drawn at a time
   var MAX_Q = 100; // characters of a query read from a shared link
-  var TYPING = 40; // ms of quiet after a keystroke before the list is updated
+  var TYPING = 25; // ms of quiet after a keystroke before the list is updated
   var SOON = 60; // minutes before closing when a result says so
 
   var form = document.getElementById("finder-form");
