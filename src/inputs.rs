@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Severity};
 
-/// Folders below the site root that a build reads (besides `site.toml`).
-const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+/// Folders below the site root that a build reads (besides `site.toml`); `audit` holds
+/// the accessibility results the build publishes.
+const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "themes", "audit"];
 
 /// What a finished build leaves for the next one to skip work by.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]

@@ -6,6 +6,7 @@
 //! → [`outputs`] (renderers over the model, using [`templates`] and [`markdown`])
 //! → [`write`] (minify and publish). [`build`] runs the whole pipeline.
 
+pub mod audit;
 pub mod build;
 pub mod diagnostics;
 pub mod import;

@@ -50,6 +50,7 @@ const PAGES: &[(&str, &str)] = &[
     ("map", "providers/map/"),
     ("site search", "search/?q=訪問看護"),
     ("open data", "opendata/"),
+    ("accessibility policy", "accessibility/"),
     ("ending note", "notes/watashi-note/"),
     ("lecture slides", "lectures/zaitaku-iryo/"),
     ("lecture handout", "lectures/zaitaku-iryo/handout/"),

@@ -1,5 +1,6 @@
 //! Command-line interface: one file per subcommand, each a thin layer over the library.
 
+mod audit;
 mod build;
 mod check;
 mod diff;
@@ -57,6 +58,8 @@ enum Command {
     Stale(stale::Args),
     /// 印刷用ガイドを PDF にします（Chromium を使います） / print a guide to PDF with Chromium
     Pdf(pdf::Args),
+    /// アクセシビリティを試験し、試験結果のページを作ります / test accessibility with axe-core
+    Audit(audit::Args),
     /// 組み込みのテーマのファイルを、直すためにサイトへ写します / copy a built-in theme file into the site
     Template(template::Args),
 }
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     match cli.command {
+        Command::Audit(a) => audit::run(a, color),
         Command::Build(a) => build::run(a, color),
         Command::Check(a) => check::run(a, color),
         Command::Diff(a) => diff::run(a, color),

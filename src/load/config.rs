@@ -39,6 +39,8 @@ struct RawConfig {
     finder: RawFinder,
     #[serde(default)]
     readability: ReadabilityConfig,
+    #[serde(default)]
+    accessibility: RawAccessibility,
     categories: IndexMap<String, Category>,
     areas: IndexMap<String, Area>,
     #[serde(default)]
@@ -60,6 +62,18 @@ struct RawFinder {
     places: Vec<Spanned<RawPlace>>,
     #[serde(default)]
     holidays: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccessibility {
+    policy_date: Option<Spanned<String>>,
+    scope: Option<String>,
+    #[serde(default)]
+    exceptions: Vec<String>,
+    #[serde(default)]
+    by_eye: IndexMap<String, Spanned<String>>,
+    by_eye_date: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -305,6 +319,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         );
     }
     let finder = finder(&raw.finder, &mut diags, &at);
+    let accessibility = accessibility(&raw.accessibility, &mut diags, &at);
     let mut contact_number = |field: &str, value: &Option<Spanned<String>>| -> String {
         let Some(v) = value.as_ref().filter(|v| !v.get_ref().trim().is_empty()) else {
             return String::new();
@@ -356,6 +371,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         map: raw.map,
         finder,
         readability: raw.readability,
+        accessibility,
         categories: keyed(raw.categories, crate::model::CategoryKey::parse),
         areas: keyed(raw.areas, crate::model::AreaKey::parse),
         services: keyed(raw.services, crate::model::ServiceKey::parse),
@@ -414,6 +430,74 @@ fn finder(
         }
     }
     FinderConfig { places, holidays }
+}
+
+/// `[accessibility]`: dates as `YYYY-MM-DD`, results by eye only for the standard's criteria.
+fn accessibility(
+    raw: &RawAccessibility,
+    diags: &mut Diagnostics,
+    at: &dyn Fn(&std::ops::Range<usize>) -> Option<crate::model::Pos>,
+) -> AccessibilityConfig {
+    use crate::model::accessibility::{CRITERIA, Outcome};
+    let mut date = |field: &str, v: &Option<Spanned<String>>| {
+        let v = v.as_ref()?;
+        match v.get_ref().trim().parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(&v.span()),
+                        format!(
+                            "[accessibility] {field}「{}」は日付として読めません",
+                            v.get_ref()
+                        ),
+                    )
+                    .with_len(v.get_ref().chars().count() + 2)
+                    .with_help("\"2026-04-01\" のように、年-月-日で書いてください"),
+                );
+                None
+            }
+        }
+    };
+    let policy_date = date("policy_date", &raw.policy_date);
+    let by_eye_date = date("by_eye_date", &raw.by_eye_date);
+    let mut by_eye = IndexMap::new();
+    for (id, v) in &raw.by_eye {
+        let outcome = match v.get_ref().trim() {
+            "適合" => Some(Outcome::Conforms),
+            "該当なし" => Some(Outcome::NotApplicable),
+            "不適合" => Some(Outcome::Fails),
+            "目視で確認" => Some(Outcome::ByEye),
+            _ => None,
+        };
+        let known = CRITERIA.iter().any(|c| c.id == id);
+        match outcome {
+            Some(o) if known => {
+                by_eye.insert(id.clone(), o);
+            }
+            _ => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(&v.span()),
+                    if known {
+                        format!("[accessibility.by_eye] \"{id}\" の「{}」は結果として読めません", v.get_ref())
+                    } else {
+                        format!("[accessibility.by_eye] の「{id}」は JIS X 8341-3:2016 の達成基準（A・AA）にありません")
+                    },
+                )
+                .with_len(v.get_ref().chars().count() + 2)
+                .with_help("\"1.3.1\" = \"適合\" のように、達成基準の番号と「適合」「該当なし」「不適合」のどれかを書いてください"),
+            ),
+        }
+    }
+    AccessibilityConfig {
+        policy_date,
+        scope: raw.scope.clone().filter(|s| !s.trim().is_empty()),
+        exceptions: raw.exceptions.clone(),
+        by_eye,
+        by_eye_date,
+    }
 }
 
 fn guides(

@@ -1,6 +1,7 @@
 //! Step 1 of a build: read `site.toml`, walk `content/`, read provider data, validate
 //! everything, and hand back one [`Site`] or the full list of problems.
 
+pub mod audit;
 pub mod config;
 pub mod content;
 pub mod guides;
@@ -143,6 +144,17 @@ pub fn load_cached(
         }
     }
 
+    let audit = match audit::load(root) {
+        Ok(a) => a,
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    if let Some(d) = audit.as_ref().and_then(|a| audit::overdue(a, today)) {
+        diags.push(d);
+    }
+
     diags.sort();
     timer.mark("load: stale");
     timer.report();
@@ -160,6 +172,7 @@ pub fn load_cached(
         assets: theme_assets,
         templates,
         guides,
+        audit,
     };
     Ok((Arc::new(site), diags))
 }

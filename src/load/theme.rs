@@ -26,6 +26,8 @@ theme_files!(
     "templates/section.html",
     "templates/404.html",
     "templates/opendata.html",
+    "templates/accessibility.html",
+    "templates/accessibility_results.html",
     "templates/partials/breadcrumbs.html",
     "templates/partials/provider_list.html",
     "templates/partials/provider_card.html",

@@ -97,6 +97,7 @@ pub struct Config {
     pub map: MapConfig,
     pub finder: FinderConfig,
     pub readability: ReadabilityConfig,
+    pub accessibility: AccessibilityConfig,
     pub categories: IndexMap<super::CategoryKey, Category>,
     pub areas: IndexMap<super::AreaKey, Area>,
     pub services: IndexMap<super::ServiceKey, Service>,
@@ -132,6 +133,20 @@ impl Default for ReadabilityConfig {
             ignore: Vec::new(),
         }
     }
+}
+
+/// `[accessibility]`: the city's ウェブアクセシビリティ方針 and what staff checked by eye.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AccessibilityConfig {
+    /// The day the policy was set (方針の策定日).
+    pub policy_date: Option<jiff::civil::Date>,
+    /// Pages the policy covers, when not the whole site.
+    pub scope: Option<String>,
+    /// Parts left out of the target, with the reason.
+    pub exceptions: Vec<String>,
+    /// Criterion id → the result staff found by eye.
+    pub by_eye: IndexMap<String, super::accessibility::Outcome>,
+    pub by_eye_date: Option<jiff::civil::Date>,
 }
 
 /// `[finder]`: places to sort from and the days read as holidays.

@@ -2,6 +2,7 @@
 //!
 //! Loading builds it once; outputs only read it. Nothing here touches the disk.
 
+pub mod accessibility;
 pub mod config;
 pub mod guide;
 pub mod holidays;
@@ -50,6 +51,8 @@ pub struct Site {
     pub templates: Vec<TemplateSource>,
     /// Printed guides defined in site.toml.
     pub guides: Vec<guide::Guide>,
+    /// The last accessibility test (`tsunagu audit`), published as its results page.
+    pub audit: Option<accessibility::AuditRecord>,
 }
 
 #[derive(Debug, Clone)]

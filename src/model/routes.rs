@@ -13,6 +13,9 @@ pub const FINDER_INDEX: &str = "providers/finder.json";
 pub const SEARCH: &str = "search/";
 /// The open-data page and the folder of its files.
 pub const OPENDATA: &str = "opendata/";
+/// The ウェブアクセシビリティ方針 and the page of the last test's results.
+pub const ACCESSIBILITY: &str = "accessibility/";
+pub const ACCESSIBILITY_RESULTS: &str = "accessibility/results/";
 /// A provider's page, with `{id}` for the id: given to the browser's scripts.
 pub const PROVIDER_PATTERN: &str = "providers/{id}/";
 

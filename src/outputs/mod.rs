@@ -3,6 +3,7 @@
 //! folder, or [`Memory`] for `serve`, `check` and `diff`. None of them touches the disk.
 
 mod absolute;
+mod accessibility;
 mod assets;
 mod context;
 pub mod csp;
@@ -101,6 +102,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(print_guide::PrintGuides),
         Box::new(lectures::Lectures),
         Box::new(opendata::OpenData),
+        Box::new(accessibility::Accessibility),
         Box::new(sitemap::Sitemap),
         Box::new(search::Search),
         Box::new(assets::Assets),

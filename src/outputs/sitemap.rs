@@ -36,6 +36,13 @@ impl Renderer for Sitemap {
             entries.push((providers.into(), None));
         }
         entries.push((crate::model::routes::OPENDATA.into(), None));
+        entries.push((crate::model::routes::ACCESSIBILITY.into(), None));
+        if let Some(a) = &site.audit {
+            entries.push((
+                crate::model::routes::ACCESSIBILITY_RESULTS.into(),
+                Some(a.date.to_string()),
+            ));
+        }
         for g in &site.guides {
             entries.push((g.print_path(), Some(g.edition.to_string())));
         }

@@ -58,7 +58,7 @@ pub fn find_chromium(explicit: Option<&Path>, site: &Site) -> Result<PathBuf, Di
     if let Some(p) = installed_browsers().into_iter().find(|p| p.is_file()) {
         return Ok(p);
     }
-    Err(Diagnostic::error("site.toml", None, "PDF を作るための Chromium が見つかりません").with_help(
+    Err(Diagnostic::error("site.toml", None, "Chromium が見つかりません（PDF を作るときと、アクセシビリティの試験に使います）").with_help(
         "Windows では Microsoft Edge か Google Chrome が使われます（どちらかが入っていれば設定は不要です）。\
          Debian・Ubuntu では「sudo apt-get install chromium fonts-morisawa-bizud-gothic」でインストールできます。\
          別の場所にある場合は site.toml の [pdf] chromium = \"/path/to/chromium\" に書いてください",

@@ -184,7 +184,7 @@ fn preview_policy(policy: &str, host: &str) -> String {
 }
 
 /// The type of a file from its extension (text as UTF-8, as all of the site's is).
-fn mime_of(path: &str) -> String {
+pub(crate) fn mime_of(path: &str) -> String {
     use mime_guess::mime;
     let m = mime_guess::from_path(path).first_or_octet_stream();
     let text = m.type_() == mime::TEXT

@@ -7,7 +7,7 @@
 //! by themselves through a websocket ([`http`]); a failed build shows its errors in the
 //! terminal and over the page, and the last good build keeps being served.
 
-mod http;
+pub(crate) mod http;
 mod session;
 mod watch;
 

@@ -54,7 +54,7 @@ impl Session {
         let ours = matches!(
             first,
             "site.toml" | "content" | "templates" | "static" | "themes"
-        );
+        ) || rel == Path::new(load::audit::RESULTS_FILE);
         (ours && !hidden && !self.preview.holds(p)).then(|| rel.to_path_buf())
     }
 

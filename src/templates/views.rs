@@ -43,6 +43,7 @@ pub struct RoutesView {
     pub finder_index: String,
     pub search: String,
     pub opendata: String,
+    pub accessibility: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -279,6 +280,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             finder_index: at(routes::FINDER_INDEX),
             search: at(routes::SEARCH),
             opendata: at(routes::OPENDATA),
+            accessibility: at(routes::ACCESSIBILITY),
         },
         credits: site.credits(),
         title: &c.title,
