@@ -19,18 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-# axe-core for the accessibility tests, from npm, kept out of git under target/.
-if [ ! -f target/webtools/node_modules/axe-core/axe.min.js ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  fi
-  echo "installing axe-core for the accessibility tests (npm)"
-  mkdir -p target/webtools
-  npm install --silent --no-audit --no-fund --prefix target/webtools axe-core@4 >/dev/null
-fi
+# axe-core for the accessibility tests is the copy tsunagu ships (src/audit/axe/).
 
 # One build from clean: incremental caches would only take disk (gigabytes) that CI does not have.
 export CARGO_INCREMENTAL=0

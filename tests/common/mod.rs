@@ -251,23 +251,16 @@ pub fn browser(width: u32) -> headless_chrome::Browser {
     headless_chrome::Browser::new(opts).expect("launch chromium")
 }
 
-/// axe-core's source. `tests/run-all.sh` installs it (npm) under `target/webtools/`;
-/// `AXE_CORE_JS` may point elsewhere. Missing axe-core is a failure, not a skip: an
-/// accessibility check that silently does nothing proves nothing.
+/// axe-core's source: the copy tsunagu ships for `tsunagu audit` (`AXE_CORE_JS` may point
+/// elsewhere), so the tests and the audit judge with the same rules.
 pub fn axe_source() -> String {
-    let candidates = [
-        std::env::var("AXE_CORE_JS").unwrap_or_default(),
-        root()
-            .join("target/webtools/node_modules/axe-core/axe.min.js")
-            .to_string_lossy()
-            .into_owned(),
-        "/opt/webtools/node_modules/axe-core/axe.min.js".into(),
-    ];
-    candidates
-        .iter()
+    let path = std::env::var("AXE_CORE_JS")
+        .ok()
         .filter(|p| !p.is_empty())
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .expect("axe-core is missing: run `bash tests/run-all.sh`, which installs it with npm")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("src/audit/axe/axe.min.js"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core ({}): {e}", path.display()))
 }
 
 /// WCAG 2.0/2.1 A and AA violations axe-core finds on the page open in `tab`, as
