@@ -259,8 +259,7 @@ pub fn axe_source() -> String {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("src/audit/axe/axe.min.js"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("axe-core ({}): {e}", path.display()))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("axe-core ({}): {e}", path.display()))
 }
 
 /// WCAG 2.0/2.1 A and AA violations axe-core finds on the page open in `tab`, as
