@@ -693,7 +693,7 @@ fn site_toml_mistakes_say_what_to_write() {
             "stale_after_day = 730",
             1,
             "site.toml に知らない項目「stale_after_day」があります",
-            "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, markdown, map, finder, readability, accessibility, categories, areas, services, guides, pdf, opendata, import",
+            "「stale_after_days」の書き間違いではありませんか。ここに書ける項目: title, description, base_url, language, theme, stale_after_days, minify, list_page_size, feed_section, municipality, municipalities, markdown, map, finder, readability, accessibility, categories, areas, services, guides, pdf, opendata, import",
         ),
         (
             "code = \"129992\"",

@@ -109,11 +109,7 @@ impl Outcome {
 /// (unreadable file, unknown format, missing columns); row problems are in the outcome.
 pub fn run(root: &Path, config: &Config, opts: &Options) -> Result<Outcome, Diagnostics> {
     let file = &opts.file;
-    let filter = municipality::Filter::new(
-        &opts.municipalities,
-        &config.municipality.code,
-        &config.municipality.name,
-    );
+    let filter = municipality::Filter::new(&opts.municipalities, &config.members());
     if let Some(bad) = opts
         .municipalities
         .iter()
@@ -255,11 +251,7 @@ pub fn run_bytes(
     bytes: &[u8],
 ) -> Result<Outcome, Diagnostics> {
     let file = &opts.file;
-    let filter = municipality::Filter::new(
-        &opts.municipalities,
-        &config.municipality.code,
-        &config.municipality.name,
-    );
+    let filter = municipality::Filter::new(&opts.municipalities, &config.members());
     let encoding = match opts.encoding.as_deref() {
         None => None,
         Some(name) => Some(decode::by_name(name).ok_or_else(|| {

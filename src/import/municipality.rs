@@ -13,25 +13,25 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// `codes` from `--municipality`, or the site's own code and name.
-    pub fn new(codes: &[String], site_code: &str, site_name: &str) -> Filter {
+    /// `codes` from `--municipality`, or the site's own (code, name) pairs: its members on
+    /// a site of several municipalities.
+    pub fn new(codes: &[String], site: &[(&str, &str)]) -> Filter {
+        let names = |keep: &dyn Fn(&str) -> bool| -> Vec<String> {
+            site.iter()
+                .filter(|(c, _)| keep(c))
+                .map(|(_, n)| tidy(n))
+                .filter(|n| !n.is_empty())
+                .collect()
+        };
         if codes.is_empty() {
             return Filter {
-                codes: vec![site_code.to_string()],
-                names: vec![tidy(site_name)]
-                    .into_iter()
-                    .filter(|n| !n.is_empty())
-                    .collect(),
+                codes: site.iter().map(|(c, _)| c.to_string()).collect(),
+                names: names(&|_| true),
             };
         }
-        let names = if codes.iter().any(|c| c == site_code) {
-            vec![tidy(site_name)]
-        } else {
-            Vec::new()
-        };
         Filter {
             codes: codes.to_vec(),
-            names,
+            names: names(&|c| codes.iter().any(|x| x == c)),
         }
     }
 
@@ -87,8 +87,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_site_of_several_municipalities_keeps_the_rows_of_each() {
+        let f = Filter::new(&[], &[("392031", "安芸市"), ("393011", "東洋町")]);
+        assert!(f.keeps(Some("392031"), None));
+        assert!(f.keeps(Some("393011"), None));
+        assert!(!f.keeps(Some("392014"), None));
+        assert!(f.keeps(None, Some("高知県安芸郡東洋町")));
+        assert!(!f.keeps(None, Some("高知県高知市本町")));
+    }
+
+    #[test]
     fn codes_with_and_without_check_digit_and_names_decide() {
-        let f = Filter::new(&[], "392031", "安芸市");
+        let f = Filter::new(&[], &[("392031", "安芸市")]);
         assert!(f.keeps(Some("392031"), None));
         assert!(!f.keeps(Some("392014"), Some("高知県安芸市")));
         assert!(f.keeps(Some("39203"), None));
@@ -103,7 +113,7 @@ mod tests {
         assert!(f.keeps(None, Some("安芸市本町")));
         assert!(f.keeps(None, Some("市場町1丁目")));
         // Another code given on the command line: the site's name no longer applies.
-        let other = Filter::new(&["392014".into()], "392031", "安芸市");
+        let other = Filter::new(&["392014".into()], &[("392031", "安芸市")]);
         assert!(other.keeps(Some("392014"), None));
         assert!(other.keeps(None, Some("高知県安芸市本町")));
         assert!(!other.keeps(Some("392031"), None));

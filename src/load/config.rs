@@ -32,6 +32,8 @@ struct RawConfig {
     feed_section: String,
     municipality: RawMunicipality,
     #[serde(default)]
+    municipalities: IndexMap<String, RawMunicipality>,
+    #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
     map: MapConfig,
@@ -320,7 +322,11 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
     }
     let finder = finder(&raw.finder, &mut diags, &at);
     let accessibility = accessibility(&raw.accessibility, &mut diags, &at);
-    let mut contact_number = |field: &str, value: &Option<Spanned<String>>| -> String {
+    let contact_number = |diags: &mut Diagnostics,
+                          table: &str,
+                          field: &str,
+                          value: &Option<Spanned<String>>|
+     -> String {
         let Some(v) = value.as_ref().filter(|v| !v.get_ref().trim().is_empty()) else {
             return String::new();
         };
@@ -331,7 +337,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
                     Diagnostic::error(
                         CONFIG_FILE,
                         at(&v.span()),
-                        format!("[municipality] {field}「{}」の形が正しくありません", v.get_ref()),
+                        format!("[{table}] {field}「{}」の形が正しくありません", v.get_ref()),
                     )
                     .with_len(v.get_ref().chars().count() + 2)
                     .with_help("半角の数字とハイフンで、市外局番から書いてください。内線は「0479-00-0100（内線 245）」のように後ろに書けます"),
@@ -340,8 +346,46 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
             }
         }
     };
-    let phone = contact_number("phone", &raw.municipality.phone);
-    let fax = contact_number("fax", &raw.municipality.fax);
+    let phone = contact_number(&mut diags, "municipality", "phone", &raw.municipality.phone);
+    let fax = contact_number(&mut diags, "municipality", "fax", &raw.municipality.fax);
+    let mut municipalities = IndexMap::new();
+    for (key, m) in &raw.municipalities {
+        let table = format!("municipalities.{key}");
+        let Ok(k) = crate::model::MunicipalityKey::parse(key) else {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    src.find(&table).map(|o| pos_of_offset(src, o)),
+                    format!(
+                        "[municipalities] の名前「{key}」には英小文字・数字・「-」だけが使えます"
+                    ),
+                )
+                .with_help(
+                    "例: [municipalities.yamada]（ローマ字で、URL とフォルダの名前になります）",
+                ),
+            );
+            continue;
+        };
+        if !valid_municipality_code(m.code.get_ref()) {
+            let (message, help) = municipality_code_message(m.code.get_ref());
+            diags.push(Diagnostic::error(CONFIG_FILE, at(&m.code.span()), message).with_help(help));
+        }
+        let phone = contact_number(&mut diags, &table, "phone", &m.phone);
+        let fax = contact_number(&mut diags, &table, "fax", &m.fax);
+        municipalities.insert(
+            k,
+            Municipality {
+                name: m.name.clone(),
+                code: m.code.get_ref().clone(),
+                department: m.department.clone(),
+                phone,
+                fax,
+                email: m.email.clone(),
+                address: m.address.clone(),
+            },
+        );
+    }
+    let area_municipality = area_municipality(src, &raw, &municipalities, &mut diags);
     let guides = guides(src, &raw.guides, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -358,6 +402,8 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         minify: raw.minify,
         list_page_size: raw.list_page_size.max(1),
         feed_section: raw.feed_section,
+        municipalities,
+        area_municipality,
         municipality: Municipality {
             name: raw.municipality.name,
             code: raw.municipality.code.into_inner(),
@@ -430,6 +476,65 @@ fn finder(
         }
     }
     FinderConfig { places, holidays }
+}
+
+/// On a site of several municipalities, each area names the one it belongs to.
+fn area_municipality(
+    src: &str,
+    raw: &RawConfig,
+    municipalities: &IndexMap<crate::model::MunicipalityKey, Municipality>,
+    diags: &mut Diagnostics,
+) -> IndexMap<crate::model::AreaKey, crate::model::MunicipalityKey> {
+    let mut out = IndexMap::new();
+    let names = || {
+        municipalities
+            .keys()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    for (key, area) in &raw.areas {
+        let Ok(area_key) = crate::model::AreaKey::parse(key) else {
+            continue;
+        };
+        let at = src
+            .find(&format!("[areas.{key}]"))
+            .or_else(|| src.find(&format!("areas.{key}")))
+            .map(|o| pos_of_offset(src, o));
+        match (&area.municipality, municipalities.is_empty()) {
+            (None, true) => {}
+            (Some(_), true) => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at,
+                    format!("[areas.{key}] に municipality がありますが、[municipalities] がありません"),
+                )
+                .with_help("いくつかの市町村で1つのサイトを作るときは、[municipalities.名前] にそれぞれの市町村を書いてください。1つの市町村のサイトなら municipality の行を消してください"),
+            ),
+            (None, false) => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at,
+                    format!("[areas.{key}]（{}）がどの市町村のものか書かれていません", area.label),
+                )
+                .with_help(format!("municipality = に、次のどれかを書いてください: {}", names())),
+            ),
+            (Some(m), false) => match municipalities.get_key_value(m.as_str()) {
+                Some((k, _)) => {
+                    out.insert(area_key, k.clone());
+                }
+                None => diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at,
+                        format!("[areas.{key}] の municipality「{m}」は [municipalities] にありません"),
+                    )
+                    .with_help(format!("次のどれかを書いてください: {}", names())),
+                ),
+            },
+        }
+    }
+    out
 }
 
 /// `[accessibility]`: dates as `YYYY-MM-DD`, results by eye only for the standard's criteria.

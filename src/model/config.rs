@@ -93,6 +93,11 @@ pub struct Config {
     pub list_page_size: usize,
     pub feed_section: String,
     pub municipality: Municipality,
+    /// The municipalities of a site made for several (ク 関係市区町村の連携), in site.toml's
+    /// order; empty on a site of one. `municipality` is then the publisher (保健所, 医師会…).
+    pub municipalities: IndexMap<super::MunicipalityKey, Municipality>,
+    /// Which of them each area belongs to (every area, when there are several).
+    pub area_municipality: IndexMap<super::AreaKey, super::MunicipalityKey>,
     pub markdown: MarkdownConfig,
     pub map: MapConfig,
     pub finder: FinderConfig,
@@ -121,6 +126,20 @@ pub struct ReadabilityConfig {
     pub katakana_run: usize,
     /// Words never counted in a run: proper names, the names of the city's services.
     pub ignore: Vec<String>,
+}
+
+impl Config {
+    /// (code, name) of the municipalities the site covers: its members on a site of
+    /// several, else its own.
+    pub fn members(&self) -> Vec<(&str, &str)> {
+        if self.municipalities.is_empty() {
+            return vec![(&self.municipality.code, &self.municipality.name)];
+        }
+        self.municipalities
+            .values()
+            .map(|m| (m.code.as_str(), m.name.as_str()))
+            .collect()
+    }
 }
 
 impl Default for ReadabilityConfig {
@@ -345,6 +364,9 @@ pub struct Area {
     /// Town names (町名) in this area; `import` places a record by its address.
     #[serde(default)]
     pub towns: Vec<String>,
+    /// The key in `[municipalities]` this area belongs to, on a site of several.
+    #[serde(default)]
+    pub municipality: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

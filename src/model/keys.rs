@@ -106,6 +106,10 @@ vocabulary_key!(
     /// A key of `[services]`: `houmon-shinryo`, `mitori`.
     ServiceKey
 );
+vocabulary_key!(
+    /// A key of `[municipalities]` on a site of several: `yamada`, `kawakami`.
+    MunicipalityKey
+);
 
 #[cfg(test)]
 mod tests {

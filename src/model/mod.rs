@@ -25,7 +25,7 @@ use serde::Serialize;
 use config::{Config, Group};
 pub use ids::ProviderId;
 pub use kana::Kana;
-pub use keys::{AreaKey, CategoryKey, ServiceKey};
+pub use keys::{AreaKey, CategoryKey, MunicipalityKey, ServiceKey};
 pub use phone::Phone;
 pub use pos::Pos;
 pub use time::Time;
@@ -368,6 +368,8 @@ pub struct Provider<P = Phone> {
     pub kana: Kana,
     pub category: CategoryKey,
     pub area: AreaKey,
+    /// On a site of several municipalities, the one the record belongs to (its area's).
+    pub municipality: Option<MunicipalityKey>,
     pub postal_code: String,
     pub address: String,
     pub phone: P,
@@ -485,6 +487,7 @@ impl<P> Provider<P> {
             kana: self.kana,
             category: self.category,
             area: self.area,
+            municipality: self.municipality,
             postal_code: self.postal_code,
             address: self.address,
             phone,

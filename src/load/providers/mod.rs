@@ -32,6 +32,7 @@ pub const FIELDS: &[&str] = &[
     "kana",
     "category",
     "area",
+    "municipality",
     "postal_code",
     "address",
     "phone",

@@ -11,7 +11,7 @@ use crate::load::config::Config;
 use crate::load::suggest::did_you_mean;
 use crate::load::yaml::Node;
 use crate::model::ids::IdProblem;
-use crate::model::{Kana, Phone, Provider, ProviderId, text};
+use crate::model::{AreaKey, Kana, MunicipalityKey, Phone, Provider, ProviderId, text};
 
 /// One record being read; pushes a diagnostic for each bad field and carries on.
 pub(super) struct Record<'a> {
@@ -143,6 +143,7 @@ impl Record<'_> {
         let area = self.vocab("area", |c, k| {
             c.areas.get_key_value(k).map(|(k, _)| k.clone())
         });
+        let municipality = self.municipality(area.as_ref());
         let postal_code = self.postal_code();
         let address = self.text("address", true);
         let phone = self.phone("phone", false);
@@ -174,6 +175,7 @@ impl Record<'_> {
             kana: kana?,
             category: category?,
             area: area?,
+            municipality,
             postal_code: postal_code.unwrap_or_default(),
             address: address?,
             phone,
@@ -274,6 +276,72 @@ impl Record<'_> {
             &format!("{hint}次のどれかを書いてください: {}", options.join(", ")),
         );
         None
+    }
+
+    /// The member municipality on a site of several: the one its area belongs to. A
+    /// `municipality:` field, or a folder `content/providers/<key>/`, must agree with it.
+    fn municipality(&mut self, area: Option<&AreaKey>) -> Option<MunicipalityKey> {
+        let c = self.config;
+        let field = self.field("municipality").cloned();
+        if c.municipalities.is_empty() {
+            if let Some(node) = field {
+                self.error(
+                    &node,
+                    "municipality は、いくつかの市町村で作るサイトでだけ使えます".into(),
+                    "site.toml に [municipalities] がないので、この行は消してください",
+                );
+            }
+            return None;
+        }
+        let own = c.area_municipality.get(area?)?.clone();
+        let name_of = |k: &str| c.municipalities.get(k).map_or("", |m| m.name.as_str());
+        if let Some(node) = field {
+            let v = node.as_str().unwrap_or_default().trim().to_string();
+            if v != own.as_str() {
+                let message = if c.municipalities.contains_key(v.as_str()) {
+                    format!(
+                        "municipality「{v}」（{}）は、area「{}」の市町村（{}）と合いません",
+                        name_of(&v),
+                        area?,
+                        name_of(&own)
+                    )
+                } else {
+                    format!("municipality「{v}」は site.toml の [municipalities] にありません")
+                };
+                self.error(
+                    &node,
+                    message,
+                    &format!("area を直すか、municipality を「{own}」にしてください（この行は省けます。area から決まります）"),
+                );
+                return None;
+            }
+        }
+        // A town's own folder holds only that town's records.
+        let folder = self
+            .file
+            .strip_prefix(super::PROVIDERS_DIR)
+            .ok()
+            .filter(|rest| rest.components().count() > 1)
+            .and_then(|rest| rest.components().next())
+            .and_then(|c| c.as_os_str().to_str());
+        if let Some(folder) = folder
+            && c.municipalities.contains_key(folder)
+            && folder != own.as_str()
+        {
+            let node = self.field("area").unwrap_or(self.node).clone();
+            self.error(
+                &node,
+                format!(
+                    "このファイルは {}（{folder}）のフォルダにありますが、area「{}」は {} の地域です",
+                    name_of(folder),
+                    area?,
+                    name_of(&own)
+                ),
+                &format!("area を {} の地域に直すか、記録を content/providers/{own}/ のファイルに移してください", name_of(folder)),
+            );
+            return None;
+        }
+        Some(own)
     }
 
     /// A list of short texts (診療科目), each kept once.

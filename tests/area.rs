@@ -1,0 +1,206 @@
+//! One site for several municipalities (ク): `tests/area-three/`, three fictional towns
+//! (朝日ヶ丘町, 上﨑村, 山辺市) published by their council. Each record belongs to the town
+//! of its area; a town's folder holds only its own records; imports keep every member's
+//! rows; mistakes say which town and what to write.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn area() -> PathBuf {
+    common::root().join("tests/area-three")
+}
+
+fn area_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in common::files(&area()) {
+        let to = dir.path().join(f.strip_prefix(area()).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&f, &to).unwrap();
+    }
+    dir
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} lacks {from}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn every_record_belongs_to_the_town_of_its_area() {
+    let (site, diags) =
+        tsunagu::load::load(&area(), &tsunagu::load::Overrides::default()).expect("loads");
+    assert_eq!(diags.error_count(), 0);
+    let towns: Vec<(&str, &str)> = site
+        .config
+        .municipalities
+        .iter()
+        .map(|(k, m)| (k.as_str(), m.name.as_str()))
+        .collect();
+    assert_eq!(
+        towns,
+        [
+            ("asahi", "朝日ヶ丘町"),
+            ("kamisaki", "上﨑村"),
+            ("yamanobe", "山辺市")
+        ]
+    );
+    let of = |id: &str| {
+        site.providers
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .and_then(|p| p.municipality.as_ref())
+            .map(|m| m.as_str().to_string())
+    };
+    assert_eq!(of("minamidai-houkan").as_deref(), Some("asahi"));
+    assert_eq!(of("kamisaki-shinryojo").as_deref(), Some("kamisaki"));
+    assert_eq!(of("yamanobe-houkan-vu").as_deref(), Some("yamanobe"));
+    assert!(site.providers.iter().all(|p| p.municipality.is_some()));
+    // Imports keep the rows of all three.
+    let codes: Vec<&str> = site.config.members().iter().map(|(c, _)| *c).collect();
+    assert_eq!(codes, ["129984", "129976", "129968"]);
+
+    // A site of one town has none.
+    let (sample, _) =
+        tsunagu::load::load(common::root(), &tsunagu::load::Overrides::default()).unwrap();
+    assert!(sample.providers.iter().all(|p| p.municipality.is_none()));
+
+    let out = tempfile::tempdir().unwrap();
+    common::build_ok(&area(), out.path(), &[]);
+}
+
+#[test]
+fn a_record_of_another_town_is_refused_with_what_to_write() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // A record in 上﨑村's folder placed in 山辺市's area.
+        (
+            "content/providers/kamisaki/iryo.yaml",
+            "  area: kamisaki\n  address: 上﨑村大字上﨑12番地",
+            "  area: yamanobe-chuo\n  address: 上﨑村大字上﨑12番地",
+            "このファイルは 上﨑村（kamisaki）のフォルダにありますが、area「yamanobe-chuo」は 山辺市 の地域です",
+        ),
+        // A municipality field that disagrees with the area.
+        (
+            "content/providers/asahi/iryo.yaml",
+            "  area: asahi-minami\n",
+            "  area: asahi-minami\n  municipality: yamanobe\n",
+            "municipality「yamanobe」（山辺市）は、area「asahi-minami」の市町村（朝日ヶ丘町）と合いません",
+        ),
+        // A town that is not one of the site's.
+        (
+            "content/providers/asahi/iryo.yaml",
+            "  area: asahi-minami\n",
+            "  area: asahi-minami\n  municipality: kawakami\n",
+            "municipality「kawakami」は site.toml の [municipalities] にありません",
+        ),
+        // An area without its town.
+        (
+            "site.toml",
+            "label = \"上﨑村\"\nmunicipality = \"kamisaki\"\n",
+            "label = \"上﨑村\"\n",
+            "[areas.kamisaki]（上﨑村）がどの市町村のものか書かれていません",
+        ),
+        (
+            "site.toml",
+            "municipality = \"kamisaki\"",
+            "municipality = \"kamisakii\"",
+            "[areas.kamisaki] の municipality「kamisakii」は [municipalities] にありません",
+        ),
+        (
+            "site.toml",
+            "[municipalities.yamanobe]",
+            "[municipalities.Yamanobe]",
+            "[municipalities] の名前「Yamanobe」には英小文字・数字・「-」だけが使えます",
+        ),
+        (
+            "site.toml",
+            "code = \"129976\"",
+            "code = \"129977\"",
+            "全国地方公共団体コード「129977」の最後の1桁（検査数字）が合いません",
+        ),
+        (
+            "site.toml",
+            "phone = \"090-0000-0300\"",
+            "phone = \"山辺市役所\"",
+            "[municipalities.yamanobe] phone「山辺市役所」の形が正しくありません",
+        ),
+    ];
+    for (file, from, to, message) in cases {
+        let dir = area_copy();
+        edit(&dir.path().join(file), from, to);
+        let (code, out) = common::check(dir.path());
+        assert_eq!(code, Some(1), "{message}: {out}");
+        assert!(out.contains(message), "want «{message}»:\n{out}");
+        assert!(
+            out.contains(&format!("{file}:")),
+            "{file} named with its line: {out}"
+        );
+        // The combined build refuses it too, and writes nothing.
+        let target = dir.path().join("public");
+        let (code, _) = common::build(dir.path(), &target, &[]);
+        assert_eq!(code, 1);
+        assert!(!target.exists());
+    }
+
+    // A municipality field on a site of one town.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_sample(dir.path());
+    let file = dir.path().join("content/providers/clinics.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("  area: ").unwrap();
+    std::fs::write(
+        &file,
+        format!("{}  municipality: midori\n{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    let (code, out) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("municipality は、いくつかの市町村で作るサイトでだけ使えます"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_import_keeps_the_rows_of_every_town_and_counts_the_rest() {
+    let dir = area_copy();
+    let csv = dir.path().join("iryo.csv");
+    std::fs::write(
+        &csv,
+        "全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,医療機関の種類,所在地_連結表記,電話番号\n\
+         129984,1,朝日ヶ丘町,北原内科,キタハラナイカ,診療所,朝日ヶ丘町北原1番1号,0479-00-1201\n\
+         129976,2,上﨑村,下﨑診療所,シモサキシンリョウジョ,診療所,上﨑村大字下﨑3番地,0479-00-2202\n\
+         129968,3,山辺市,本町クリニック,ホンマチクリニック,診療所,山辺市本町5番5号,050-0000-3303\n\
+         129992,4,ほかの町,よその医院,ヨソノイイン,診療所,ほかの町1番地,0479-00-9999\n",
+    )
+    .unwrap();
+    let o = common::bin()
+        .args(["import", "--root"])
+        .arg(dir.path())
+        .arg(&csv)
+        .args(["--out", "content/providers/imported.yaml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("ほかの市区町村の行 1 行は取り込みませんでした"),
+        "{err}"
+    );
+    let (site, _) =
+        tsunagu::load::load(dir.path(), &tsunagu::load::Overrides::default()).expect("loads");
+    let town = |name: &str| {
+        site.providers
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name} imported"))
+            .municipality
+            .as_ref()
+            .map(|m| m.as_str().to_string())
+    };
+    assert_eq!(town("北原内科").as_deref(), Some("asahi"));
+    assert_eq!(town("下﨑診療所").as_deref(), Some("kamisaki"));
+    assert_eq!(town("本町クリニック").as_deref(), Some("yamanobe"));
+    assert!(site.providers.iter().all(|p| p.name != "よその医院"));
+}
