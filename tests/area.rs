@@ -204,3 +204,125 @@ fn an_import_keeps_the_rows_of_every_town_and_counts_the_rest() {
     assert_eq!(town("本町クリニック").as_deref(), Some("yamanobe"));
     assert!(site.providers.iter().all(|p| p.name != "よその医院"));
 }
+
+/// The built area site, once.
+fn built() -> &'static Path {
+    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        common::build_ok(&area(), out.path(), &[]);
+        out
+    })
+    .path()
+}
+
+fn page(rel: &str) -> String {
+    std::fs::read_to_string(built().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn each_town_has_its_own_section_with_its_own_windows_and_the_home_page_lists_them() {
+    let home = page("index.html");
+    for (path, name, count) in [
+        ("asahi/", "朝日ヶ丘町", 3),
+        ("kamisaki/", "上﨑村", 2),
+        ("yamanobe/", "山辺市", 3),
+    ] {
+        assert!(
+            home.contains(&format!(
+                "<a href=\"/area/{path}\">{name}</a>（事業所 {count} 件）"
+            )),
+            "home lacks {name}"
+        );
+    }
+    let kamisaki = page("kamisaki/index.html");
+    assert!(kamisaki.contains("上﨑村の相談窓口"));
+    assert!(kamisaki.contains("上﨑村地域包括支援センター"));
+    // Only its own windows: not the other towns'.
+    assert!(!kamisaki.contains("朝日ヶ丘町地域包括支援センター"));
+    assert!(!kamisaki.contains("山辺市在宅医療・介護連携相談支援室"));
+    assert!(kamisaki.contains("上﨑村 住民課"));
+    assert!(kamisaki.contains("providers/find/?town=kamisaki"));
+    // The area-wide home page lists every town's windows.
+    for w in [
+        "朝日ヶ丘町地域包括支援センター",
+        "上﨑村地域包括支援センター",
+        "山辺市在宅医療・介護連携相談支援室",
+    ] {
+        assert!(home.contains(w), "home lacks {w}");
+    }
+}
+
+#[test]
+fn open_data_names_each_records_own_town() {
+    let csv = page("opendata/iryo-kikan.csv");
+    let row = |name: &str| {
+        csv.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not in the CSV"))
+            .to_string()
+    };
+    assert!(row("上﨑村立診療所").starts_with("129976,kamisaki-shinryojo,上﨑村,"));
+    assert!(row("山辺中央医院").starts_with("129968,yamanobe-chuo-iin,山辺市,"));
+    assert!(row("本郷ファミリークリニック").starts_with("129984,asahi-hongo-clinic,朝日ヶ丘町,"));
+    let json: serde_json::Value = serde_json::from_str(&page("opendata/providers.json")).unwrap();
+    let towns: Vec<&str> = json["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["municipality"].as_str().unwrap())
+        .collect();
+    assert_eq!(towns.len(), 8);
+}
+
+#[test]
+fn the_finder_filters_by_town_and_keeps_it_in_the_link() {
+    let served = common::serve_site(&area(), &[]);
+    let browser = common::browser(1000);
+    let tab = browser.new_tab().unwrap();
+    let ids = |tab: &headless_chrome::Tab| -> Vec<String> {
+        let v = common::eval(
+            tab,
+            "JSON.stringify(Array.from(document.querySelectorAll('#finder-results .card-title a')).map(function (a) { return a.getAttribute('href').split('/').filter(Boolean).pop(); }).sort())",
+        );
+        serde_json::from_str(v.as_str().unwrap_or("[]")).unwrap()
+    };
+    let open = |query: &str| {
+        common::goto(&tab, &format!("{}providers/find/{query}", served.base));
+        common::wait_until(
+            &tab,
+            "document.getElementById('finder-status').textContent.indexOf('件') >= 0",
+        );
+    };
+    open("?town=kamisaki");
+    assert_eq!(ids(&tab), ["kamisaki-houkatsu", "kamisaki-shinryojo"]);
+    assert_eq!(
+        common::eval_str(&tab, "document.getElementById('f-town').value"),
+        "kamisaki"
+    );
+    // Each card names its town.
+    assert!(
+        common::eval_str(
+            &tab,
+            "document.getElementById('finder-results').textContent"
+        )
+        .contains("市町村上﨑村")
+    );
+    // With a category, across the town's areas.
+    open("?town=asahi&category=shinryojo");
+    assert_eq!(ids(&tab), ["asahi-hongo-clinic"]);
+    // Choosing another town in the form changes the results and the address.
+    common::eval(
+        &tab,
+        "var s = document.getElementById('f-town'); s.value = 'yamanobe'; s.dispatchEvent(new Event('change', {bubbles: true})); 1",
+    );
+    common::wait_until(&tab, "location.search.indexOf('town=yamanobe') >= 0");
+    common::wait_until(&tab, "!document.querySelector('#finder [aria-busy=true]')");
+    assert_eq!(ids(&tab), ["yamanobe-chuo-iin"]);
+    // An unknown town is ignored: every record.
+    open("?town=nowhere");
+    assert_eq!(ids(&tab).len(), 8);
+    let axe = common::axe_source();
+    open("?town=kamisaki");
+    assert!(common::axe_violations(&tab, &axe).is_empty());
+}

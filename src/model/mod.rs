@@ -369,6 +369,7 @@ pub struct Provider<P = Phone> {
     pub category: CategoryKey,
     pub area: AreaKey,
     /// On a site of several municipalities, the one the record belongs to (its area's).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub municipality: Option<MunicipalityKey>,
     pub postal_code: String,
     pub address: String,
@@ -563,6 +564,14 @@ impl Site {
             .collect()
     }
 
+    /// The municipality a record belongs to: its town on a site of several, else the site's.
+    pub fn municipality_of<P>(&self, p: &Provider<P>) -> &config::Municipality {
+        p.municipality
+            .as_ref()
+            .and_then(|k| self.config.municipalities.get(k))
+            .unwrap_or(&self.config.municipality)
+    }
+
     pub fn group_of(&self, p: &Provider) -> Option<Group> {
         self.group_of_category(&p.category)
     }
@@ -599,12 +608,21 @@ pub struct ProviderFilter {
     pub accepting: Option<bool>,
     /// `medical`, `care` or `consultation`: every category of that group.
     pub group: Option<String>,
+    /// A key of `[municipalities]`: that town's records only.
+    pub municipality: Option<String>,
 }
 
 impl ProviderFilter {
     /// Keys a filter takes, in every place one is written (site.toml guides, `::: providers`
     /// in lectures and notes, the templates' `providers()`).
-    pub const KEYS: [&'static str; 5] = ["category", "area", "service", "group", "accepting"];
+    pub const KEYS: [&'static str; 6] = [
+        "category",
+        "area",
+        "service",
+        "group",
+        "accepting",
+        "municipality",
+    ];
 
     /// A filter from `key=value` pairs, each key once, every key and value checked against
     /// the site's vocabulary: the one parser behind `::: providers` and `providers()`.
@@ -619,6 +637,7 @@ impl ProviderFilter {
                 "area" => &mut f.area,
                 "service" => &mut f.service,
                 "group" => &mut f.group,
+                "municipality" => &mut f.municipality,
                 "accepting" => {
                     f.accepting = Some(match v {
                         "true" => true,
@@ -667,6 +686,13 @@ impl ProviderFilter {
         {
             return Err(unknown("service", k));
         }
+        if let Some(k) = self
+            .municipality
+            .as_ref()
+            .filter(|k| !c.municipalities.contains_key(k.as_str()))
+        {
+            return Err(unknown("municipality", k));
+        }
         if let Some(g) = self
             .group
             .as_ref()
@@ -692,6 +718,10 @@ impl ProviderFilter {
     pub fn matches(&self, p: &Provider) -> bool {
         self.category.as_ref().is_none_or(|c| &p.category == c)
             && self.area.as_ref().is_none_or(|a| &p.area == a)
+            && self
+                .municipality
+                .as_ref()
+                .is_none_or(|m| p.municipality.as_ref().is_some_and(|x| x == m.as_str()))
             && self
                 .service
                 .as_ref()

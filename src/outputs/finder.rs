@@ -61,6 +61,12 @@ struct Index<'a> {
     /// Places to sort from, nearest first: `[name, lat, lon]` (the site's own places, then
     /// the middle of each area's records, then of each town's named in `[areas] towns`).
     l: Vec<(String, f64, f64)>,
+    /// On a site of several municipalities: the towns `[key, name]`, and each area's town
+    /// (by index, in the order of `a`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    m: Vec<(&'a str, &'a str)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    t: Vec<usize>,
     p: Vec<Record<'a>>,
 }
 
@@ -236,6 +242,23 @@ fn index_json(cx: &RenderContext) -> Vec<u8> {
         d: departments(site),
         h: holidays(site),
         l: places(site),
+        m: c.municipalities
+            .iter()
+            .map(|(k, m)| (k.as_str(), m.name.as_str()))
+            .collect(),
+        t: if c.municipalities.is_empty() {
+            Vec::new()
+        } else {
+            c.areas
+                .keys()
+                .map(|a| {
+                    c.area_municipality
+                        .get(a)
+                        .and_then(|m| c.municipalities.get_index_of(m))
+                        .unwrap_or(0)
+                })
+                .collect()
+        },
         p: Vec::new(),
     };
     let department_index: std::collections::HashMap<&str, usize> =

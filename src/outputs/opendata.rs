@@ -118,10 +118,11 @@ impl Table {
             .iter()
             .map(|s| c.services.get(s).map_or(s.as_str(), |v| v.label.as_str()))
             .collect();
+        let town = site.municipality_of(p);
         vec![
-            c.municipality.code.clone(),
+            town.code.clone(),
             p.id.to_string(),
-            c.municipality.name.clone(),
+            town.name.clone(),
             p.name.clone(),
             katakana(p.kana.as_str()),
             kind,

@@ -46,6 +46,14 @@ impl Renderer for WebPages {
             };
             let mut ctx = base_context(site, &s.path, meta, crumbs(site, s, None));
             ctx.insert("section", &views::section_view(site, s));
+            // A town's own section (`content/<key>/`) on a site of several municipalities.
+            if let Some((k, m)) = site
+                .config
+                .municipalities
+                .get_key_value(s.path.trim_end_matches('/'))
+            {
+                ctx.insert("town", &views::MunicipalityView::of(site, k, m));
+            }
             let file = s
                 .source
                 .clone()

@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub groups: Vec<GroupView>,
     pub areas: Vec<VocabView>,
     pub services: Vec<VocabView>,
+    /// The member municipalities of a site made for several, in site.toml's order.
+    pub municipalities: Vec<MunicipalityView<'a>>,
     pub provider_count: usize,
     pub today: String,
     pub feed_path: Option<String>,
@@ -67,6 +69,40 @@ pub struct VocabView {
     pub description: String,
     pub count: usize,
     pub path: String,
+}
+
+#[derive(Serialize)]
+pub struct MunicipalityView<'a> {
+    pub key: &'a str,
+    #[serde(flatten)]
+    pub info: &'a crate::load::config::Municipality,
+    /// The town's own section (`content/<key>/`), when it has one.
+    pub path: Option<String>,
+    pub count: usize,
+}
+
+impl<'a> MunicipalityView<'a> {
+    pub fn of(
+        site: &Site,
+        key: &'a crate::model::MunicipalityKey,
+        info: &'a crate::load::config::Municipality,
+    ) -> Self {
+        let bp = &site.config.base_path;
+        MunicipalityView {
+            key: key.as_str(),
+            info,
+            path: site
+                .sections
+                .iter()
+                .find(|s| s.path == format!("{key}/"))
+                .map(|s| format!("{bp}{}", s.path)),
+            count: site
+                .providers
+                .iter()
+                .filter(|p| p.municipality.as_ref() == Some(key))
+                .count(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -293,6 +329,11 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         groups,
         areas,
         services,
+        municipalities: c
+            .municipalities
+            .iter()
+            .map(|(k, m)| MunicipalityView::of(site, k, m))
+            .collect(),
         provider_count: site.providers.len(),
         today: site.today.to_string(),
         feed_path,

@@ -100,6 +100,7 @@
     var el = form.elements;
     return {
       category: el.category.value,
+      town: el.town ? el.town.value : "",
       area: el.area.value,
       services: services,
       accepting: el.accepting.checked,
@@ -117,6 +118,7 @@
     var params = new URLSearchParams(location.search);
     setSelect(form.elements.category, params.get("category"));
     setSelect(form.elements.area, params.get("area"));
+    if (form.elements.town) setSelect(form.elements.town, params.get("town"));
     var wanted = [];
     params.getAll("service").forEach(function (v) {
       wanted = wanted.concat(v.split(","));
@@ -158,6 +160,7 @@
   function writeUrl(s) {
     var params = new URLSearchParams();
     if (s.category) params.append("category", s.category);
+    if (s.town) params.append("town", s.town);
     if (s.area) params.append("area", s.area);
     s.services.forEach(function (v) {
       params.append("service", v);
@@ -176,6 +179,7 @@
   function filter(s) {
     var cat = indexOf(data.c, s.category);
     var area = indexOf(data.a, s.area);
+    var town = data.m ? indexOf(data.m, s.town) : -1;
     var services = s.services.map(function (k) {
       return indexOf(data.s, k);
     });
@@ -188,6 +192,7 @@
       p.open = null;
       if (s.category && p.category !== cat) return false;
       if (s.area && p.area !== area) return false;
+      if (s.town && data.t[p.area] !== town) return false;
       for (var i = 0; i < services.length; i++) {
         if (p.services.indexOf(services[i]) < 0) return false;
       }
@@ -305,7 +310,7 @@
     showWhen();
     var s = state();
     var n =
-      (s.category ? 1 : 0) + (s.area ? 1 : 0) + s.services.length + (s.accepting ? 1 : 0) +
+      (s.category ? 1 : 0) + (s.town ? 1 : 0) + (s.area ? 1 : 0) + s.services.length + (s.accepting ? 1 : 0) +
       (s.dept ? 1 : 0) + (s.when ? 1 : 0) + (s.near ? 1 : 0);
     if (chosen) chosen.textContent = n ? "（" + n + " つ選んでいます）" : "";
     writeUrl(s);
@@ -416,6 +421,7 @@
     var dl = document.createElement("dl");
     dl.className = "card-facts";
     fact(dl, "種類", label(data.c, p.category));
+    if (data.m) fact(dl, "市町村", data.m[data.t[p.area]][1]);
     fact(dl, "地域", label(data.a, p.area));
     fact(dl, "所在地", p.address);
     // The number never breaks inside itself; its 内線 may go to the next line.
