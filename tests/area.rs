@@ -326,3 +326,85 @@ fn the_finder_filters_by_town_and_keeps_it_in_the_link() {
     open("?town=kamisaki");
     assert!(common::axe_violations(&tab, &axe).is_empty());
 }
+
+#[test]
+fn each_towns_guide_lists_only_its_providers_and_contacts_and_the_area_guide_lists_all_by_town() {
+    let out = tempfile::tempdir().unwrap();
+    common::build_ok(&area(), out.path(), &["--pdf"]);
+    let text = |key: &str| {
+        let pdf = out.path().join(format!("guide/{key}/{key}.pdf"));
+        common::tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")])
+    };
+    let records = [
+        ("asahi", "本郷ファミリークリニック"),
+        ("asahi", "南台訪問看護ステーション"),
+        ("asahi", "朝日ヶ丘町地域包括支援センター"),
+        ("kamisaki", "上﨑村立診療所"),
+        ("kamisaki", "上﨑村地域包括支援センター"),
+        ("yamanobe", "山辺中央医院"),
+        ("yamanobe", "ヴィラ山辺訪問看護ステーション"),
+        ("yamanobe", "山辺市在宅医療・介護連携相談支援室"),
+    ];
+    for (town, publisher) in [
+        ("asahi", "朝日ヶ丘町 健康福祉課"),
+        ("kamisaki", "上﨑村 住民課"),
+        ("yamanobe", "山辺市 高齢者支援課"),
+    ] {
+        let t = text(town);
+        // The town's guide tells the town's own page, and its town as publisher.
+        assert!(t.contains(publisher), "{town}: {t}");
+        assert!(
+            t.contains(&format!(
+                "https://zaitaku.higashiyama.example.jp/area/{town}/"
+            )),
+            "{town}"
+        );
+        for (owner, name) in records {
+            // 山辺市's guide prints medical providers only, and the contacts on its back.
+            let medical_only = town == "yamanobe" && name.contains("相談支援室");
+            if owner == town {
+                assert!(t.contains(name) || medical_only, "{town} lacks {name}");
+            } else {
+                assert!(!t.contains(name), "{town}'s guide lists {name} of {owner}");
+            }
+        }
+    }
+    // The back of 山辺市's guide: its own window only.
+    assert!(text("yamanobe").contains("山辺市在宅医療・介護連携相談支援室"));
+
+    // The area guide: every record, under its town's heading, towns in site.toml's order.
+    let all = text("area");
+    for (_, name) in records {
+        assert!(all.contains(name), "area guide lacks {name}");
+    }
+    let clinics = &all[all.find("3か所を五十音順").unwrap()..];
+    let at = |s: &str| clinics.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("朝日ヶ丘町") < at("本郷ファミリークリニック"));
+    assert!(at("本郷ファミリークリニック") < at("上﨑村\n"));
+    assert!(at("上﨑村\n") < at("上﨑村立診療所"));
+    assert!(at("上﨑村立診療所") < at("山辺市\n"));
+    assert!(at("山辺市\n") < at("山辺中央医院"));
+    assert!(all.contains("ひがし山地域在宅医療・介護連携推進協議会"));
+}
+
+#[test]
+fn a_guide_for_a_town_the_site_does_not_have_is_refused() {
+    let dir = area_copy();
+    edit(
+        &dir.path().join("site.toml"),
+        "municipality = \"kamisaki\"\n\n[[guides.kamisaki.parts]]",
+        "municipality = \"shimosaki\"\n\n[[guides.kamisaki.parts]]",
+    );
+    let (code, out) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "ガイド「kamisaki」の municipality「shimosaki」は [municipalities] にありません"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("次のどれかを書いてください: asahi, kamisaki, yamanobe"),
+        "{out}"
+    );
+}

@@ -976,7 +976,7 @@ fn a_misspelt_provider_filter_is_an_error_wherever_it_is_written() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(
-            "「categry」は使えません（category, area, service, group, accepting が使えます）"
+            "「categry」は使えません（category, area, service, group, accepting, municipality が使えます）"
         ),
         "{err}"
     );

@@ -103,6 +103,9 @@ struct RawGuide {
     saddle_stitch: bool,
     #[serde(default)]
     crop_marks: bool,
+    /// A key of `[municipalities]`: a guide of that town only.
+    #[serde(default)]
+    municipality: Option<Spanned<String>>,
     parts: Vec<Spanned<RawPart>>,
 }
 
@@ -386,7 +389,7 @@ pub fn parse(src: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
         );
     }
     let area_municipality = area_municipality(src, &raw, &municipalities, &mut diags);
-    let guides = guides(src, &raw.guides, &mut diags);
+    let guides = guides(src, &raw.guides, &municipalities, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -608,11 +611,35 @@ fn accessibility(
 fn guides(
     src: &str,
     raw: &IndexMap<String, RawGuide>,
+    municipalities: &IndexMap<crate::model::MunicipalityKey, Municipality>,
     diags: &mut Diagnostics,
 ) -> IndexMap<String, GuideConfig> {
     let mut out = IndexMap::new();
     for (key, g) in raw {
         let at = |s: &std::ops::Range<usize>| Some(pos_of_offset(src, s.start));
+        let municipality = match &g.municipality {
+            None => None,
+            Some(m) => match municipalities.get_key_value(m.get_ref().as_str()) {
+                Some((k, _)) => Some(k.clone()),
+                None => {
+                    let names: Vec<&str> = municipalities.keys().map(|k| k.as_str()).collect();
+                    diags.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            at(&m.span()),
+                            format!("ガイド「{key}」の municipality「{}」は [municipalities] にありません", m.get_ref()),
+                        )
+                        .with_len(m.get_ref().chars().count() + 2)
+                        .with_help(if names.is_empty() {
+                            "市町村ごとのガイドは、site.toml に [municipalities] があるサイトで作れます".to_string()
+                        } else {
+                            format!("次のどれかを書いてください: {}", names.join(", "))
+                        }),
+                    );
+                    continue;
+                }
+            },
+        };
         let edition = match g.edition.get_ref().parse::<jiff::civil::Date>() {
             Ok(d) => d,
             Err(_) => {
@@ -702,6 +729,7 @@ fn guides(
                 index: g.index,
                 saddle_stitch: g.saddle_stitch,
                 crop_marks: g.crop_marks,
+                municipality,
                 parts,
                 pos: src
                     .find(&format!("guides.{key}]"))

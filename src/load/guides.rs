@@ -47,6 +47,12 @@ pub fn resolve(
                     ),
                 },
                 PartKind::Providers(filter) => {
+                    // A town's guide lists that town's records unless a part names another.
+                    let mut filter = filter.clone();
+                    if filter.municipality.is_none() {
+                        filter.municipality = g.municipality.as_ref().map(|m| m.to_string());
+                    }
+                    let filter = &filter;
                     if let Err(problem) = filter.check(config) {
                         diags.push(
                             Diagnostic::error(CONFIG_FILE, Some(part.pos), format!("ガイド「{key}」の providers: {problem}"))
@@ -70,8 +76,12 @@ pub fn resolve(
                 }
                 PartKind::EachCategory => {
                     // A category no record is in yet (a new site's) prints no empty table.
-                    let used: std::collections::HashSet<&str> =
-                        providers.iter().map(|p| p.category.as_str()).collect();
+                    let town = g.municipality.as_ref();
+                    let used: std::collections::HashSet<&str> = providers
+                        .iter()
+                        .filter(|p| town.is_none_or(|t| p.municipality.as_ref() == Some(t)))
+                        .map(|p| p.category.as_str())
+                        .collect();
                     for (k, c) in config
                         .categories
                         .iter()
@@ -79,6 +89,7 @@ pub fn resolve(
                     {
                         let filter = ProviderFilter {
                             category: Some(k.to_string()),
+                            municipality: town.map(|t| t.to_string()),
                             ..Default::default()
                         };
                         chapters.push(Chapter::Providers {
@@ -125,6 +136,7 @@ pub fn resolve(
             index: g.index,
             saddle_stitch: g.saddle_stitch,
             crop_marks: g.crop_marks,
+            municipality: g.municipality.clone(),
             chapters,
         });
     }
@@ -195,6 +207,20 @@ fn default_intro(c: &Config, f: &ProviderFilter) -> String {
 
 /// The web list that shows the same providers, always current.
 fn web_path(f: &ProviderFilter) -> String {
+    if let Some(town) = &f.municipality {
+        // A town's list is the finder chosen for that town.
+        let mut q = format!("{}?town={town}", routes::FIND);
+        for (k, v) in [
+            ("category", &f.category),
+            ("area", &f.area),
+            ("service", &f.service),
+        ] {
+            if let Some(v) = v {
+                q.push_str(&format!("&{k}={v}"));
+            }
+        }
+        return q;
+    }
     match (&f.category, &f.area, &f.service) {
         (Some(k), None, None) => routes::list(List::Category, k),
         (None, Some(k), None) => routes::list(List::Area, k),

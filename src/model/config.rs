@@ -32,6 +32,8 @@ pub enum GroupBy {
     None,
     Area,
     Category,
+    /// By town on a site of several municipalities (in site.toml's order).
+    Municipality,
 }
 
 /// A printed guide as written in site.toml; `load::guides` resolves it against the content.
@@ -45,6 +47,8 @@ pub struct GuideConfig {
     pub index: bool,
     pub saddle_stitch: bool,
     pub crop_marks: bool,
+    /// A guide of one town of a site of several: its providers, contacts and publisher.
+    pub municipality: Option<super::MunicipalityKey>,
     pub parts: Vec<PartConfig>,
     /// Where `[guides.NAME]` is written in site.toml, for errors.
     pub pos: Option<super::Pos>,

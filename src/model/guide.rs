@@ -17,6 +17,8 @@ pub struct Guide {
     pub index: bool,
     pub saddle_stitch: bool,
     pub crop_marks: bool,
+    /// A guide of one town of a site of several.
+    pub municipality: Option<super::MunicipalityKey>,
     pub chapters: Vec<Chapter>,
 }
 

@@ -380,6 +380,7 @@ pub fn guide_html(
         .iter()
         .map(|p| &**p)
         .filter(|p| site.group_of(p) == Some(crate::load::config::Group::Consultation))
+        .filter(|p| g.municipality.is_none() || p.municipality == g.municipality)
         .collect();
     contacts.sort_by_key(|p| c.areas.get_index_of(&p.area));
     let contacts: Vec<_> = contacts
@@ -387,7 +388,16 @@ pub fn guide_html(
         .map(|p| views::provider_view(site, p))
         .collect();
     let (w, h) = g.page_size.mm();
-    let home = c.base_url.clone();
+    // A town's guide leads to the town's own section, when it has one.
+    let home = g
+        .municipality
+        .as_ref()
+        .map(|k| format!("{k}/"))
+        .filter(|path| site.sections.iter().any(|s| &s.path == path))
+        .map_or_else(
+            || c.base_url.clone(),
+            |path| format!("{}{path}", c.base_url),
+        );
 
     let mut ctx = Context::new();
     ctx.insert("guide", &serde_json::json!({
@@ -434,6 +444,13 @@ pub fn guide_html(
     ctx.insert("toc", &toc);
     ctx.insert("index", &index);
     ctx.insert("contacts", &contacts);
+    // Who publishes it: the town of a town's guide, else the site's publisher.
+    let publisher = g
+        .municipality
+        .as_ref()
+        .and_then(|k| c.municipalities.get(k))
+        .unwrap_or(&c.municipality);
+    ctx.insert("publisher", publisher);
     ctx.insert("credits", &site.credits());
     ctx.insert("data_oldest", &oldest.map(wareki::both));
     ctx.insert("data_newest", &newest.map(wareki::both));
@@ -585,6 +602,11 @@ fn group<'a>(
             .iter()
             .map(|(k, a)| (k.as_str(), a.label.as_str()))
             .collect(),
+        GroupBy::Municipality => c
+            .municipalities
+            .iter()
+            .map(|(k, m)| (k.as_str(), m.name.as_str()))
+            .collect(),
     };
     keyed
         .into_iter()
@@ -594,6 +616,7 @@ fn group<'a>(
                 .copied()
                 .filter(|p| match by {
                     GroupBy::Area => p.area == key,
+                    GroupBy::Municipality => p.municipality.as_ref().is_some_and(|m| m == key),
                     _ => p.category == key,
                 })
                 .collect::<Vec<_>>();
