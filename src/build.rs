@@ -268,10 +268,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timer = crate::timings::Timings::new();
     // Nothing read has changed since the output was written: there is nothing to do.
     let options = format!(
-        "minify={:?} pdf={:?} base_url={:?}",
+        "minify={:?} pdf={:?} base_url={:?} municipality={:?}",
         opts.minify,
         opts.pdf.as_ref().map(|p| &p.chromium),
-        opts.overrides.base_url
+        opts.overrides.base_url,
+        opts.overrides.municipality
     );
     let fingerprint = crate::inputs::fingerprint(&opts.root, &options);
     if let Some(fp) = &fingerprint

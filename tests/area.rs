@@ -408,3 +408,67 @@ fn a_guide_for_a_town_the_site_does_not_have_is_refused() {
         "{out}"
     );
 }
+
+#[test]
+fn each_towns_staff_check_and_build_their_own_part() {
+    let dir = area_copy();
+    let site = dir.path();
+    // 上﨑村 is half-way through an edit.
+    edit(
+        &site.join("content/providers/kamisaki/iryo.yaml"),
+        "phone: 0479-00-2201",
+        "phone: 電話番号を確認中",
+    );
+    let (code, out) = common::check(site);
+    assert_eq!(code, Some(1), "{out}");
+    let part = |args: &[&str]| {
+        let o = common::bin()
+            .args(args)
+            .arg("--root")
+            .arg(site)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // 朝日ヶ丘町 checks and builds its own part all the same.
+    let (code, out) = part(&["check", "--municipality", "asahi"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("事業所 3 件"), "{out}");
+    let (code, out) = part(&["build", "--municipality", "asahi"]);
+    assert_eq!(code, Some(0), "{out}");
+    let own = site.join("public-asahi");
+    assert!(
+        own.join("providers/asahi-hongo-clinic/index.html")
+            .is_file()
+    );
+    assert!(own.join("asahi/index.html").is_file());
+    assert!(!own.join("providers/yamanobe-chuo-iin").exists());
+    assert!(!own.join("kamisaki").exists());
+    assert!(
+        !site.join("public").exists(),
+        "the area's folder is left alone"
+    );
+    let finder = std::fs::read_to_string(own.join("providers/finder.json")).unwrap();
+    assert!(finder.contains("本郷ファミリークリニック") && !finder.contains("山辺中央医院"));
+    // 上﨑村's own check finds its mistake.
+    let (code, out) = part(&["check", "--municipality", "kamisaki"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("content/providers/kamisaki/iryo.yaml"),
+        "{out}"
+    );
+    // A town the site does not have.
+    let (code, out) = part(&["check", "--municipality", "nowhere"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("--municipality「nowhere」は site.toml の [municipalities] にありません"),
+        "{out}"
+    );
+    assert!(
+        out.contains("asahi（朝日ヶ丘町）、kamisaki（上﨑村）、yamanobe（山辺市）"),
+        "{out}"
+    );
+}

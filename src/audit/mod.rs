@@ -57,6 +57,7 @@ pub fn run(opts: &Options, progress: &dyn Fn(usize, usize, &str)) -> Result<Audi
     let (listener, base) = Server::bind()?;
     let overrides = Overrides {
         base_url: Some(base.clone()),
+        ..Default::default()
     };
     let (site, diagnostics) = crate::load::load(&opts.root, &overrides)?;
     let chromium = crate::pdf::find_chromium(opts.chromium.as_deref(), &site)?;

@@ -31,6 +31,9 @@ pub struct Args {
     /// PDF に使う Chromium / the Chromium to print with
     #[arg(long, value_name = "PATH", requires = "pdf")]
     chromium: Option<PathBuf>,
+    /// いくつかの市町村のサイトで、この市町村の分だけを作る（既定の出力は public-名前/） / build one town's part only
+    #[arg(long, value_name = "KEY")]
+    municipality: Option<String>,
     /// 前回との違いの報告を書き出すファイル（.json なら JSON） / write the change report here
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -38,7 +41,11 @@ pub struct Args {
 
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
-    let output = a.output.clone().unwrap_or_else(|| root.join("public"));
+    // A town's part never replaces the whole area's published folder by default.
+    let output = a.output.clone().unwrap_or_else(|| match &a.municipality {
+        Some(k) => root.join(format!("public-{k}")),
+        None => root.join("public"),
+    });
     let progress = progress_bar();
     let opts = BuildOptions {
         progress: Some(progress.clone()),
@@ -46,6 +53,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         output: output.clone(),
         overrides: Overrides {
             base_url: a.base_url,
+            municipality: a.municipality,
         },
         force: a.force,
         minify: a.no_minify.then_some(false),

@@ -17,11 +17,18 @@ pub struct Args {
     /// easy: true のページで、小学校で習わない漢字にふりがながないところを挙げる / list kanji needing furigana on easy pages
     #[arg(long)]
     furigana: bool,
+    /// いくつかの市町村のサイトで、この市町村のフォルダと事業所だけを確かめる / check one town's part only
+    #[arg(long, value_name = "KEY")]
+    municipality: Option<String>,
 }
 
 pub fn run(a: Args, color: bool) -> ExitCode {
     let root = a.site.root();
-    match tsunagu::build::check(&root, &Overrides::default(), a.external) {
+    let overrides = Overrides {
+        municipality: a.municipality.clone(),
+        ..Default::default()
+    };
+    match tsunagu::build::check(&root, &overrides, a.external) {
         Ok((site, mut diags)) => {
             if a.readability {
                 let (scores, found) = tsunagu::readability::site(&site);

@@ -33,6 +33,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     let out_dir = a.output.clone().unwrap_or_else(|| root.join("pdf"));
     let overrides = Overrides {
         base_url: a.base_url.clone(),
+        ..Default::default()
     };
     let (pdfs, diags) =
         match tsunagu::build::pdfs(&root, &overrides, a.name.as_deref(), a.chromium.as_deref()) {

@@ -183,6 +183,8 @@ fn tile_scheme_ok(tiles: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub base_url: Option<String>,
+    /// `--municipality`: one town's part of a site of several (its own folders and records).
+    pub municipality: Option<String>,
 }
 
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {

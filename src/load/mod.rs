@@ -5,6 +5,7 @@ pub mod audit;
 pub mod config;
 pub mod content;
 pub mod guides;
+pub mod part;
 pub mod providers;
 pub mod suggest;
 pub mod theme;
@@ -48,6 +49,7 @@ pub fn load_cached(
 ) -> Result<(Arc<Site>, Diagnostics), Diagnostics> {
     let mut timer = crate::timings::Timings::new();
     let config = config::load(root, overrides)?;
+    let only = part::only(&config, overrides)?;
     let mut diags = Diagnostics::new();
 
     let files = walk_files(root, Path::new(content::CONTENT_DIR), &mut diags);
@@ -55,6 +57,11 @@ pub fn load_cached(
     let mut data = Vec::new();
     let mut assets = Vec::new();
     for rel in files {
+        if let Some(k) = &only
+            && part::elsewhere(&rel, &config, k)
+        {
+            continue;
+        }
         let ext = rel
             .extension()
             .and_then(|e| e.to_str())
@@ -88,8 +95,11 @@ pub fn load_cached(
 
     // Providers first: ending notes list the consultation windows from the data.
     timer.mark("load: config and walk");
-    let (providers, provider_diags) =
+    let (mut providers, provider_diags) =
         providers::load(root, &data, &config, cache.map(|c| &c.providers));
+    if let Some(k) = &only {
+        providers.retain(|p| p.municipality.as_ref() == Some(k));
+    }
     // Read again only when some record waits for its phone number.
     let pending = if provider_diags.iter().any(|d| d.code == Some("pending")) {
         providers::pending(root, &data, &config)
@@ -110,7 +120,10 @@ pub fn load_cached(
         content::load(root, &markdown, &config, &data, cache.map(|c| &c.content));
     diags.extend(content_diags);
     timer.mark("load: content");
-    let (guides, guide_diags) = guides::resolve(root, &config, &sections, &pages, &providers);
+    let (mut guides, guide_diags) = guides::resolve(root, &config, &sections, &pages, &providers);
+    if let Some(k) = &only {
+        guides.retain(|g| g.municipality.as_ref().is_none_or(|m| m == k));
+    }
     diags.extend(guide_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
         Ok((t, a, warnings)) => {

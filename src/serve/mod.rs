@@ -71,6 +71,7 @@ pub fn run(
         .unwrap_or_else(|| temp.path().join("public"));
     let overrides = Overrides {
         base_url: Some(format!("http://{addr}/")),
+        ..Default::default()
     };
 
     let mut session = Session::new(opts.root.clone(), overrides, out_dir);
