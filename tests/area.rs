@@ -243,6 +243,14 @@ fn each_town_has_its_own_section_with_its_own_windows_and_the_home_page_lists_th
     assert!(!kamisaki.contains("山辺市在宅医療・介護連携相談支援室"));
     assert!(kamisaki.contains("上﨑村 住民課"));
     assert!(kamisaki.contains("providers/find/?town=kamisaki"));
+    // The directory's front page: areas under their towns.
+    let index = page("providers/index.html");
+    assert!(index.contains("朝日ヶ丘町・上﨑村・山辺市の医療機関"));
+    let at = |s: &str| index.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at(">朝日ヶ丘町</a>") < at(">朝日ヶ丘北部<"));
+    assert!(at(">朝日ヶ丘南部<") < at(">上﨑村</a>"));
+    assert!(at(">上﨑村</a>") < at(">山辺市</a>"));
+    assert!(at(">山辺市</a>") < at(">山辺中央圏域<"));
     // The area-wide home page lists every town's windows.
     for w in [
         "朝日ヶ丘町地域包括支援センター",
@@ -325,6 +333,12 @@ fn the_finder_filters_by_town_and_keeps_it_in_the_link() {
     let axe = common::axe_source();
     open("?town=kamisaki");
     assert!(common::axe_violations(&tab, &axe).is_empty());
+    // The pages made for towns pass axe too.
+    for p in ["", "kamisaki/", "providers/"] {
+        common::goto(&tab, &format!("{}{p}", served.base));
+        let v = common::axe_violations(&tab, &axe);
+        assert!(v.is_empty(), "/{p}: {v:?}");
+    }
 }
 
 #[test]

@@ -69,6 +69,8 @@ pub struct VocabView {
     pub description: String,
     pub count: usize,
     pub path: String,
+    /// An area's town on a site of several municipalities (its key), else empty.
+    pub town: String,
 }
 
 #[derive(Serialize)]
@@ -270,6 +272,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                     description: cat.description.clone(),
                     count: count(0, k),
                     path: format!("{bp}{}", routes::list(List::Category, k)),
+                    town: String::new(),
                 })
                 .collect();
             GroupView {
@@ -289,6 +292,11 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             description: a.description.clone(),
             count: count(1, k),
             path: format!("{bp}{}", routes::list(List::Area, k)),
+            town: c
+                .area_municipality
+                .get(k)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
         })
         .collect();
     let services = c
@@ -300,6 +308,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             description: s.description.clone(),
             count: count(2, k),
             path: format!("{bp}{}", routes::list(List::Service, k)),
+            town: String::new(),
         })
         .collect();
     let feed_path = site
