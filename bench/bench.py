@@ -7,6 +7,12 @@
     python3 bench/bench.py --hugo 1000 10000   # with Hugo side by side
     python3 bench/bench.py --tmpfs 10000       # work in /dev/shm instead of /tmp
     python3 bench/bench.py --import            # only `tsunagu import` on national-size files
+    python3 bench/bench.py --area              # only 30 municipalities and 20,000 providers
+
+With --area it builds a site of 30 municipalities (two areas each, every town's records in its
+own folder, a home section per town) and a single-city site of the same number of providers,
+and prints the clean full build's median time per provider of each and their ratio (target:
+the area site within the single city's time per provider), with peak memory.
 
 With --import it times `tsunagu import` (median of --runs, page cache dropped as below, peak
 memory) on the files bench/national.py writes: a whole-country 介護サービス情報公表 file of 40,000
@@ -141,6 +147,100 @@ def generate(dest, n, seed=1):
     for name, text in provider_files(n, seed):
         with open(os.path.join(dest, "content", "providers", name), "w", encoding="utf-8") as f:
             f.write(text)
+
+
+def check_digit(five):
+    """The sixth digit of a 全国地方公共団体コード."""
+    r = sum(int(c) * w for c, w in zip(five, (6, 5, 4, 3, 2))) % 11
+    return str((11 - r) % 10)
+
+
+def generate_area(dest, n, towns=30, seed=1):
+    """A site of `towns` municipalities (two areas each) and `n` providers spread over them,
+    each town's records in content/providers/<town>/, and a home section per town."""
+    generate(dest, 0, seed)
+    with open(os.path.join(dest, "site.toml"), encoding="utf-8") as f:
+        toml = f.read()
+    # The sample's own areas go; each town brings two.
+    kept, skip = [], False
+    for line in toml.splitlines(keepends=True):
+        if line.startswith("["):
+            skip = line.startswith("[areas.")
+        if not skip:
+            kept.append(line)
+    toml = "".join(kept)
+    extra = []
+    for t in range(towns):
+        key = f"t{t:02d}"
+        code = f"{12900 + t}"
+        extra.append(
+            f'\n[municipalities.{key}]\nname = "ベンチ町{t}"\ncode = "{code}{check_digit(code)}"\n'
+            f'department = "福祉課"\nphone = "0990-20-{t:04d}"\n'
+        )
+        for half in ("a", "b"):
+            extra.append(
+                f'\n[areas.{key}-{half}]\nlabel = "ベンチ町{t}{half}圏域"\nmunicipality = "{key}"\n'
+            )
+    with open(os.path.join(dest, "site.toml"), "w", encoding="utf-8") as f:
+        f.write(toml + "".join(extra))
+    cats, services = vocab("categories"), vocab("services")
+    rnd = random.Random(seed)
+    per_town = [[] for _ in range(towns)]
+    for i in range(n):
+        t = i % towns
+        kana = "".join(rnd.choice(KANA) for _ in range(6))
+        place = rnd.choice(PLACES)
+        svc = rnd.sample(services, 3)
+        per_town[t].append(
+            f"- id: p{i:06d}\n  name: ベンチ{place}{rnd.choice(KINDS)}{i}\n  kana: {kana}\n"
+            f"  category: {rnd.choice(cats)}\n  area: t{t:02d}-{rnd.choice('ab')}\n"
+            f'  postal_code: "999-{i % 10000:04d}"\n  address: ベンチ町{t}{place}{i % 50 + 1}丁目{i % 30 + 1}番{i % 20 + 1}号\n'
+            f"  phone: 0990-{10 + i % 90}-{i % 10000:04d}\n"
+            f'  hours:\n    - days: [mon, tue, wed, thu, fri]\n      open: "09:00"\n      close: "17:00"\n'
+            f"  services: [{', '.join(svc)}]\n  accepting: accepting\n  updated: 2026-10-01\n"
+            f"  notes: 駐車場があります。**予約制**です。\n"
+        )
+    for t, records in enumerate(per_town):
+        key = f"t{t:02d}"
+        folder = os.path.join(dest, "content", "providers", key)
+        os.makedirs(folder)
+        for start in range(0, len(records), PER_FILE):
+            with open(os.path.join(folder, f"p{start // PER_FILE:04d}.yaml"), "w", encoding="utf-8") as f:
+                f.write("".join(records[start : start + PER_FILE]))
+        os.makedirs(os.path.join(dest, "content", key))
+        with open(os.path.join(dest, "content", key, "_index.md"), "w", encoding="utf-8") as f:
+            f.write(f"---\ntitle: ベンチ町{t}のみなさんへ\n---\n\n相談窓口の案内です。\n")
+
+
+def bench_area(binary, work, runs, n=20000, towns=30):
+    """Full build of an area site of `towns` towns against a single city, per provider."""
+    print(f"\n| site ({n:,} providers) | full build | µs / provider | peak RSS | pages |")
+    print("|---|---|---|---|---|", flush=True)
+    per = {}
+    for label, make in (
+        ("one city", lambda d: generate(d, n)),
+        (f"{towns} municipalities", lambda d: generate_area(d, n, towns)),
+    ):
+        site = os.path.join(work, f"area-{label.split()[0]}")
+        shutil.rmtree(site, ignore_errors=True)
+        make(site)
+        out = os.path.join(work, f"area-out-{label.split()[0]}")
+        times, peaks = [], []
+        env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        for _ in range(runs):
+            shutil.rmtree(out, ignore_errors=True)
+            drop_caches()
+            t, rss = timed([binary, "build", "--root", site, "--output", out], env=env)
+            times.append(t)
+            peaks.append(rss / 1024)
+        pages = sum(1 for d, _, names in os.walk(out) for x in names if x.endswith(".html"))
+        per[label] = statistics.median(times) / n * 1e6
+        print(
+            f"| {label} | {statistics.median(times):.2f} s | {per[label]:.0f} µs | {max(peaks):.0f} MiB | {pages:,} |",
+            flush=True,
+        )
+    one, area = per["one city"], per[f"{towns} municipalities"]
+    print(f"\narea / one city, time per provider: {area / one:.2f} (target ≤ 1.00)")
 
 
 def first_file(site):
@@ -582,13 +682,14 @@ def main():
     ap.add_argument("--hugo-gen", metavar="PATH", default=HUGO_GEN, help=f"generator of the Hugo site (default: {HUGO_GEN})")
     ap.add_argument("--keep", metavar="DIR", help="work folder for the generated sites (kept and reused between runs)")
     ap.add_argument("--import", dest="imports", action="store_true", help="time `tsunagu import` on national-size files (bench/national.py)")
+    ap.add_argument("--area", action="store_true", help="time a site of 30 municipalities and 20,000 providers against one city")
     ap.add_argument(
         "-v", "--verbose", action="store_true",
         help="print every run's time, and serve's summary and TSUNAGU_TIMINGS lines for its last edit, to stderr",
     )
     args = ap.parse_args()
     VERBOSE = args.verbose
-    sizes = args.sizes or ([] if args.imports else [1000, 10000, 100000])
+    sizes = args.sizes or ([] if args.imports or args.area else [1000, 10000, 100000])
     if args.national and 400000 not in sizes:
         sizes.append(400000)
     if any(n < 1 for n in sizes):
@@ -655,6 +756,8 @@ def main():
             run_sizes(sizes, binary, work, args, hugo)
         if args.imports:
             bench_imports(binary, work, args.runs)
+        if args.area:
+            bench_area(binary, work, args.runs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
