@@ -172,6 +172,7 @@ fn an_import_keeps_the_rows_of_every_town_and_counts_the_rest() {
          129984,1,朝日ヶ丘町,北原内科,キタハラナイカ,診療所,朝日ヶ丘町北原1番1号,0479-00-1201\n\
          129976,2,上﨑村,下﨑診療所,シモサキシンリョウジョ,診療所,上﨑村大字下﨑3番地,0479-00-2202\n\
          129968,3,山辺市,本町クリニック,ホンマチクリニック,診療所,山辺市本町5番5号,050-0000-3303\n\
+         129968,5,山辺市,本郷歯科医院,ホンゴウシカイイン,診療所,山辺市本郷2番1号,050-0000-3304\n\
          129992,4,ほかの町,よその医院,ヨソノイイン,診療所,ほかの町1番地,0479-00-9999\n",
     )
     .unwrap();
@@ -202,6 +203,8 @@ fn an_import_keeps_the_rows_of_every_town_and_counts_the_rest() {
     assert_eq!(town("北原内科").as_deref(), Some("asahi"));
     assert_eq!(town("下﨑診療所").as_deref(), Some("kamisaki"));
     assert_eq!(town("本町クリニック").as_deref(), Some("yamanobe"));
+    // 本郷 is a town of 朝日ヶ丘町's area too: the row's code decides.
+    assert_eq!(town("本郷歯科医院").as_deref(), Some("yamanobe"));
     assert!(site.providers.iter().all(|p| p.name != "よその医院"));
 }
 
@@ -251,6 +254,9 @@ fn each_town_has_its_own_section_with_its_own_windows_and_the_home_page_lists_th
     assert!(at(">朝日ヶ丘南部<") < at(">上﨑村</a>"));
     assert!(at(">上﨑村</a>") < at(">山辺市</a>"));
     assert!(at(">山辺市</a>") < at(">山辺中央圏域<"));
+    // Cards on the lists and the record's own page name its town.
+    assert!(page("providers/category/shinryojo/index.html").contains("<dt>市町村</dt><dd>上﨑村"));
+    assert!(page("providers/yamanobe-chuo-iin/index.html").contains("<dt>市町村</dt><dd>山辺市"));
     // The area-wide home page lists every town's windows.
     for w in [
         "朝日ヶ丘町地域包括支援センター",

@@ -198,6 +198,31 @@ impl Row<'_> {
         category_of(self.config, part)
     }
 
+    /// The member town a row is of, on a site of several: by its code, else by the town's
+    /// name in the address.
+    fn member(&self, address: &str) -> Option<&crate::model::MunicipalityKey> {
+        let towns = &self.config.municipalities;
+        if towns.is_empty() {
+            return None;
+        }
+        let code = self
+            .get("municipality")
+            .map(|c| tidy(&c).replace(' ', ""))
+            .unwrap_or_default();
+        if code.len() >= 5
+            && let Some((k, _)) = towns
+                .iter()
+                .find(|(_, m)| m.code == code || m.code.get(..5) == Some(code.as_str()))
+        {
+            return Some(k);
+        }
+        towns
+            .iter()
+            .filter(|(_, m)| !m.name.is_empty() && address.contains(tidy(&m.name).as_str()))
+            .max_by_key(|(_, m)| m.name.chars().count())
+            .map(|(k, _)| k)
+    }
+
     fn area(&self, address: &str, diags: &mut Diagnostics) -> Option<String> {
         if let Some(a) = self.get("area") {
             if let Some((k, _)) = self
@@ -215,24 +240,40 @@ impl Row<'_> {
             );
         }
         let town = self.get("town").unwrap_or_default();
+        // On a site of several municipalities, only the areas of the row's own town (two
+        // towns may both have a 本町).
+        let member = self.member(address);
+        let ours = |k: &crate::model::AreaKey| {
+            member.is_none_or(|m| self.config.area_municipality.get(k) == Some(m))
+        };
         let best = self
             .config
             .areas
             .iter()
+            .filter(|(k, _)| ours(k))
             .flat_map(|(k, a)| a.towns.iter().map(move |t| (k, tidy(t))))
             .filter(|(_, t)| {
                 !t.is_empty() && (town.contains(t.as_str()) || address.contains(t.as_str()))
             })
             .max_by_key(|(_, t)| t.chars().count())
             .map(|(k, _)| k.to_string());
-        best.or_else(|| self.opts.area.clone()).or_else(|| {
-            // A site with one area (a new site, a small town) needs no towns listed.
-            let mut keys = self.config.areas.keys();
-            match (keys.next(), keys.next()) {
-                (Some(only), None) => Some(only.to_string()),
+        let only_area_of_member = || {
+            let mut keys = self.config.areas.keys().filter(|k| ours(k));
+            match (member, keys.next(), keys.next()) {
+                (Some(_), Some(only), None) => Some(only.to_string()),
                 _ => None,
             }
-        })
+        };
+        best.or_else(only_area_of_member)
+            .or_else(|| self.opts.area.clone())
+            .or_else(|| {
+                // A site with one area (a new site, a small town) needs no towns listed.
+                let mut keys = self.config.areas.keys();
+                match (keys.next(), keys.next()) {
+                    (Some(only), None) => Some(only.to_string()),
+                    _ => None,
+                }
+            })
     }
 
     /// Every field but `id` and `category`, in the documented order; `None` when a

@@ -140,6 +140,8 @@ pub struct ProviderView<'a> {
     pub group: &'static str,
     pub group_key: &'static str,
     pub area: VocabRef<'a>,
+    /// The record's town on a site of several municipalities.
+    pub town: Option<&'a str>,
     pub postal_code: &'a str,
     pub address: &'a str,
     pub phone: &'a str,
@@ -495,6 +497,11 @@ pub fn provider_view<'a>(site: &'a Site, p: &'a Provider) -> ProviderView<'a> {
         ),
         group: site.group_of(p).map_or("", Group::label),
         group_key: site.group_of(p).map_or("", Group::key),
+        town: p
+            .municipality
+            .as_ref()
+            .and_then(|k| c.municipalities.get(k))
+            .map(|m| m.name.as_str()),
         area: vocab(
             &p.area,
             area.map_or("", |x| x.label.as_str()),
