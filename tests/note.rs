@@ -155,10 +155,15 @@ fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_reque
     })
     .unwrap();
     tab.find_element("#note-export").unwrap().click().unwrap();
+    // Chromium may name the file before it has written it: wait for the whole of it.
     common::wait("the exported file", || {
         files(downloads.path())
             .iter()
-            .any(|f| f.extension().is_some_and(|e| e == "json"))
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+            .any(|f| {
+                std::fs::read_to_string(f)
+                    .is_ok_and(|t| serde_json::from_str::<serde_json::Value>(&t).is_ok())
+            })
     });
     let exported = files(downloads.path())
         .into_iter()
