@@ -399,12 +399,18 @@ fn each_towns_guide_lists_only_its_providers_and_contacts_and_the_area_guide_lis
     }
     let clinics = &all[all.find("3か所を五十音順").unwrap()..];
     let at = |s: &str| clinics.find(s).unwrap_or_else(|| panic!("{s}"));
-    assert!(at("朝日ヶ丘町") < at("本郷ファミリークリニック"));
+    // By town, then by area within a town of several (a town of one area is titled once).
+    assert!(at("朝日ヶ丘町・朝日ヶ丘北部\n") < at("本郷ファミリークリニック"));
     assert!(at("本郷ファミリークリニック") < at("上﨑村\n"));
     assert!(at("上﨑村\n") < at("上﨑村立診療所"));
     assert!(at("上﨑村立診療所") < at("山辺市\n"));
     assert!(at("山辺市\n") < at("山辺中央医院"));
     assert!(all.contains("ひがし山地域在宅医療・介護連携推進協議会"));
+    let nurses = &all[all.find("2か所を五十音順").unwrap()..];
+    assert!(
+        nurses.find("朝日ヶ丘町・朝日ヶ丘南部\n").unwrap()
+            < nurses.find("南台訪問看護ステーション").unwrap()
+    );
 }
 
 #[test]

@@ -142,7 +142,7 @@ struct Legend<'a> {
 
 #[derive(Serialize)]
 struct GroupView<'a> {
-    title: &'a str,
+    title: std::borrow::Cow<'a, str>,
     /// Keep classes of the row group: the breaks kept out of its first and last rows
     /// apply at its edges too.
     keep: &'static str,
@@ -583,41 +583,63 @@ fn run_on(
     pages
 }
 
-/// Splits a list by area or category, in the order site.toml gives them.
+/// Splits a list by area or category, in the order site.toml gives them; by town, each
+/// town's records by its areas in turn (「朝日ヶ丘町・朝日ヶ丘北部」).
 fn group<'a>(
     site: &'a Site,
     list: &[&'a Provider],
     by: GroupBy,
-) -> Vec<(&'a str, Vec<&'a Provider>)> {
+) -> Vec<(std::borrow::Cow<'a, str>, Vec<&'a Provider>)> {
+    use std::borrow::Cow;
+    /// What a group holds: the records of an area, or of a category.
+    enum Of<'a> {
+        Area(&'a crate::model::AreaKey),
+        Category(&'a crate::model::CategoryKey),
+    }
     let c = &site.config;
-    let keyed: Vec<(&'a str, &'a str)> = match by {
-        GroupBy::None => return vec![("", list.to_vec())],
+    let keyed: Vec<(Cow<'a, str>, Of<'a>)> = match by {
+        GroupBy::None => return vec![(Cow::Borrowed(""), list.to_vec())],
         GroupBy::Area => c
             .areas
             .iter()
-            .map(|(k, a)| (k.as_str(), a.label.as_str()))
+            .map(|(k, a)| (Cow::Borrowed(a.label.as_str()), Of::Area(k)))
             .collect(),
         GroupBy::Category => c
             .categories
             .iter()
-            .map(|(k, a)| (k.as_str(), a.label.as_str()))
+            .map(|(k, a)| (Cow::Borrowed(a.label.as_str()), Of::Category(k)))
             .collect(),
         GroupBy::Municipality => c
             .municipalities
             .iter()
-            .map(|(k, m)| (k.as_str(), m.name.as_str()))
+            .flat_map(|(town, m)| {
+                let areas: Vec<_> = c
+                    .areas
+                    .iter()
+                    .filter(|(k, _)| c.area_municipality.get(*k) == Some(town))
+                    .collect();
+                let single = areas.len() == 1;
+                areas.into_iter().map(move |(k, a)| {
+                    // A town of one area, or an area named as its town, is titled once.
+                    let title = if single || a.label == m.name {
+                        Cow::Borrowed(m.name.as_str())
+                    } else {
+                        Cow::Owned(format!("{}・{}", m.name, a.label))
+                    };
+                    (title, Of::Area(k))
+                })
+            })
             .collect(),
     };
     keyed
         .into_iter()
-        .map(|(key, label)| {
+        .map(|(label, of)| {
             let members = list
                 .iter()
                 .copied()
-                .filter(|p| match by {
-                    GroupBy::Area => p.area == key,
-                    GroupBy::Municipality => p.municipality.as_ref().is_some_and(|m| m == key),
-                    _ => p.category == key,
+                .filter(|p| match of {
+                    Of::Area(k) => &p.area == k,
+                    Of::Category(k) => &p.category == k,
                 })
                 .collect::<Vec<_>>();
             (label, members)
