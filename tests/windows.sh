@@ -49,8 +49,8 @@ diff -r "$work/linux" "$work/windows" >/dev/null \
   || { echo "tsunagu.exe built the sample differently from Linux"; diff -rq "$work/linux" "$work/windows" | head; exit 1; }
 # The same site saved by a Windows editor: every text file with CRLF line ends.
 mkdir "$work/crlf"
-cp -r content site.toml "$work/crlf/"
-find "$work/crlf" -type f \( -name '*.md' -o -name '*.yaml' -o -name '*.toml' \) -exec sed -i 's/$/\r/' {} +
+cp -r content site.toml audit "$work/crlf/"
+find "$work/crlf" -type f \( -name '*.md' -o -name '*.yaml' -o -name '*.toml' -o -name '*.json' \) -exec sed -i 's/$/\r/' {} +
 wine "$exe" --color never build --root "$(winpath "$work/crlf")" --output "$(winpath "$work")\\crlf-out" 2>&1 | tail -1
 diff -r "$work/linux" "$work/crlf-out" >/dev/null \
   || { echo "a CRLF copy of the sample built differently"; diff -rq "$work/linux" "$work/crlf-out" | head; exit 1; }
