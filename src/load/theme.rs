@@ -32,6 +32,7 @@ theme_files!(
     "templates/partials/provider_list.html",
     "templates/partials/provider_card.html",
     "templates/partials/provider_row.html",
+    "templates/partials/window_list.html",
     "templates/providers/index.html",
     "templates/providers/list.html",
     "templates/providers/provider.html",
