@@ -15,17 +15,30 @@
 //! | `::: sign` | a date and signature line |
 //! | `::: history 6` | the 「書いた日の記録」 table with 6 rows |
 //! | `::: contacts` | the city's consultation windows, from the provider data |
+//! | `::: contacts 上﨑村` | one town's windows, on a site of several municipalities |
 //! | `::: pagebreak` | start a new printed page |
 //!
 //! An option written `その他（　）` gets a write-in box after it.
 
 use std::collections::HashMap;
 
+use indexmap::IndexMap;
+
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::{self, escape};
-use crate::model::NotePart;
+use crate::model::config::Municipality;
+use crate::model::{MunicipalityKey, NotePart};
+
+/// The towns `::: contacts` may name, and the town whose folder holds the note (its
+/// windows are the ones `::: contacts` lists there); both empty on a one-city site.
+#[derive(Default, Clone, Copy)]
+pub struct Towns<'a> {
+    pub all: Option<&'a IndexMap<MunicipalityKey, Municipality>>,
+    pub page: Option<&'a MunicipalityKey>,
+}
 
 /// One consultation window for the `contacts` element.
+#[derive(Clone)]
 pub struct Contact<'a> {
     pub area: &'a str,
     pub name: &'a str,
@@ -51,8 +64,9 @@ const HELP: &str =
     "説明書（docs/manual.md）の「エンディングノートの書き方」にある形で書いてください";
 
 /// Renders a note body; `::: contacts` stays a part of its own (see [`contacts_html`]).
-pub fn render(body: &str, cx: &markdown::Context) -> Rendered {
+pub fn render(body: &str, cx: &markdown::Context, towns: Towns) -> Rendered {
     let mut r = Renderer {
+        towns,
         parts: Vec::new(),
         out: String::new(),
         errors: Vec::new(),
@@ -131,7 +145,8 @@ fn flush(
     r.out.push_str(&m.html);
 }
 
-struct Renderer {
+struct Renderer<'a> {
+    towns: Towns<'a>,
     parts: Vec<NotePart>,
     out: String,
     errors: Vec<(usize, String, String)>,
@@ -140,7 +155,7 @@ struct Renderer {
     next_id: usize,
 }
 
-impl Renderer {
+impl Renderer<'_> {
     fn id(&mut self) -> String {
         self.next_id += 1;
         format!("n{}", self.next_id)
@@ -182,7 +197,7 @@ impl Renderer {
             "history" => self.history(line_no, args),
             "sign" => self.sign(),
             "pagebreak" => self.out.push_str("<div class=\"page-break\" aria-hidden=\"true\"></div>\n"),
-            "contacts" => self.contacts(),
+            "contacts" => self.contacts(line_no, args),
             other => self.error(
                 line_no,
                 format!("「::: {other}」という記入欄はありません（field, date, lines, choice, checks, table, sign, history, contacts, pagebreak が使えます）"),
@@ -430,12 +445,45 @@ impl Renderer {
         self.out.push_str("</div>\n");
     }
 
-    fn contacts(&mut self) {
+    fn contacts(&mut self, line_no: usize, town: &str) {
+        let town = match self.town(town) {
+            Ok(t) => t,
+            Err((msg, help)) => {
+                self.errors.push((line_no, msg, help));
+                return;
+            }
+        };
         if !self.out.is_empty() {
             self.parts
                 .push(NotePart::Html(std::mem::take(&mut self.out)));
         }
-        self.parts.push(NotePart::Contacts);
+        self.parts.push(NotePart::Contacts(town));
+    }
+
+    /// The town of `::: contacts`, named by its key or its name; none written means the
+    /// town whose folder holds the note, else every town.
+    fn town(&self, named: &str) -> Result<Option<MunicipalityKey>, (String, String)> {
+        if named.is_empty() {
+            return Ok(self.towns.page.cloned());
+        }
+        let Some(all) = self.towns.all.filter(|m| !m.is_empty()) else {
+            return Err((
+                format!(
+                    "「::: contacts {named}」: このサイトは1つの市町村のサイトなので、市町村は書けません"
+                ),
+                "「::: contacts」とだけ書いてください".into(),
+            ));
+        };
+        all.iter()
+            .find(|(k, m)| k.as_str() == named || m.name == named)
+            .map(|(k, _)| Some(k.clone()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = all.values().map(|m| m.name.as_str()).collect();
+                (
+                    format!("「::: contacts {named}」: 「{named}」は site.toml の [municipalities] にない市町村です"),
+                    format!("次のどれかを書いてください: {}", names.join("、")),
+                )
+            })
     }
 }
 
@@ -457,14 +505,19 @@ pub fn contacts_html(contacts: &[Contact]) -> String {
     out
 }
 
-/// The consultation windows (相談窓口 group) in the order of the site's areas.
-pub fn contacts(site: &crate::model::Site) -> Vec<Contact<'_>> {
+/// The consultation windows (相談窓口 group) in the order of the site's areas: one
+/// town's, or all.
+pub fn contacts<'a>(
+    site: &'a crate::model::Site,
+    town: Option<&MunicipalityKey>,
+) -> Vec<Contact<'a>> {
     let config = &site.config;
     let mut list: Vec<&crate::model::Provider> = site
         .providers
         .iter()
         .map(|p| &**p)
         .filter(|p| site.group_of(p) == Some(crate::model::config::Group::Consultation))
+        .filter(|p| town.is_none_or(|t| p.municipality.as_ref() == Some(t)))
         .collect();
     list.sort_by_key(|p| config.areas.get_index_of(&p.area));
     list.into_iter()
@@ -477,13 +530,17 @@ pub fn contacts(site: &crate::model::Site) -> Vec<Contact<'_>> {
         .collect()
 }
 
-/// A note's whole body with the data: the parts joined, `::: contacts` filled in.
-pub fn html(parts: &[NotePart], contacts: &[Contact]) -> String {
+/// A note's whole body with the data: the parts joined, each `::: contacts` filled in
+/// with the windows `contacts` gives for its town.
+pub fn html<'a>(
+    parts: &[NotePart],
+    contacts: impl Fn(Option<&MunicipalityKey>) -> Vec<Contact<'a>>,
+) -> String {
     parts
         .iter()
         .map(|p| match p {
             NotePart::Html(h) => h.clone(),
-            NotePart::Contacts => contacts_html(contacts),
+            NotePart::Contacts(town) => contacts_html(&contacts(town.as_ref())),
         })
         .collect()
 }
@@ -526,9 +583,9 @@ mod tests {
             phone: "0990-10-2001",
             address: "本町1",
         }];
-        let r = render(src, &cx);
+        let r = render(src, &cx, Towns::default());
         Note {
-            html: html(&r.parts, &contacts),
+            html: html(&r.parts, |_| contacts.to_vec()),
             errors: r.errors,
         }
     }

@@ -187,7 +187,7 @@ fn pages_as_read_hold_no_provider_data_and_the_outputs_add_it() {
                 .iter()
                 .map(|s| s.html.clone())
                 .collect(),
-            _ => tsunagu::note::html(&p.note, &tsunagu::note::contacts(&site)),
+            _ => tsunagu::note::html(&p.note, |town| tsunagu::note::contacts(&site, town)),
         };
         if phones.iter().any(|ph| shown.contains(ph)) {
             with_data += 1;

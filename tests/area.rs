@@ -340,7 +340,7 @@ fn the_finder_filters_by_town_and_keeps_it_in_the_link() {
     open("?town=kamisaki");
     assert!(common::axe_violations(&tab, &axe).is_empty());
     // The pages made for towns pass axe too.
-    for p in ["", "kamisaki/", "providers/"] {
+    for p in ["", "kamisaki/", "kamisaki/note/", "providers/"] {
         common::goto(&tab, &format!("{}{p}", served.base));
         let v = common::axe_violations(&tab, &axe);
         assert!(v.is_empty(), "/{p}: {v:?}");
@@ -497,4 +497,85 @@ fn each_towns_staff_check_and_build_their_own_part() {
         out.contains("asahi（朝日ヶ丘町）、kamisaki（上﨑村）、yamanobe（山辺市）"),
         "{out}"
     );
+}
+
+/// The `::: contacts` lists of an ending note's bodies, in order: each one's window names.
+fn note_contacts(html: &str) -> Vec<Vec<String>> {
+    html.split("note-contacts\">")
+        .skip(1)
+        .map(|list| {
+            let list = &list[..list.find("</ul>").unwrap()];
+            list.split("<strong>")
+                .skip(1)
+                .map(|s| s[..s.find("</strong>").unwrap()].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_ending_note_lists_the_windows_of_its_town_or_of_the_town_it_names() {
+    // In 上﨑村's folder: `::: contacts` is the village's windows, `::: contacts 山辺市` the city's.
+    assert_eq!(
+        note_contacts(&page("kamisaki/note/index.html")),
+        [
+            vec!["上﨑村地域包括支援センター".to_string()],
+            vec!["山辺市在宅医療・介護連携相談支援室".to_string()],
+        ]
+    );
+    // Its cover names the village as the one to ask, not the council that publishes the site.
+    assert!(
+        page("kamisaki/note/index.html").contains("問い合わせ先: 上﨑村 住民課（電話 0479-00-0200")
+    );
+    assert!(
+        page("memo/index.html").contains("問い合わせ先: ひがし山地域在宅医療・介護連携推進協議会")
+    );
+    // Outside the towns' folders: every town's, in site.toml's order of areas.
+    assert_eq!(
+        note_contacts(&page("memo/index.html")),
+        [vec![
+            "朝日ヶ丘町地域包括支援センター".to_string(),
+            "上﨑村地域包括支援センター".to_string(),
+            "山辺市在宅医療・介護連携相談支援室".to_string(),
+        ]]
+    );
+
+    // A town the site does not have: an error at its line that names the towns to write.
+    let dir = area_copy();
+    edit(
+        &dir.path().join("content/kamisaki/note.md"),
+        "::: contacts 山辺市",
+        "::: contacts 川上町",
+    );
+    let (code, out) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("content/kamisaki/note.md:22:"), "{out}");
+    assert!(
+        out.contains("「川上町」は site.toml の [municipalities] にない市町村です"),
+        "{out}"
+    );
+    assert!(out.contains("朝日ヶ丘町、上﨑村、山辺市"), "{out}");
+    // The key works as well as the name.
+    edit(
+        &dir.path().join("content/kamisaki/note.md"),
+        "::: contacts 川上町",
+        "::: contacts yamanobe",
+    );
+    assert_eq!(common::check(dir.path()).0, Some(0));
+
+    // A site of one town has no towns to name.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_sample(dir.path());
+    edit(
+        &dir.path().join("content/notes/watashi-note.md"),
+        "::: contacts",
+        "::: contacts みどり市",
+    );
+    let (code, out) = common::check(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("1つの市町村のサイトなので、市町村は書けません"),
+        "{out}"
+    );
+    assert!(out.contains("content/notes/watashi-note.md:"), "{out}");
 }

@@ -26,8 +26,8 @@ fuzz_target!(|src: &str| {
     assert!(!r.html.contains("<script"), "{src:?} gave {}", r.html);
     let _ = markdown::render_inline(src);
     let _ = markdown::strip_furigana(src);
-    let note = tsunagu::note::render(src, &cx);
-    let _ = tsunagu::note::html(&note.parts, &[]);
+    let note = tsunagu::note::render(src, &cx, Default::default());
+    let _ = tsunagu::note::html(&note.parts, |_| Vec::new());
     let config = tsunagu_fuzz_support::config();
     let meta = tsunagu::lecture::LectureMeta::default();
     let _ = tsunagu::lecture::parse(src, &cx, &meta, config);

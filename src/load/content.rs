@@ -202,6 +202,13 @@ pub fn load(
         }
         h.update(config.base_path.as_bytes());
         h.update(&[u8::from(config.markdown.allow_html)]);
+        // The towns an ending note's `::: contacts` may name.
+        for (k, m) in &config.municipalities {
+            h.update(k.as_str().as_bytes())
+                .update(b"\0")
+                .update(m.name.as_bytes())
+                .update(b"\0");
+        }
         h
     });
     let read_body = |d: &Doc| -> Body {
@@ -212,7 +219,14 @@ pub fn load(
         let mut note = Vec::new();
         let r = match PageKind::of_template(d.meta.template.as_deref()) {
             PageKind::Note => {
-                let n = note::render(body, &cx);
+                let n = note::render(
+                    body,
+                    &cx,
+                    note::Towns {
+                        all: Some(&config.municipalities),
+                        page: super::part::folder_town(&d.rel, config),
+                    },
+                );
                 errs.extend(
                     n.errors
                         .iter()
@@ -223,7 +237,7 @@ pub fn load(
                     .iter()
                     .filter_map(|p| match p {
                         crate::model::NotePart::Html(h) => Some(h.as_str()),
-                        crate::model::NotePart::Contacts => None,
+                        crate::model::NotePart::Contacts(_) => None,
                     })
                     .collect();
                 note = n.parts;
@@ -363,6 +377,7 @@ pub fn load(
         } else {
             let section = nearest_section(&section_of_dir, &dir, false).unwrap_or(0);
             sections[section].pages.push(pages.len());
+            let municipality = super::part::folder_town(&d.rel, config).cloned();
             pages.push(Page {
                 kind: PageKind::of_template(d.meta.template.as_deref()),
                 source: d.rel,
@@ -374,6 +389,7 @@ pub fn load(
                 slides,
                 note,
                 body_line: pos_of_offset(&d.src, d.body_offset).line,
+                municipality,
             });
         }
     }

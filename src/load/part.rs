@@ -39,15 +39,18 @@ pub fn only(
 
 /// Whether a file under `content/` is in another town's own folder.
 pub fn elsewhere(rel: &Path, config: &Config, town: &MunicipalityKey) -> bool {
+    folder_town(rel, config).is_some_and(|t| t != town)
+}
+
+/// The town whose own folder (`content/KEY/`, `content/providers/KEY/`) holds a file.
+pub fn folder_town<'a>(rel: &Path, config: &'a Config) -> Option<&'a MunicipalityKey> {
     let rest = rel
         .strip_prefix(super::providers::PROVIDERS_DIR)
         .or_else(|_| rel.strip_prefix(super::content::CONTENT_DIR))
         .unwrap_or(rel);
     if rest.components().count() < 2 {
-        return false;
+        return None;
     }
-    rest.components()
-        .next()
-        .and_then(|c| c.as_os_str().to_str())
-        .is_some_and(|first| first != town.as_str() && config.municipalities.contains_key(first))
+    let first = rest.components().next()?.as_os_str().to_str()?;
+    config.municipalities.get_key_value(first).map(|(k, _)| k)
 }

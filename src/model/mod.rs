@@ -132,14 +132,16 @@ pub struct Page {
     pub note: Vec<NotePart>,
     /// The line of the source file where the body starts (after the front matter).
     pub body_line: usize,
+    /// The town whose own folder (`content/KEY/`) holds the page, on a site of several.
+    pub municipality: Option<MunicipalityKey>,
 }
 
 /// A part of an ending note's body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotePart {
     Html(String),
-    /// The city's consultation windows, from the provider data.
-    Contacts,
+    /// The consultation windows, from the provider data: one town's, or every town's.
+    Contacts(Option<MunicipalityKey>),
 }
 
 #[derive(Debug, Clone)]

@@ -120,6 +120,13 @@ pub(crate) fn page_html(cx: &RenderContext, p: &Page) -> (Result<String, Diagnos
     let mut view = views::page_view(site, p);
     view.content = &body;
     ctx.insert("page", &view);
+    if let Some((k, m)) = p
+        .municipality
+        .as_ref()
+        .and_then(|k| site.config.municipalities.get_key_value(k))
+    {
+        ctx.insert("town", &views::MunicipalityView::of(site, k, m));
+    }
     let lecture = p.kind == crate::model::PageKind::Lecture;
     if lecture {
         ctx.insert("lecture", &super::lectures::lecture_view(site, p));
@@ -134,12 +141,14 @@ pub(crate) fn body_html<'a>(site: &Site, p: &'a Page) -> std::borrow::Cow<'a, st
     if p.note.is_empty() {
         return std::borrow::Cow::Borrowed(&p.content);
     }
-    crate::note::html(&p.note, &crate::note::contacts(site)).into()
+    crate::note::html(&p.note, |town| crate::note::contacts(site, town)).into()
 }
 
 /// Whether the page shows provider data in its body (an ending note's contacts).
 fn shows_contacts(p: &Page) -> bool {
-    p.note.contains(&crate::model::NotePart::Contacts)
+    p.note
+        .iter()
+        .any(|n| matches!(n, crate::model::NotePart::Contacts(_)))
 }
 
 /// The template a page asked for, or `default`. A name without an extension means an
