@@ -103,17 +103,17 @@ fn sample_providers() -> Vec<Rec> {
     let dir = common::root().join("content/providers");
     let mut out = Vec::new();
     for f in common::files(&dir) {
-        let v: serde_yaml::Value =
-            serde_yaml::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let v: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let items = match v {
-            serde_yaml::Value::Sequence(s) => s,
+            serde_yaml_ng::Value::Sequence(s) => s,
             other => vec![other],
         };
         for p in items {
             let s = |k: &str| p[k].as_str().map(String::from).unwrap_or_default();
             let accepting = match &p["accepting"] {
-                serde_yaml::Value::String(x) => x.clone(),
-                serde_yaml::Value::Mapping(_) => p["accepting"]["status"]
+                serde_yaml_ng::Value::String(x) => x.clone(),
+                serde_yaml_ng::Value::Mapping(_) => p["accepting"]["status"]
                     .as_str()
                     .unwrap_or("unknown")
                     .to_string(),

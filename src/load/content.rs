@@ -30,7 +30,7 @@ struct RawFront {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
-    date: Option<serde_yaml::Value>,
+    date: Option<serde_yaml_ng::Value>,
     #[serde(default)]
     weight: Option<i64>,
     #[serde(default)]
@@ -38,7 +38,7 @@ struct RawFront {
     #[serde(default)]
     template: Option<String>,
     #[serde(default)]
-    extra: Option<serde_yaml::Value>,
+    extra: Option<serde_yaml_ng::Value>,
     #[serde(default)]
     sort_by: Option<SortBy>,
     #[serde(default)]
@@ -603,7 +603,7 @@ pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
     })?;
     let yaml_line = pos_of_offset(&src, yaml_offset).line;
     check_front_matter_syntax(rel, yaml, yaml_line)?;
-    let raw: RawFront = serde_yaml::from_str(yaml).map_err(|e| {
+    let raw: RawFront = serde_yaml_ng::from_str(yaml).map_err(|e| {
         let pos = e
             .location()
             .map(|l| Pos::new(l.line() + yaml_line - 1, l.column()));
@@ -616,11 +616,11 @@ pub fn parse_doc(rel: &Path, src: String) -> Result<Doc, Diagnostics> {
             .map(|i| Pos::new(yaml_line + i, 1))
     };
     let date = match raw.date {
-        None | Some(serde_yaml::Value::Null) => None,
+        None | Some(serde_yaml_ng::Value::Null) => None,
         Some(v) => {
             let s = match &v {
-                serde_yaml::Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other)
+                serde_yaml_ng::Value::String(s) => s.clone(),
+                other => serde_yaml_ng::to_string(other)
                     .unwrap_or_default()
                     .trim()
                     .to_string(),

@@ -17,8 +17,11 @@ pub fn cfg() -> minify_html::Cfg {
     minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
-        // Stylesheets select text fields by `[type="text"]`.
-        keep_input_type_text_attr: true,
+        // What later releases do by default: `<!doctype html>` and attribute lists as the
+        // HTML standard writes them, so validators and old browsers read the pages alike.
+        do_not_minify_doctype: true,
+        ensure_spec_compliant_unquoted_attribute_values: true,
+        keep_spaces_between_attributes: true,
         ..minify_html::Cfg::default()
     }
 }
@@ -87,6 +90,20 @@ fn protect(text: &str) -> Option<(String, Vec<&str>)> {
                 i = name_end;
                 continue;
             }
+            // minify-html drops an input's default `type="text"`; stylesheets select by it,
+            // so it is hidden like a tag (its placeholder sorts last, where it stood).
+            (Some(name_end), None)
+                if text[..name_end].ends_with("<input")
+                    && b[i - 1].is_ascii_whitespace()
+                    && text[i..].starts_with(TYPE_TEXT) =>
+            {
+                out.push_str(&text[copied..i]);
+                tags.push("type=text");
+                out.push_str(&placeholder(tags.len() - 1));
+                i += TYPE_TEXT.len();
+                copied = i;
+                continue;
+            }
             (Some(_), None) if c == b'>' => in_tag = None,
             (Some(_), None) if matches!(c, b'"' | b'\'') => quote = Some(c),
             (Some(_), Some(q)) if c == q => quote = None,
@@ -97,6 +114,8 @@ fn protect(text: &str) -> Option<(String, Vec<&str>)> {
     out.push_str(&text[copied..]);
     Some((out, tags))
 }
+
+const TYPE_TEXT: &str = "type=\"text\"";
 
 fn is_open(b: &[u8], i: usize) -> bool {
     b[i] == b'{'
