@@ -8,6 +8,8 @@
     python3 bench/bench.py --tmpfs 10000       # work in /dev/shm instead of /tmp
     python3 bench/bench.py --import            # only `tsunagu import` on national-size files
     python3 bench/bench.py --area              # only 30 municipalities and 20,000 providers
+    python3 bench/bench.py --finder            # only the finder's keystroke time at 10,000
+    python3 bench/bench.py --hostile           # only how quickly 10 MB values are refused
 
 With --area it builds a site of 30 municipalities (two areas each, every town's records in its
 own folder, a home section per town) and a single-city site of the same number of providers,
@@ -20,6 +22,17 @@ rows and the whole-country 医療情報ネット clinic pair (80,000 facilities,
 hours rows), each filtered to one city (安芸市, 392031) in a site made by `tsunagu init`. The
 targets are 1 s for the first and 10 s and 300 MB for the second. Build sizes are benchmarked too
 only when given on the command line.
+
+With --finder it builds a town of 10,000 providers (names and addresses of several words, hours
+with lunch breaks and nights, 診療科目), serves it on 127.0.0.1, and runs
+bench/finder-speed (headless Chromium through tsunagu-chromium, the CPU made four times slower as
+a modest phone): ten keystrokes typed with pauses, each timed in the page from the key to the
+updated count. It prints the median and the worst against the budget of 100 ms, and what the
+page transfers (finder.json, plain and gzipped, and its scripts).
+
+With --hostile it times the release binary on the two 10 MB inputs of the hostile-input tests
+(a provider name of 10 MB, refused at its line; a 10 MB page, built), median of --runs, against
+a budget of 5 s each. The tests only check that they end, with the right answer.
 
 For each N it generates a deterministic site (all categories, areas and services of the
 sample site.toml, realistic Japanese text, 200 Markdown articles), then prints the median of
@@ -39,7 +52,7 @@ cache is not dropped. The tsunagu binary (target/release/tsunagu) is copied into
 folder first, so a rebuild of the project during the benchmark does not change what is
 measured. The work folder is removed at the end unless --keep names it.
 
-With --hugo it also builds the equivalent site with Hugo: /work/shared/bench/gen.py writes
+With --hugo it also builds the equivalent site with Hugo: bench/peers/gen.py writes
 the same kind of site (N providers, 200 articles, the same set of list and detail pages; its
 own records and texts) with provider pages from a Hugo content adapter over the same YAML
 data. Hugo's clean full build is timed in the same regime (output folder deleted, cache
@@ -71,7 +84,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "bench")
 BIN = os.path.join(ROOT, "target", "release", "tsunagu")
-HUGO_GEN = "/work/shared/bench/gen.py"
+HUGO_GEN = os.path.join(ROOT, "bench", "peers", "gen.py")
 HUGO_VENV = os.path.join(HERE, ".venv")
 EPOCH = "1795316400"  # SOURCE_DATE_EPOCH: the same dates in every build
 
@@ -683,13 +696,16 @@ def main():
     ap.add_argument("--keep", metavar="DIR", help="work folder for the generated sites (kept and reused between runs)")
     ap.add_argument("--import", dest="imports", action="store_true", help="time `tsunagu import` on national-size files (bench/national.py)")
     ap.add_argument("--area", action="store_true", help="time a site of 30 municipalities and 20,000 providers against one city")
+    ap.add_argument("--finder", action="store_true", help="time typing in the finder of 10,000 providers at a quarter of the CPU")
+    ap.add_argument("--hostile", action="store_true", help="time refusing a 10 MB value and building a 10 MB page")
     ap.add_argument(
         "-v", "--verbose", action="store_true",
         help="print every run's time, and serve's summary and TSUNAGU_TIMINGS lines for its last edit, to stderr",
     )
     args = ap.parse_args()
     VERBOSE = args.verbose
-    sizes = args.sizes or ([] if args.imports or args.area else [1000, 10000, 100000])
+    only = args.imports or args.area or args.finder or args.hostile
+    sizes = args.sizes or ([] if only else [1000, 10000, 100000])
     if args.national and 400000 not in sizes:
         sizes.append(400000)
     if any(n < 1 for n in sizes):
@@ -758,10 +774,130 @@ def main():
             bench_imports(binary, work, args.runs)
         if args.area:
             bench_area(binary, work, args.runs)
+        if args.finder:
+            bench_finder(binary, work)
+        if args.hostile:
+            bench_hostile(binary, work, args.runs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(regime)
+
+
+# --- the finder on a phone, and hostile input -------------------------------------------
+
+FINDER_N = 10000
+FINDER_BUDGET_MS = 100.0
+HOSTILE_BUDGET_S = 5.0
+
+
+def finder_town(dest, n=FINDER_N):
+    """tests/finder-town's settings with n providers of its kinds, deterministic."""
+    town = os.path.join(ROOT, "tests", "finder-town")
+    os.makedirs(os.path.join(dest, "content", "providers"), exist_ok=True)
+    shutil.copy(os.path.join(town, "site.toml"), dest)
+    shutil.copy(os.path.join(town, "content", "_index.md"), os.path.join(dest, "content"))
+    names = ["ひばり", "さくら", "みどり", "あおば", "つばさ", "こだま", "ひかり", "やまと"]
+    kinds = [("iin", "クリニック", "くりにっく"), ("yakkyoku", "薬局", "やっきょく"),
+             ("houkan", "訪問看護ステーション", "ほうもんかんごすてーしょん"),
+             ("kyotaku", "ケアプランセンター", "けあぷらんせんたー")]
+    towns = ["駅前", "丘の上", "本町", "新田", "桜ヶ丘"]
+    depts = ["内科", "小児科", "眼科", "整形外科", "皮膚科", "耳鼻咽喉科"]
+    out = []
+    for i in range(n):
+        cat, label, reading = kinds[i % len(kinds)]
+        name = names[(i // 4) % len(names)]
+        area = "ekimae" if i % 2 == 0 else "oka"
+        out.append(
+            f"- id: r{i:05}\n  name: {name}{label}{i + 1}\n  kana: {name}{reading}\n  category: {cat}\n"
+            f"  area: {area}\n  address: ひばり台市{towns[i % len(towns)]}{i % 9 + 1}丁目{i % 30 + 1}番\n"
+            f"  phone: 050-3{i // 1000:03}-{i % 10000:04}\n  lat: {35.0 + (i % 100) * 0.001:.5f}\n"
+            f"  lon: {139.0 + (i // 100) * 0.001:.5f}\n  updated: 2026-11-01\n")
+        if cat == "iin":
+            out.append(f"  departments: [{depts[i % 6]}, {depts[(i // 6) % 6]}]\n")
+        if i % 3 == 0:
+            out.append('  hours:\n    - { days: [mon, tue, wed, thu, fri], open: "09:00", close: "12:00" }\n'
+                       '    - { days: [mon, tue, wed, thu, fri], open: "14:00", close: "18:00" }\n')
+        elif i % 3 == 1:
+            out.append('  hours:\n    - { days: [mon, tue, wed, thu, fri, sat, sun, hol], open: "19:00", close: "07:00" }\n')
+        out.append("\n")
+    with open(os.path.join(dest, "content", "providers", "many.yaml"), "w", encoding="utf-8") as f:
+        f.write("".join(out))
+
+
+def serve_folder(folder):
+    """A static server for `folder` on 127.0.0.1 in a thread; returns (server, base URL)."""
+    import functools
+    import http.server
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def bench_finder(binary, work):
+    import gzip
+    site = os.path.join(work, "finder-town")
+    finder_town(site)
+    out = os.path.join(work, "finder-public")
+    server, base = serve_folder(out)
+    try:
+        subprocess.run([binary, "--color", "never", "build", "--root", site, "--output", out,
+                        "--base-url", base, "--force"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        tool_dir = os.path.join(ROOT, "bench", "finder-speed")
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--locked"], cwd=tool_dir, check=True)
+        tool = os.path.join(tool_dir, "target", "release", "tsunagu-finder-speed")
+        r = subprocess.run([tool, base + "providers/find/", str(FINDER_N)], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"bench: finder-speed failed:\n{r.stderr}")
+        import json
+        m = json.loads(r.stdout)
+    finally:
+        server.shutdown()
+    lat = sorted(m["keystrokes_ms"])
+    median, worst = lat[len(lat) // 2], lat[-1]
+    with open(os.path.join(out, "providers", "finder.json"), "rb") as f:
+        index = f.read()
+    verdict = "met" if median <= FINDER_BUDGET_MS else "NOT met"
+    print(f"finder at {FINDER_N} providers, CPU 4x slower ({m['browser']}): keystroke to results "
+          f"{median:.0f} ms median, {worst:.0f} ms worst of {len(lat)} (budget {FINDER_BUDGET_MS:.0f} ms: {verdict}); "
+          f"finder.json {len(index) / 1e6:.2f} MB ({len(gzip.compress(index, 6)) / 1e3:.0f} kB gzip), "
+          f"scripts {m['scripts_bytes'] / 1e3:.0f} kB", flush=True)
+
+
+def bench_hostile(binary, work, runs):
+    base = os.path.join(ROOT, "tests", "hostile", "base-site.toml.txt")
+    record = ("- id: big\n  name: {name}\n  kana: ふつうのいいん\n  category: clinic\n  area: chuo\n"
+              "  address: テスト市本町1丁目2番3号\n  phone: 0990-12-0000\n  updated: 2026-09-01\n")
+    cases = [
+        ("10 MB provider name (refused)", "content/providers/big.yaml",
+         record.format(name="あ" * (10 * 1024 * 1024 // 3)), 1),
+        ("10 MB page (built)", "content/big.md",
+         "---\ntitle: 大きい\n---\n\n" + "長い文章です。" * 500000 + "\n", 0),
+    ]
+    for label, rel, text, want in cases:
+        site = os.path.join(work, "hostile")
+        shutil.rmtree(site, ignore_errors=True)
+        os.makedirs(os.path.join(site, "content", "providers"))
+        shutil.copy(base, os.path.join(site, "site.toml"))
+        with open(os.path.join(site, "content", "_index.md"), "w", encoding="utf-8") as f:
+            f.write("---\ntitle: テスト市\n---\n\nようこそ。\n")
+        with open(os.path.join(site, rel), "w", encoding="utf-8") as f:
+            f.write(text)
+        times = []
+        for _ in range(runs):
+            drop_caches()
+            start = time.perf_counter()
+            r = subprocess.run([binary, "--color", "never", "build", "--root", site, "--force"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+            if r.returncode != want:
+                sys.exit(f"bench: {label}: exit {r.returncode}, expected {want}")
+        t = statistics.median(times)
+        verdict = "met" if t <= HOSTILE_BUDGET_S else "NOT met"
+        print(f"{label}: {t:.2f} s (median of {runs}; budget {HOSTILE_BUDGET_S:.0f} s: {verdict})", flush=True)
 
 
 def bench_imports(binary, work, runs):

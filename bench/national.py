@@ -8,7 +8,7 @@ a 40,000-row 介護サービス情報公表 file filtered to one city in at most
 clinic pair (facility file and hours file) in at most 10 s with a peak of at most 300 MB. The real
 files cannot be shipped or fetched in the benchmark, so this script writes files of the same size
 and byte layout. Their header lines are byte-identical to those of the real files described in
-../shared/realdata/national/README.md (UTF-8 with BOM, CRLF).
+tests/realdata/national/README.md (UTF-8 with BOM, CRLF).
 
 It writes into OUTDIR:
 
@@ -41,7 +41,7 @@ import time
 
 # ----------------------------------------------------------------------------------------- headers
 # Exact header lines of the published files: the first line (without BOM and CRLF) of
-# ../shared/realdata/national/jigyosho_160.csv, 02-1_clinic_facility_info_aki_sample.csv and
+# tests/realdata/national/jigyosho_160.csv, 02-1_clinic_facility_info_aki_sample.csv and
 # 02-2_clinic_speciality_hours_aki_sample.csv. The two clinic ones are built from column lists below;
 # they were checked byte for byte against those files.
 KOUHYOU_HEADER = (

@@ -1,7 +1,7 @@
 // Shared by the fuzz targets: the settings of a small valid site, loaded once.
 use std::sync::OnceLock;
 
-use tsunagu::load::config::Config;
+use tsunagu::model::config::Config;
 
 pub const SITE_TOML: &str = r#"title = "テスト市"
 base_url = "https://www.city.test.example.lg.jp/zaitaku/"

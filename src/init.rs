@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::diagnostics::Diagnostic;
-use crate::load::theme::DEFAULT_THEME;
+use diagnostics::Diagnostic;
+use load::theme::DEFAULT_THEME;
 
 const SITE_TOML: &str = r#"# サイトの設定。項目の説明は tsunagu の説明書（docs/manual.md）の「site.toml」にあります。
 title = "在宅医療・介護ガイド"
@@ -158,7 +158,7 @@ impl Default for Town {
 
 /// Creates the skeleton in `dir`, which must be missing or empty.
 pub fn init(dir: &Path, town: &Town) -> Result<(), Diagnostic> {
-    if !crate::load::config::valid_municipality_code(&town.code) {
+    if !load::config::valid_municipality_code(&town.code) {
         return Err(Diagnostic::error(
             "--code",
             None,
@@ -229,7 +229,7 @@ pub fn copy_theme_file(root: &Path, name: &str) -> Result<std::path::PathBuf, Di
             .map(|(_, bytes)| (Path::new(dir).join(name), *bytes))
     });
     let Some((rel, bytes)) = found else {
-        let hint = crate::load::suggest::did_you_mean(name, &theme_files(), "");
+        let hint = load::suggest::did_you_mean(name, &theme_files(), "");
         return Err(Diagnostic::error(
             name,
             None,

@@ -1,42 +1,73 @@
 #!/usr/bin/env bash
-# Runs every check of tsunagu: formatting, lints, unit, integration and browser tests.
-# On a fresh Debian machine it first installs what the tests need (as root, via apt).
+# Runs every check of tsunagu: formatting, lints, unit, integration and browser tests, and
+# tsunagu.exe under wine. On a fresh Debian machine it first installs what the tests need
+# (as root, via apt). `bash tests/run-all.sh --quick` runs the quick tier instead: the
+# tests that need no browser and no wine (see docs/developers.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { echo "== $1 ($(( $(date +%s) - start )) s)"; }
+
+quick=""
+[ "${1:-}" = "--quick" ] && quick=1
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-# The theme's fonts: BIZ UD (TrueType, so PDFs embed real subsets, never Type 3).
-fc-list 2>/dev/null | grep -qi "BIZ UDPGothic" || need+=(fonts-morisawa-bizud-gothic)
+if [ -z "$quick" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  # The theme's fonts: BIZ UD (TrueType, so PDFs embed real subsets, never Type 3).
+  fc-list 2>/dev/null | grep -qi "BIZ UDPGothic" || need+=(fonts-morisawa-bizud-gothic)
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+  command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+fi
 if [ ${#need[@]} -gt 0 ]; then
-  echo "installing for the browser and PDF tests: ${need[*]}"
+  step "installing ${need[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+[ -n "$quick" ] || rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1 || true
 
-# axe-core for the accessibility tests is the copy tsunagu ships (src/audit/axe/).
-
-# One build from clean: incremental caches would only take disk (gigabytes) that CI does not have.
+# One build, linted as it is compiled: clippy-driver stands in for rustc on the workspace's
+# own crates (as `cargo clippy` does, but making the code too; Firefox builds the same
+# way), and Cargo.toml's [workspace.lints] make every warning an error. Dependencies are
+# compiled once, not checked and then built again. No incremental cache: it only takes
+# disk that CI does not have.
+export RUSTC_WORKSPACE_WRAPPER="$(dirname "$(rustup which cargo)")/clippy-driver"
 export CARGO_INCREMENTAL=0
+
+step "cargo fmt --check"
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
+step "build and lint every target"
+cargo test --workspace --all-targets --locked --no-run
+if [ -n "$quick" ]; then
+  # Unit tests of every crate, and the integration tests that need no browser.
+  step "the quick tier"
+  cargo test --workspace --lib --bins --locked
+  cargo test --test it --locked -- architecture:: hostile:: import:: minify:: no_data_lost:: \
+    properties:: readability:: republish:: site_output:: validation::
+  step "quick tier passed"
+  exit 0
+fi
+
 rm -f target/a11y-report.txt
 rm -rf target/print-report
-cargo test --all-targets --locked
+step "cargo test"
+cargo test --workspace --all-targets --locked
 # tsunagu.exe: cross-built, unit tests and the sample build under wine (see the script).
+step "tsunagu.exe under wine"
 bash tests/windows.sh
 if [ -f target/a11y-report.txt ]; then
-  echo "accessibility, per page type (tests/a11y.rs):"
+  echo "accessibility, per page type (tests/it/a11y.rs):"
   cat target/a11y-report.txt
 fi
 if [ -d target/print-report ]; then
-  echo "every PDF, read back with poppler (tests/print_pdfs.rs; sample site and the stress site tests/print-stress/):"
+  echo "every PDF, read back with poppler (tests/it/print_pdfs.rs; sample site and the stress site tests/print-stress/):"
   cat target/print-report/*.txt
 fi
 # Disk is a CI limit too (a full debug-info build once filled it): say what the run used.
 echo "build folder after all tests: $(du -sh "${CARGO_TARGET_DIR:-target}" | cut -f1)"
+step "all checks passed"
