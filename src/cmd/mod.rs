@@ -105,15 +105,12 @@ fn write_report(
     file: &Path,
     r: &tsunagu::report::ChangeReport,
 ) -> Result<(), tsunagu::diagnostics::Diagnostic> {
-    tsunagu::outdir::check(root, file, &tsunagu::outdir::Kind::File, false)?;
     let bytes = if file.extension().is_some_and(|e| e == "json") {
-        tsunagu::json::pretty(r).unwrap_or_default()
+        tsunagu::json::pretty(r).map_err(|e| tsunagu::json::failed(&file.to_string_lossy(), &e))?
     } else {
         r.text().into_bytes()
     };
-    std::fs::write(file, bytes).map_err(|e| {
-        tsunagu::diagnostics::Diagnostic::error(file, None, format!("報告を書き込めません: {e}"))
-    })
+    tsunagu::write::files::one(root, file, &bytes)
 }
 
 /// Writes a line to stderr, ignoring a closed pipe (`tsunagu check | head` must not panic).

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use tsunagu::diagnostics::Diagnostic;
 use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
@@ -41,35 +40,25 @@ pub fn run(a: Args, color: bool) -> ExitCode {
             Err(d) => return super::fail(&root, &d, color),
         };
     super::report(&root, &diags, color);
-    let names: Vec<PathBuf> = pdfs
-        .iter()
-        .map(|p| PathBuf::from(format!("{}.pdf", p.name)))
+    let files: Vec<(PathBuf, Vec<u8>)> = pdfs
+        .into_iter()
+        .map(|p| (PathBuf::from(format!("{}.pdf", p.name)), p.bytes))
         .collect();
-    let kind = tsunagu::outdir::Kind::Files(&names);
-    if let Err(d) = tsunagu::outdir::check(&root, &out_dir, &kind, a.force) {
-        return super::fail(&root, &d.into(), color);
-    }
-    for p in pdfs {
-        let path = out_dir.join(format!("{}.pdf", p.name));
-        if let Err(e) =
-            std::fs::create_dir_all(&out_dir).and_then(|_| std::fs::write(&path, &p.bytes))
-        {
-            let d = Diagnostic::error(&path, None, format!("PDF を書き込めません: {e}"));
-            return super::fail(&root, &d.into(), color);
-        }
+    let count = files.len();
+    let written = match tsunagu::write::files::add(&root, &out_dir, &files, a.force) {
+        Ok(w) => w,
+        Err(d) => return super::fail(&root, &d.into(), color),
+    };
+    for (path, (_, bytes)) in written.iter().zip(&files) {
         super::say(&format!(
             "書き出しました: {}（{:.1} MB）",
             path.display(),
-            p.bytes.len() as f64 / 1_000_000.0,
+            bytes.len() as f64 / 1_000_000.0,
         ));
-    }
-    if let Err(e) = tsunagu::outdir::mark_files(&out_dir) {
-        let d = Diagnostic::error(&out_dir, None, format!("書き込めません: {e}"));
-        return super::fail(&root, &d.into(), color);
     }
     super::say(&format!(
         "完了: {} の PDF を {:.1} 秒で作りました。",
-        names.len(),
+        count,
         start.elapsed().as_secs_f64()
     ));
     ExitCode::SUCCESS

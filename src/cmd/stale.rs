@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tsunagu::diagnostics::Diagnostic;
 use tsunagu::load::Overrides;
 
 #[derive(Debug, clap::Args)]
@@ -25,11 +24,6 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         Ok(r) => r,
         Err(d) => return super::fail(&root, &d, color),
     };
-    let names: Vec<PathBuf> = result.files.iter().map(|(p, _)| p.clone()).collect();
-    let kind = tsunagu::outdir::Kind::Files(&names);
-    if let Err(d) = tsunagu::outdir::check(&root, &out, &kind, a.force) {
-        return super::fail(&root, &d.into(), color);
-    }
     // The stale warnings are the point of this command; print the list instead.
     let others: tsunagu::diagnostics::Diagnostics = diags
         .into_iter()
@@ -40,19 +34,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
         use std::io::Write;
         let _ = write!(std::io::stdout(), "{}", result.text);
     }
-    for (rel, bytes) in &result.files {
-        let path = out.join(rel);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|_| std::fs::write(&path, bytes));
-        if let Err(e) = written {
-            let d = Diagnostic::error(&path, None, format!("書き込めません: {e}"));
-            return super::fail(&root, &d.into(), color);
-        }
-    }
-    if let Err(e) = tsunagu::outdir::mark_files(&out) {
-        let d = Diagnostic::error(&out, None, format!("書き込めません: {e}"));
+    if let Err(d) = tsunagu::write::files::add(&root, &out, &result.files, a.force) {
         return super::fail(&root, &d.into(), color);
     }
     super::say(&format!(

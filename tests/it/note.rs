@@ -103,7 +103,14 @@ const LINES: &str = "大切にしていること・これからやってみた�
 fn a_resident_fills_half_comes_back_exports_erases_and_imports_without_any_request() {
     let b = common::browser(1024);
     let tab = open(&b, true);
-    let loaded = requests(&tab);
+    // The page's own files: what it loaded, and its icon, which the browser fetches
+    // whenever it gets round to it.
+    let mut loaded = requests(&tab);
+    let icons = common::eval(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('link[rel~=icon]')].map(l => l.href))",
+    );
+    loaded.extend(serde_json::from_str::<Vec<String>>(icons.as_str().unwrap()).unwrap());
     assert!(
         loaded.iter().all(|u| u.starts_with(&served().base)),
         "third-party request: {loaded:?}"

@@ -189,10 +189,12 @@ fn html_pages(files: &Files, except: &[&str]) -> Vec<String> {
 
 /// Audio or video anywhere on a page (the criteria of 1.2 apply only then).
 fn has_media(html: &[u8]) -> bool {
-    let lower = html.to_ascii_lowercase();
-    ["<video", "<audio", "<object", "<embed", "<iframe"]
-        .iter()
-        .any(|tag| lower.windows(tag.len()).any(|w| w == tag.as_bytes()))
+    use markup::html::{self, Token};
+    let html = String::from_utf8_lossy(html);
+    html::tokens(&html).any(|(_, t)| {
+        matches!(t, Token::Start(tag)
+            if ["video", "audio", "object", "embed", "iframe"].iter().any(|n| tag.is(n)))
+    })
 }
 
 fn pages_of(tested: &[Tested], more: &[Chosen]) -> Vec<TestedPage> {

@@ -446,7 +446,7 @@ fn directory<'a>(config: &Config, data: &Data<'a>) -> markdown::Directory<'a> {
 /// Every link to a heading (`#見出し`, `@/page.md#見出し`) against the ids the pages got,
 /// reported where the link is written.
 fn check_anchors(docs: &[Doc], rendered: &[ReadBody]) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, (Vec<&str>, &[String])> = docs
+    let ids: HashMap<&str, (Vec<std::borrow::Cow<str>>, &[String])> = docs
         .iter()
         .zip(rendered)
         .map(|(d, (r, _, _, _))| (d.key.as_str(), (html_ids(&r.html), r.headings.as_slice())))
@@ -459,7 +459,7 @@ fn check_anchors(docs: &[Doc], rendered: &[ReadBody]) -> Vec<Diagnostic> {
             let Some((have, headings)) = ids.get(target) else {
                 continue;
             };
-            if have.contains(&a.id.as_str()) {
+            if have.iter().any(|h| h == a.id.as_str()) {
                 continue;
             }
             let place = match &a.page {
@@ -496,12 +496,13 @@ fn check_anchors(docs: &[Doc], rendered: &[ReadBody]) -> Vec<Diagnostic> {
     out
 }
 
-/// The values of `id="…"` in HTML made by this program (always double-quoted).
-fn html_ids(html: &str) -> Vec<&str> {
-    html.match_indices(" id=\"")
-        .filter_map(|(i, pat)| {
-            let rest = &html[i + pat.len()..];
-            rest.find('"').map(|end| &rest[..end])
+/// The ids of the elements of a page's HTML.
+fn html_ids(html: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    use markup::html::{self, Token};
+    html::tokens(html)
+        .filter_map(|(_, t)| match t {
+            Token::Start(tag) => tag.attr("id").map(html::decode),
+            _ => None,
         })
         .collect()
 }

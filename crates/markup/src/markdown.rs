@@ -538,37 +538,18 @@ fn plain_text(events: &[Event]) -> String {
 
 /// Text content of our own generated ruby markup (base text only, readings dropped).
 fn strip_tags(h: &str) -> String {
+    use crate::html::{self, Token};
     let mut out = String::new();
-    let mut depth_rt = false;
-    let mut rest = h;
-    while let Some(lt) = rest.find('<') {
-        if !depth_rt {
-            out.push_str(&rest[..lt]);
+    let mut in_rt = false;
+    for (_, token) in html::tokens(h) {
+        match token {
+            Token::Start(tag) if tag.is("rt") => in_rt = true,
+            Token::End(name) if name.eq_ignore_ascii_case("rt") => in_rt = false,
+            Token::Text(text) if !in_rt => out.push_str(&html::decode(text)),
+            _ => {}
         }
-        let gt = rest[lt..]
-            .find('>')
-            .map(|g| lt + g)
-            .unwrap_or(rest.len() - 1);
-        let tag = &rest[lt..=gt];
-        if tag == "<rt>" {
-            depth_rt = true;
-        } else if tag == "</rt>" {
-            depth_rt = false;
-        }
-        rest = &rest[gt + 1..];
     }
-    if !depth_rt {
-        out.push_str(rest);
-    }
-    unescape(&out)
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out
 }
 
 /// Heading ids keep Japanese text (browsers handle it) and drop punctuation.

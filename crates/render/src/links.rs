@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::outputs::{Content, OutputFile};
 use diagnostics::{Diagnostic, Diagnostics, pos_of_offset};
+use markup::html;
 use markup::markdown::percent_decode;
 use model::Site;
 
@@ -227,8 +228,8 @@ impl Collector {
         if path.starts_with('/') {
             return Resolved::OffSite;
         }
-        let joined = join(page, &percent_decode(path));
-        let joined = joined.split('?').next().unwrap_or(&joined).to_string();
+        // What is no URL is reported as a page that does not exist.
+        let joined = join(page, path).unwrap_or_else(|| percent_decode(path));
         Resolved::Target {
             index: joined.is_empty() || joined.ends_with('/'),
             path: Cow::Owned(joined),
@@ -401,109 +402,32 @@ fn key(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// A relative link resolved against the folder of `page`.
-fn join(page: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for seg in rel.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    if rel.ends_with('/') && !joined.is_empty() {
-        format!("{joined}/")
-    } else {
-        joined
-    }
+/// A relative link as written (percent-encoded) followed from the page at `page` (a
+/// path in the site): the target's path in the site, decoded, without query. `None` for
+/// what is no URL at all.
+fn join(page: &str, rel: &str) -> Option<String> {
+    let mut base = url::Url::parse("http://site.invalid/").ok()?;
+    base.set_path(page);
+    let target = base.join(rel).ok()?;
+    Some(percent_decode(target.path().trim_start_matches('/')))
 }
 
-/// Calls `f` with the name and the value as written of every attribute of every tag of a
-/// page, quoted or not (minified templates drop the quotes where they can). Text,
-/// comments and the insides of `<script>` and `<style>` are skipped, so words like `src=x`
-/// in escaped text are never taken for links. (The pages are ours: names are lower case.
-/// Nothing is allocated here; this runs over every byte of a national-scale site.)
+/// Calls `f` with the name and the value as written of every attribute with a value of
+/// every tag of a page. Text, comments and the insides of `<script>` and `<style>` are
+/// not tags, so words like `src=x` in escaped text are never taken for links. (Nothing
+/// is allocated here; this runs over every byte of a national-scale site.)
 fn for_each_attr<'a>(html: &'a str, mut f: impl FnMut(&[u8], &'a str)) {
-    let b = html.as_bytes();
-    let mut i = 0;
-    while let Some(lt) = html[i..].find('<').map(|o| i + o) {
-        i = lt + 1;
-        if b[i..].starts_with(b"!--") {
-            i = html[i..].find("-->").map_or(b.len(), |o| i + o + 3);
-            continue;
-        }
-        let name_end = b[i..]
-            .iter()
-            .position(|c| !c.is_ascii_alphanumeric())
-            .map_or(b.len(), |o| i + o);
-        if name_end == i {
-            continue; // `</…>`, `<!DOCTYPE>`, or a lone `<`
-        }
-        let tag = &b[i..name_end];
-        i = name_end;
-        // Attributes up to the tag's `>`.
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
+    for (_, token) in html::tokens(html) {
+        if let html::Token::Start(tag) = token {
+            for a in tag.attrs().filter(|a| a.has_value) {
+                f(a.name.as_bytes(), a.value);
             }
-            if i >= b.len() || b[i] == b'>' {
-                break;
-            }
-            let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
-            {
-                i += 1;
-            }
-            let name = &b[start..i];
-            if i < b.len() && b[i] == b'=' {
-                i += 1;
-                let (from, to, next) = match b.get(i) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = html[i + 1..].find(q as char).map_or(b.len(), |o| i + 1 + o);
-                        (i + 1, end, (end + 1).min(b.len()))
-                    }
-                    _ => {
-                        let end = b[i..]
-                            .iter()
-                            .position(|c| c.is_ascii_whitespace() || *c == b'>')
-                            .map_or(b.len(), |o| i + o);
-                        (i, end, end)
-                    }
-                };
-                i = next;
-                if let Some(v) = html.get(from.min(to)..to) {
-                    f(name, v);
-                }
-            } else if i == start {
-                i += 1; // a stray character; move on
-            }
-        }
-        if tag == b"script" || tag == b"style" {
-            let close = if tag == b"script" {
-                "</script"
-            } else {
-                "</style"
-            };
-            i = html[i..].find(close).map_or(b.len(), |o| i + o);
         }
     }
 }
 
 fn unescape(v: &str) -> Cow<'_, str> {
-    if !v.contains('&') {
-        return Cow::Borrowed(v);
-    }
-    Cow::Owned(
-        v.replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
+    html::decode(v)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Step 4 of a build: hash, write everything into a staging folder beside the output,
 //! then swap it in. A build that fails before the swap leaves the old output untouched.
 
+pub mod files;
 pub mod outdir;
 pub mod report;
 
@@ -622,7 +623,7 @@ fn write_json_file<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Di
 }
 
 /// Writes a new file beside `path` and renames it over: never into an existing inode.
-fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -708,7 +709,7 @@ fn remove_abandoned(parent: &Path, name: &str) {
     }
 }
 
-fn io_error(path: &Path, e: &io::Error) -> Diagnostic {
+pub(crate) fn io_error(path: &Path, e: &io::Error) -> Diagnostic {
     Diagnostic::error(path, None, format!("書き出しに失敗しました: {e}"))
         .with_help("ディスクの空きと、フォルダに書き込めるかを確かめてください")
 }

@@ -415,6 +415,21 @@ pub struct Server {
     pub addr: String,
 }
 
+/// Waits until the wall clock has passed into a later second than `since`: what is written
+/// next carries another time stamp even where a file system keeps whole seconds, and a
+/// build is made "at another time". A wait on the clock, not a fixed sleep.
+pub fn wait_for_a_later_second(since: std::time::SystemTime) {
+    let second = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    };
+    let until = second(since) + 1;
+    while second(std::time::SystemTime::now()) < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -17,7 +17,7 @@ pub const TEXT: f32 = 3.6;
 /// Estimated height of the slide's content in cqw.
 pub fn height(html: &str) -> f32 {
     let mut est = Estimate::default();
-    for token in Tokens::new(html) {
+    for token in tokens(html) {
         est.take(token);
     }
     est.finish()
@@ -100,40 +100,14 @@ enum Token<'a> {
     Text(&'a str),
 }
 
-struct Tokens<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Tokens<'a> {
-    fn new(html: &'a str) -> Self {
-        Tokens { rest: html }
-    }
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Token<'a>;
-
-    fn next(&mut self) -> Option<Token<'a>> {
-        if self.rest.is_empty() {
-            return None;
-        }
-        if let Some(tag) = self.rest.strip_prefix('<') {
-            let end = tag.find('>').unwrap_or(tag.len());
-            let inner = &tag[..end];
-            self.rest = tag.get(end + 1..).unwrap_or("");
-            if let Some(name) = inner.strip_prefix('/') {
-                return Some(Token::Close(name.trim()));
-            }
-            let name_end = inner
-                .find(|c: char| c.is_whitespace() || c == '/')
-                .unwrap_or(inner.len());
-            return Some(Token::Open(&inner[..name_end], &inner[name_end..]));
-        }
-        let end = self.rest.find('<').unwrap_or(self.rest.len());
-        let text = &self.rest[..end];
-        self.rest = &self.rest[end..];
-        Some(Token::Text(text))
-    }
+/// The tags and text of a slide's HTML; comments and the like are nothing to measure.
+fn tokens(html: &str) -> impl Iterator<Item = Token<'_>> {
+    crate::html::tokens(html).filter_map(|(_, t)| match t {
+        crate::html::Token::Start(tag) => Some(Token::Open(tag.name, tag.attrs_text())),
+        crate::html::Token::End(name) => Some(Token::Close(name)),
+        crate::html::Token::Text(text) => Some(Token::Text(text)),
+        crate::html::Token::Other(_) => None,
+    })
 }
 
 #[derive(Default)]
@@ -163,7 +137,7 @@ impl Estimate {
             Token::Close(tag) => self.close(tag),
             Token::Text(_) if self.in_rt => {}
             Token::Text(t) => {
-                let w = em(&decode(t));
+                let w = em(&crate::html::decode(t));
                 if let Some(t) = &mut self.table
                     && let Some(cell) = &mut t.cell
                 {
@@ -330,18 +304,6 @@ impl Table {
             })
             .sum()
     }
-}
-
-fn decode(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('&') {
-        return text.into();
-    }
-    text.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .into()
 }
 
 #[cfg(test)]

@@ -5,26 +5,25 @@ use model::config::Config;
 /// Site links made absolute, for copies read away from the site (feeds, paper, PDF):
 /// `/base/x/` and links relative to the page at `page_path` (`../x/`) become full URLs.
 pub(crate) fn absolute_links(html: &str, c: &Config, page_path: &str) -> String {
+    use markup::html::{self, Token};
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    // Our rendered Markdown always quotes its attribute values.
-    while let Some(i) = [" href=\"", " src=\""]
-        .iter()
-        .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
-        .min()
-    {
-        let (at, len) = i;
-        out.push_str(&rest[..at + len]);
-        rest = &rest[at + len..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let link = &rest[..end];
-        match absolute(link, c, page_path) {
-            Some(full) => out.push_str(&full),
-            None => out.push_str(link),
+    let mut copied = 0;
+    for (_, token) in html::tokens(html) {
+        let Token::Start(tag) = token else {
+            continue;
+        };
+        for a in tag.attrs() {
+            if !(a.name.eq_ignore_ascii_case("href") || a.name.eq_ignore_ascii_case("src")) {
+                continue;
+            }
+            if let Some(full) = absolute(a.value, c, page_path) {
+                out.push_str(&html[copied..a.at.start]);
+                out.push_str(&full);
+                copied = a.at.end;
+            }
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -40,22 +39,8 @@ fn absolute(link: &str, c: &Config, page_path: &str) -> Option<String> {
     if link.is_empty() || link.starts_with(['#', '/']) || scheme {
         return None;
     }
-    let mut parts: Vec<&str> = page_path.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in link.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let slash = if link.ends_with('/') || link.ends_with("/.") || link.ends_with("..") {
-        "/"
-    } else {
-        ""
-    };
-    Some(format!("{}{}{slash}", c.base_url, parts.join("/")))
+    let page = url::Url::parse(&c.base_url).ok()?.join(page_path).ok()?;
+    page.join(link).ok().map(String::from)
 }
 
 #[cfg(test)]

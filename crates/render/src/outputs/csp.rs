@@ -27,33 +27,31 @@ pub fn policy(config: &Config) -> String {
 /// (fragments) are left alone, and so are pages whose template sets a policy of its own
 /// (the self-contained lecture deck and the ending note): two policies would both apply.
 pub fn insert(html: &str, policy: &str) -> Option<String> {
-    if has_own_policy(html) {
-        return None;
+    use markup::html::{self, Token};
+    let mut head_end = None;
+    for (span, token) in html::tokens(html) {
+        match token {
+            Token::Start(tag) if tag.is("head") && head_end.is_none() => head_end = Some(span.end),
+            // The page's own policy: a second one would apply too.
+            Token::Start(tag)
+                if tag.is("meta")
+                    && tag.attr("http-equiv").is_some_and(|v| {
+                        html::decode(v).eq_ignore_ascii_case("content-security-policy")
+                    }) =>
+            {
+                return None;
+            }
+            Token::End(name) if name.eq_ignore_ascii_case("head") => break,
+            Token::Start(tag) if tag.is("body") => break,
+            _ => {}
+        }
     }
-    let start = html.find("<head")?;
-    let end = start + html[start..].find('>')? + 1;
-    let tag = &html[start..end];
-    if !(tag == "<head>" || tag.starts_with("<head ")) {
-        return None;
-    }
+    let end = head_end?;
     let meta = format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
         markup::markdown::escape(policy)
     );
     Some(format!("{}{meta}{}", &html[..end], &html[end..]))
-}
-
-/// Whether the page's head already has a policy, however its attribute is quoted.
-fn has_own_policy(html: &str) -> bool {
-    let head = html.find("</head>").map_or(html, |i| &html[..i]);
-    let head = head.to_ascii_lowercase();
-    [
-        "\"content-security-policy\"",
-        "'content-security-policy'",
-        "=content-security-policy",
-    ]
-    .iter()
-    .any(|v| head.contains(&format!("http-equiv{v}")) || head.contains(&format!("http-equiv={v}")))
 }
 
 #[cfg(test)]

@@ -693,8 +693,29 @@ pub(crate) fn css_string(s: &str) -> String {
 
 /// Chapters come from separate pages whose heading and footnote ids may clash.
 fn scope_ids(html: &str, chapter: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{chapter}-"))
-        .replace("href=\"#", &format!("href=\"#{chapter}-"))
+    use markup::html::{self, Token};
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut copied = 0;
+    for (_, token) in html::tokens(html) {
+        let Token::Start(tag) = token else {
+            continue;
+        };
+        for a in tag.attrs().filter(|a| a.has_value) {
+            let at = if a.name.eq_ignore_ascii_case("id") {
+                a.at.start
+            } else if a.name.eq_ignore_ascii_case("href") && a.value.starts_with('#') {
+                a.at.start + 1
+            } else {
+                continue;
+            };
+            out.push_str(&html[copied..at]);
+            out.push_str(chapter);
+            out.push('-');
+            copied = at;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -722,6 +743,11 @@ mod tests {
         assert_eq!(
             scope_ids("<h2 id=\"x\">X</h2><a href=\"#x\">", "ch-2"),
             "<h2 id=\"ch-2-x\">X</h2><a href=\"#ch-2-x\">"
+        );
+        // Only attributes: text that looks like one is left alone.
+        assert_eq!(
+            scope_ids("<p data-id=\"d\">id=\"y\" href=\"#y\"</p><a href=#z>", "c"),
+            "<p data-id=\"d\">id=\"y\" href=\"#y\"</p><a href=#c-z>"
         );
     }
 }

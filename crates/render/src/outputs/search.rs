@@ -302,90 +302,41 @@ pub fn grams(folded: &str) -> Vec<String> {
 /// The text a reader sees in our generated HTML: tags dropped, ruby readings and
 /// scripts skipped, entities decoded, blocks separated and whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
+    use markup::html::{self, Token};
     let mut out = String::with_capacity(html.len());
-    let mut skip_until: Option<&'static str> = None;
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        if skip_until.is_none() {
-            push_text(&mut out, &rest[..lt]);
-        }
-        let Some(gt) = rest[lt..].find('>').map(|g| lt + g) else {
-            rest = &rest[lt..];
-            break;
-        };
-        let tag = &rest[lt + 1..gt];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        let closing = tag.starts_with('/');
-        match skip_until {
-            Some(end) if closing && name == end => skip_until = None,
-            Some(_) => {}
-            None if !closing => {
-                skip_until = match name.as_str() {
-                    "rt" => Some("rt"),
-                    "rp" => Some("rp"),
-                    "script" => Some("script"),
-                    "style" => Some("style"),
-                    _ => None,
-                };
+    // Inside a ruby reading or a script: the element whose end tag ends the skip.
+    let mut skip_until: Option<&str> = None;
+    for (_, token) in html::tokens(html) {
+        match token {
+            Token::Text(t) if skip_until.is_none() => out.push_str(&html::decode(t)),
+            Token::Start(tag) => {
+                if skip_until.is_none() {
+                    skip_until = ["rt", "rp", "script", "style"]
+                        .into_iter()
+                        .find(|n| tag.is(n));
+                }
+                if is_block(tag.name) {
+                    out.push(' ');
+                }
             }
-            None => {}
+            Token::End(name) => {
+                if skip_until.is_some_and(|end| name.eq_ignore_ascii_case(end)) {
+                    skip_until = None;
+                }
+                if is_block(name) {
+                    out.push(' ');
+                }
+            }
+            _ => {}
         }
-        if is_block(&name) {
-            out.push(' ');
-        }
-        rest = &rest[gt + 1..];
-    }
-    if skip_until.is_none() {
-        push_text(&mut out, rest);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn push_text(out: &mut String, s: &str) {
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let decoded = after.find(';').filter(|&i| i <= 10).and_then(|semi| {
-            let name = &after[..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, semi))
-        });
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &after[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-}
-
 fn is_block(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
     matches!(
-        name,
+        name.as_str(),
         "p" | "br"
             | "li"
             | "ul"

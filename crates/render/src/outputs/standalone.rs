@@ -7,40 +7,44 @@ use std::path::Path;
 use model::Site;
 
 pub fn inline(site: &Site, html: &str) -> String {
+    use markup::html::{self, Token};
     let mut out = String::with_capacity(html.len() + 64 * 1024);
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let Some(end) = tail.find('>') else {
-            break;
-        };
-        let tag = &tail[..=end];
-        rest = &tail[end + 1..];
-        let policy = tag.starts_with("<meta") && tag.contains("Content-Security-Policy");
-        if tag.starts_with("<script") {
-            if let Some(close) = rest.find("</script>") {
-                rest = &rest[close + "</script>".len()..];
+    let mut in_script = false;
+    for (span, token) in html::tokens(html) {
+        match token {
+            Token::Start(tag) if tag.is("script") => in_script = true,
+            Token::End(name) if in_script && name.eq_ignore_ascii_case("script") => {
+                in_script = false;
             }
-        } else if tag.starts_with("<link") && tag.contains("stylesheet") {
-            if let Some(css) = stylesheet(site, tag) {
-                out.push_str("<style>");
-                out.push_str(&css.replace("</", "<\\/"));
-                out.push_str("</style>");
+            _ if in_script => {}
+            Token::Start(tag)
+                if tag.is("link")
+                    && tag
+                        .attr("rel")
+                        .is_some_and(|r| r.split_ascii_whitespace().any(|r| r == "stylesheet")) =>
+            {
+                if let Some(css) = tag
+                    .attr("href")
+                    .and_then(|h| stylesheet(site, &html::decode(h)))
+                {
+                    out.push_str("<style>");
+                    out.push_str(&css.replace("</", "<\\/"));
+                    out.push_str("</style>");
+                }
             }
-        } else if !policy {
-            out.push_str(tag);
+            Token::Start(tag)
+                if tag.is("meta")
+                    && tag
+                        .attr("http-equiv")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy")) => {}
+            _ => out.push_str(&html[span]),
         }
     }
-    out.push_str(rest);
     out
 }
 
-/// The site's own stylesheet a `<link>` names.
-fn stylesheet(site: &Site, tag: &str) -> Option<String> {
-    let href = tag.split("href=").nth(1)?;
-    let href = href.trim_start_matches(['"', '\'']);
-    let href = &href[..href.find(['"', '\'', ' ', '>'])?];
+/// The site's own stylesheet at `href`.
+fn stylesheet(site: &Site, href: &str) -> Option<String> {
     let rel = href.strip_prefix(site.config.base_path.as_str())?;
     String::from_utf8(super::assets::bytes(site, rel)?).ok()
 }
@@ -48,29 +52,27 @@ fn stylesheet(site: &Site, tag: &str) -> Option<String> {
 /// Images of the site become `data:` URLs, so the pages need no network at all.
 /// Images are found by the site's path (`/img/a.svg`) or its full URL (print pages).
 pub fn inline_images(site: &Site, html: &str) -> String {
+    use markup::html::{self, Token};
     let c = &site.config;
-    let html = inline_under(site, html, &format!("src=\"{}", c.base_url));
-    inline_under(site, &html, &format!("src=\"{}", c.base_path))
-}
-
-fn inline_under(site: &Site, html: &str, prefix: &str) -> String {
-    if !html.contains(prefix) {
-        return html.to_string();
-    }
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(prefix) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + prefix.len()..];
-        let end = after.find('"').unwrap_or(after.len());
-        let rel = &after[..end];
-        match data_url(site, rel) {
-            Some(url) => out.push_str(&format!("src=\"{url}")),
-            None => out.push_str(&rest[i..i + prefix.len() + end]),
+    let mut copied = 0;
+    for (_, token) in html::tokens(html) {
+        let Token::Start(tag) = token else {
+            continue;
+        };
+        for a in tag.attrs().filter(|a| a.name.eq_ignore_ascii_case("src")) {
+            let rel = a
+                .value
+                .strip_prefix(c.base_url.as_str())
+                .or_else(|| a.value.strip_prefix(c.base_path.as_str()));
+            if let Some(url) = rel.and_then(|rel| data_url(site, rel)) {
+                out.push_str(&html[copied..a.at.start]);
+                out.push_str(&url);
+                copied = a.at.end;
+            }
         }
-        rest = &after[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 

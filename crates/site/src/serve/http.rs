@@ -123,15 +123,15 @@ pub async fn file(State(state): State<AppState>, req: Request) -> Response {
 /// preview fails wherever the published site would.
 fn inject(html: &[u8], host: &str) -> String {
     let mut s = String::from_utf8_lossy(html).into_owned();
-    if let Some((start, end, quote)) = policy_value(&s) {
-        let policy = s[start..end].replace("&#39;", "'").replace("&quot;", "\"");
+    if let Some((at, quote)) = policy_value(&s) {
+        let policy = markup::html::decode(&s[at.clone()]).into_owned();
         let relaxed = preview_policy(&policy, host);
-        let encoded = if quote == '"' {
-            relaxed
-        } else {
-            relaxed.replace('\'', "&#39;")
+        let encoded = match quote {
+            Some('"') => relaxed,
+            Some(_) => relaxed.replace('\'', "&#39;"),
+            None => format!("\"{relaxed}\""),
         };
-        s.replace_range(start..end, &encoded);
+        s.replace_range(at, &encoded);
     }
     let tag = format!("<script src=\"{LIVERELOAD_PATH}\"></script>");
     match s.rfind("</body>") {
@@ -143,17 +143,31 @@ fn inject(html: &[u8], host: &str) -> String {
 
 /// Where the value of the page's `<meta http-equiv=Content-Security-Policy content=…>` is,
 /// and its quote.
-fn policy_value(html: &str) -> Option<(usize, usize, char)> {
-    let head = &html[..html.find("</head>").unwrap_or(html.len())];
-    let at = head.to_ascii_lowercase().find("content-security-policy")?;
-    let content = at + head[at..].find("content=")? + "content=".len();
-    let quote = head[content..].chars().next()?;
-    if quote != '"' && quote != '\'' {
-        return None;
+fn policy_value(html: &str) -> Option<(std::ops::Range<usize>, Option<char>)> {
+    use markup::html::{self, Token};
+    for (_, token) in html::tokens(html) {
+        match token {
+            Token::End(name) if name.eq_ignore_ascii_case("head") => return None,
+            Token::Start(tag) if tag.is("body") => return None,
+            Token::Start(tag)
+                if tag.is("meta")
+                    && tag.attr("http-equiv").is_some_and(|v| {
+                        html::decode(v).eq_ignore_ascii_case("content-security-policy")
+                    }) =>
+            {
+                let a = tag
+                    .attrs()
+                    .find(|a| a.has_value && a.name.eq_ignore_ascii_case("content"))?;
+                let quote = html[..a.at.start]
+                    .chars()
+                    .next_back()
+                    .filter(|c| matches!(c, '"' | '\''));
+                return Some((a.at, quote));
+            }
+            _ => {}
+        }
     }
-    let start = content + 1;
-    let end = start + head[start..].find(quote)?;
-    Some((start, end, quote))
+    None
 }
 
 /// `policy` with the live-reload script and socket on `host` allowed, and nothing else.
