@@ -379,7 +379,10 @@ mod tests {
     #[test]
     fn a_lone_angle_bracket_is_text() {
         assert_eq!(kinds("a <3 b</p>"), ["'a <3 b'", "</p>"]);
-        assert_eq!(kinds("<p>漢字 < かな</p>"), ["<p>", "'漢字 < かな'", "</p>"]);
+        assert_eq!(
+            kinds("<p>漢字 < かな</p>"),
+            ["<p>", "'漢字 < かな'", "</p>"]
+        );
         assert_eq!(kinds("x<"), ["'x<'"]);
     }
 }
