@@ -85,6 +85,13 @@ fn reload(tab: &Tab) {
     settle(tab);
 }
 
+/// The window made `width` wide, and the page laid out again and settled.
+fn resize(tab: &Tab, width: u32) {
+    viewport(tab, width);
+    common::frames(tab);
+    settle(tab);
+}
+
 /// Waits until the scripts that fill the page are done: the finder has counted, the
 /// search has answered, the map is drawn, nothing is marked busy. (Not for every map
 /// tile: a tile that is slow to arrive must not stall the suite.)
@@ -155,17 +162,16 @@ fn check_page_types(group: &str, pages: &[(&str, &str)]) {
         common::eval(&tab, "document.documentElement.style.fontSize = '200%'");
         common::frames(&tab);
         let text200 = overflow(&tab);
-        // A phone: tables scroll sideways there, and must take the keyboard's focus.
-        viewport(&tab, 390);
-        reload(&tab);
+        common::eval(&tab, "document.documentElement.style.fontSize = ''");
+        // A phone: tables scroll sideways there, and must take the keyboard's focus. The
+        // window is narrowed as zooming does, without loading the page again.
+        resize(&tab, 390);
         let phone = common::axe_violations(&tab, &axe);
         // 320 CSS px: a phone, or a 1280px window zoomed to 400%.
-        viewport(&tab, 320);
-        reload(&tab);
+        resize(&tab, 320);
         let narrow = overflow(&tab);
         // 200%: a 1280px window zoomed in shows 640 CSS px.
-        viewport(&tab, 640);
-        reload(&tab);
+        resize(&tab, 640);
         let zoomed = overflow(&tab);
         let count = |v: &Vec<String>| {
             if v.is_empty() {

@@ -12,24 +12,10 @@ use common::{bin, copy_sample, files, pdf_page_text, root, tool};
 
 const BASE_URL: &str = "https://www.city.midori.example.lg.jp/kenko/zaitaku/";
 
-struct Built {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-}
+use common::Built;
 
 fn build(site: &Path, extra: &[&str]) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let o = bin()
-        .args(["build", "--root"])
-        .arg(site)
-        .arg("--output")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    Built { _dir: dir, out }
+    common::built(site, extra)
 }
 
 /// The sample site built with its guide's PDF.

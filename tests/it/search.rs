@@ -311,14 +311,7 @@ fn without_javascript_the_page_explains_and_links_to_the_main_sections() {
 }
 
 fn build(site: &Path, out: &Path) {
-    let o = common::bin()
-        .args(["build", "--root"])
-        .arg(site)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::build_ok(site, out, &[]);
 }
 
 fn size(dir: &Path, prefix: &str) -> u64 {

@@ -10,30 +10,10 @@ use common::{bin, files};
 
 const BASE: &str = "/kenko/zaitaku/";
 
-struct Built {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-    stderr: String,
-}
+use common::Built;
 
 fn build_site(root: &Path, extra: &[&str]) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let o = bin()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(o.status.success(), "build failed:\n{stderr}");
-    Built {
-        _dir: dir,
-        out,
-        stderr,
-    }
+    common::built(root, extra)
 }
 
 /// The sample site, built once for all tests in this file.

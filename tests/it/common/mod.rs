@@ -44,10 +44,30 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
     )
 }
 
-/// [`build`] that must succeed.
-pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) {
+/// [`build`] that must succeed; returns what it printed.
+pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> String {
     let (code, err) = build(root, out, extra);
     assert_eq!(code, 0, "build failed:\n{err}");
+    err
+}
+
+/// A site built into a folder of its own that lives as long as this value.
+pub struct Built {
+    _dir: tempfile::TempDir,
+    pub out: PathBuf,
+    pub stderr: String,
+}
+
+/// [`build_ok`] into a new temporary `public/`.
+pub fn built(root: &Path, extra: &[&str]) -> Built {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("public");
+    let stderr = build_ok(root, &out, extra);
+    Built {
+        _dir: dir,
+        out,
+        stderr,
+    }
 }
 
 /// `tsunagu check --root DIR`: (exit code, stderr).
