@@ -15,9 +15,10 @@ need=()
 if [ -z "$quick" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  # (grep without -q: it must read all of fc-list, or pipefail reports fc-list's broken pipe.)
+  fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
   # The theme's fonts: BIZ UD (TrueType, so PDFs embed real subsets, never Type 3).
-  fc-list 2>/dev/null | grep -qi "BIZ UDPGothic" || need+=(fonts-morisawa-bizud-gothic)
+  fc-list 2>/dev/null | grep -i "BIZ UDPGothic" >/dev/null || need+=(fonts-morisawa-bizud-gothic)
   command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
   command -v wine >/dev/null 2>&1 || need+=(wine wine64)
 fi
