@@ -216,17 +216,15 @@ fn nothing_reads_outside_the_repository() {
     for dir in ["tests", "bench", ".ci"] {
         files.extend(common::files(&common::root().join(dir)));
     }
-    let this = Path::new(file!());
     for f in files {
-        if f.ends_with(this) {
-            continue;
-        }
         // Binary fixtures are not read as text, and cannot name a path.
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
         };
+        // The patterns are put together here so that this file does not name them itself.
+        let outside = [concat!("..", "/shared"), concat!("/work", "/shared")];
         for (n, line) in text.lines().enumerate() {
-            if line.contains("../shared") || line.contains("/work/shared") {
+            if outside.iter().any(|p| line.contains(p)) {
                 found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
             }
         }

@@ -149,7 +149,7 @@ impl Collector {
         let mut ids = Vec::new();
         let mut links = Vec::new();
         for_each_attr(html, |name, value| match name {
-            b"id" => ids.push(hash(&[&unescape(value)])),
+            b"id" => ids.push(hash(&[&html::decode(value)])),
             b"href" | b"src" => links.push(value),
             _ => {}
         });
@@ -164,7 +164,7 @@ impl Collector {
         };
         for written in links {
             // Entities (`&amp;` in a query) are rare: most links stay borrowed from the page.
-            let resolved = match unescape(written) {
+            let resolved = match html::decode(written) {
                 Cow::Borrowed(link) => self.resolve(&out.page, link),
                 Cow::Owned(link) => self.resolve(&out.page, &link).into_owned(),
             };
@@ -424,10 +424,6 @@ fn for_each_attr<'a>(html: &'a str, mut f: impl FnMut(&[u8], &'a str)) {
             }
         }
     }
-}
-
-fn unescape(v: &str) -> Cow<'_, str> {
-    html::decode(v)
 }
 
 #[cfg(test)]

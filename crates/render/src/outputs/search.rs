@@ -333,34 +333,35 @@ pub fn html_to_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Elements whose start and end separate words (HTML names ignore case).
 fn is_block(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "p" | "br"
-            | "li"
-            | "ul"
-            | "ol"
-            | "dt"
-            | "dd"
-            | "div"
-            | "section"
-            | "blockquote"
-            | "pre"
-            | "table"
-            | "tr"
-            | "td"
-            | "th"
-            | "caption"
-            | "figcaption"
-            | "hr"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-    )
+    const BLOCKS: &[&str] = &[
+        "p",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dt",
+        "dd",
+        "div",
+        "section",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figcaption",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ];
+    BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
