@@ -12,13 +12,31 @@ fn area() -> PathBuf {
 }
 
 fn area_copy() -> tempfile::TempDir {
+    copy_of(&area())
+}
+
+fn copy_of(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for f in common::files(&area()) {
-        let to = dir.path().join(f.strip_prefix(area()).unwrap());
+    for f in common::files(from) {
+        let to = dir.path().join(f.strip_prefix(from).unwrap());
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(&f, &to).unwrap();
     }
     dir
+}
+
+/// Runs tsunagu on `site`: exit code and what it printed.
+fn run(site: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let o = common::bin()
+        .args(args)
+        .arg("--root")
+        .arg(site)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn edit(file: &Path, from: &str, to: &str) {
@@ -447,18 +465,7 @@ fn each_towns_staff_check_and_build_their_own_part() {
     );
     let (code, out) = common::check(site);
     assert_eq!(code, Some(1), "{out}");
-    let part = |args: &[&str]| {
-        let o = common::bin()
-            .args(args)
-            .arg("--root")
-            .arg(site)
-            .output()
-            .unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
-    };
+    let part = |args: &[&str]| run(site, args);
     // 朝日ヶ丘町 checks and builds its own part all the same.
     let (code, out) = part(&["check", "--municipality", "asahi"]);
     assert_eq!(code, Some(0), "{out}");
@@ -578,4 +585,92 @@ fn an_ending_note_lists_the_windows_of_its_town_or_of_the_town_it_names() {
         "{out}"
     );
     assert!(out.contains("content/notes/watashi-note.md:"), "{out}");
+}
+
+/// A one-town site grown into a council's site (tests/council-two): さくら町's records
+/// still in the shared `content/providers/iryo.yaml`, もみじ村's in its own folder, and the
+/// council's pages in `content/guide/` linking records, pages and guides of both towns.
+#[test]
+fn a_towns_part_follows_common_links_to_other_towns_and_leaves_their_mistakes_to_them() {
+    let dir = copy_of(&common::root().join("tests/council-two"));
+    let site = dir.path();
+    let momiji = ["check", "--municipality", "momiji"];
+    let (code, out) = common::check(site);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(site, &momiji);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("事業所 2 件"), "{out}");
+    assert!(out.contains("警告 0 件"), "{out}");
+    let (code, out) = run(site, &["check", "--municipality", "sakura"]);
+    assert_eq!(code, Some(0), "{out}");
+    // The part as built keeps the common page's links to the other town as they are.
+    let (code, out) = run(site, &["build", "--municipality", "momiji"]);
+    assert_eq!(code, Some(0), "{out}");
+    let page =
+        std::fs::read_to_string(site.join("public-momiji/guide/hajimeni/index.html")).unwrap();
+    assert!(
+        page.contains("/fukushi/zaitaku/providers/24h-houmon-kango/"),
+        "{page}"
+    );
+    assert!(
+        !site
+            .join("public-momiji/providers/24h-houmon-kango")
+            .exists()
+    );
+    assert!(
+        site.join("public-momiji/providers/gaya-houkan/index.html")
+            .is_file()
+    );
+
+    // さくら町 is half-way through an edit of a record in the shared file.
+    let shared = site.join("content/providers/iryo.yaml");
+    let sound = std::fs::read_to_string(&shared).unwrap();
+    edit(&shared, "phone: 0120-000-511", "phone: abc");
+    let (code, out) = common::check(site);
+    assert_eq!(code, Some(1), "the whole site is not ready: {out}");
+    let (code, out) = run(site, &["check", "--municipality", "sakura"]);
+    assert_eq!(code, Some(1), "さくら町's own check finds it: {out}");
+    assert!(out.contains("content/providers/iryo.yaml:19:"), "{out}");
+    // もみじ村 is told, and goes on: the record is さくら町's, and the common page's link
+    // to it still leads to a page of the whole site.
+    let (code, out) = run(site, &momiji);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("content/providers/iryo.yaml:19:"), "{out}");
+    assert!(out.contains("さくら町の記録:"), "{out}");
+    assert!(!out.contains("ページがありません"), "{out}");
+    std::fs::write(&shared, &sound).unwrap();
+
+    // もみじ村's own mistakes stop it: in its records, and in a common page.
+    let own = site.join("content/providers/momiji/kaigo.yaml");
+    edit(&own, "phone: 090-0000-2201", "phone: abc");
+    let (code, out) = run(site, &momiji);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("content/providers/momiji/kaigo.yaml:8:"),
+        "{out}"
+    );
+    edit(&own, "phone: abc", "phone: 090-0000-2201");
+    let common_page = site.join("content/guide/hajimeni.md");
+    for (from, to, says) in [
+        (
+            "/fukushi/zaitaku/providers/24h-houmon-kango/",
+            "/fukushi/zaitaku/providers/24h-houmonkango/",
+            "リンク先「/fukushi/zaitaku/providers/24h-houmonkango/」のページがありません",
+        ),
+        (
+            "@/momiji/soudan.md#相談の受付時間",
+            "@/momiji/soudann.md",
+            "soudann.md",
+        ),
+    ] {
+        let text = std::fs::read_to_string(&common_page).unwrap();
+        edit(&common_page, from, to);
+        let (code, out) = run(site, &momiji);
+        assert_eq!(code, Some(1), "{to}: {out}");
+        assert!(out.contains(says), "{to}: {out}");
+        assert!(out.contains("content/guide/hajimeni.md:"), "{out}");
+        std::fs::write(&common_page, text).unwrap();
+    }
+    let (code, out) = run(site, &momiji);
+    assert_eq!(code, Some(0), "{out}");
 }

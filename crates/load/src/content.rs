@@ -70,6 +70,8 @@ pub struct Data<'a> {
     pub providers: &'a [std::sync::Arc<model::Provider>],
     /// Other files under content/ (images…), as paths below it; `@/` links may point at them.
     pub assets: &'a [String],
+    /// On a town's part: what the other towns have, which links may name.
+    pub others: &'a super::part::Others,
 }
 
 type DocRead = Result<Doc, Diagnostics>;
@@ -177,6 +179,11 @@ pub fn load(
     });
     for a in data.assets {
         links.insert(a.clone(), a.clone());
+    }
+    for rel in &data.others.pages {
+        links
+            .entry(content_key(rel))
+            .or_insert_with(|| output_path(rel));
     }
     let directory = directory(config, data);
     if docs.first().is_none_or(|d| d.key != "_index.md") {
@@ -443,7 +450,12 @@ fn directory<'a>(config: &Config, data: &Data<'a>) -> markdown::Directory<'a> {
     .flat_map(|(kind, keys)| keys.into_iter().map(move |k| format!("{kind}/{k}")))
     .collect();
     markdown::Directory {
-        providers: data.providers.iter().map(|p| p.id.as_str()).collect(),
+        providers: data
+            .providers
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(data.others.providers.iter().map(String::as_str))
+            .collect(),
         lists,
     }
 }
@@ -562,6 +574,12 @@ fn nearest_section(map: &HashMap<String, usize>, dir: &str, skip_self: bool) -> 
 }
 
 /// `guide/kaigo-hoken.md` → `guide/kaigo-hoken/`; `guide/_index.md` → `guide/`.
+/// The page a Markdown file under content/ becomes, like `guide/hajimeni/`.
+pub fn output_path(rel: &Path) -> String {
+    let is_section = rel.file_name().is_some_and(|n| n == "_index.md");
+    url_path(&content_key(rel), is_section)
+}
+
 fn url_path(key: &str, is_section: bool) -> String {
     if is_section {
         let dir = parent_dir(key);

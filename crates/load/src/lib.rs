@@ -61,18 +61,27 @@ pub fn load_cached(
     let mut markdown = Vec::new();
     let mut data = Vec::new();
     let mut assets = Vec::new();
+    // A town's part: other towns' own folders are not read, only looked at for what
+    // common pages may link to.
+    let mut other_pages = Vec::new();
+    let mut other_data = Vec::new();
     for rel in files {
-        if let Some(k) = &only
-            && part::elsewhere(&rel, &config, k)
-        {
-            continue;
-        }
         let ext = rel
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default()
             .to_ascii_lowercase();
         let in_providers = rel.starts_with(providers::PROVIDERS_DIR);
+        if let Some(k) = &only
+            && part::elsewhere(&rel, &config, k)
+        {
+            match ext.as_str() {
+                "md" => other_pages.push(rel),
+                "yaml" | "yml" if in_providers => other_data.push(rel),
+                _ => {}
+            }
+            continue;
+        }
         match ext.as_str() {
             "md" => markdown.push(rel),
             "yaml" | "yml" if in_providers => data.push(rel),
@@ -100,10 +109,15 @@ pub fn load_cached(
 
     // Providers first: ending notes list the consultation windows from the data.
     timer.mark("load: config and walk");
-    let (mut providers, provider_diags) =
+    let others = only.as_ref().map(|k| {
+        let all: Vec<PathBuf> = data.iter().chain(&other_data).cloned().collect();
+        part::Others::scan(root, &all, other_pages, &config, k)
+    });
+    let (mut providers, mut provider_diags) =
         providers::load(root, &data, &config, cache.map(|c| &c.providers));
-    if let Some(k) = &only {
+    if let (Some(k), Some(others)) = (&only, &others) {
         providers.retain(|p| p.municipality.as_ref() == Some(k));
+        provider_diags = others.demote(provider_diags, &config);
     }
     // Read again only when some record waits for its phone number.
     let pending = if provider_diags.iter().any(|d| d.code == Some("pending")) {
@@ -117,18 +131,39 @@ pub fn load_cached(
         .iter()
         .map(|a| a.output.to_string_lossy().replace('\\', "/"))
         .collect();
+    let others = others.unwrap_or_default();
     let data = content::Data {
         providers: &providers,
         assets: &asset_keys,
+        others: &others,
     };
     let (sections, pages, content_diags) =
         content::load(root, &markdown, &config, &data, cache.map(|c| &c.content));
     diags.extend(content_diags);
     timer.mark("load: content");
     let (mut guides, guide_diags) = guides::resolve(root, &config, &sections, &pages, &providers);
+    let mut elsewhere: Vec<String> = others
+        .pages
+        .iter()
+        .map(|rel| content::output_path(rel))
+        .chain(
+            others
+                .providers
+                .iter()
+                .map(|id| model::routes::provider(id)),
+        )
+        .collect();
     if let Some(k) = &only {
-        guides.retain(|g| g.municipality.as_ref().is_none_or(|m| m == k));
+        guides.retain(|g| {
+            let ours = g.municipality.as_ref().is_none_or(|m| m == k);
+            if !ours {
+                elsewhere.push(model::routes::guide_print(&g.key));
+            }
+            ours
+        });
     }
+    elsewhere.sort();
+    elsewhere.dedup();
     diags.extend(guide_diags);
     let (templates, mut theme_assets) = match theme::load(root, &config.theme) {
         Ok((t, a, warnings)) => {
@@ -191,6 +226,7 @@ pub fn load_cached(
         templates,
         guides,
         audit,
+        elsewhere,
     };
     Ok((Arc::new(site), diags))
 }

@@ -58,6 +58,9 @@ pub struct Site {
     pub guides: Vec<guide::Guide>,
     /// The last accessibility test (`tsunagu audit`), published as its results page.
     pub audit: Option<accessibility::AuditRecord>,
+    /// A town's part of a site of several (`--municipality`): the other towns' pages it
+    /// leaves out (paths like `providers/ID/`), which its common pages may still link to.
+    pub elsewhere: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

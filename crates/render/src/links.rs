@@ -25,6 +25,8 @@ use model::Site;
 /// What the check has gathered from the pages so far.
 pub struct Collector {
     base_path: String,
+    /// Files of the whole site that a town's part leaves out (see `Site::elsewhere`).
+    elsewhere: HashSet<String>,
     state: Mutex<State>,
 }
 
@@ -109,8 +111,20 @@ impl Collector {
     pub fn new(base_path: &str) -> Collector {
         Collector {
             base_path: base_path.to_string(),
+            elsewhere: HashSet::new(),
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// For `site`: on a town's part, links to the other towns' pages are not missing.
+    pub fn for_site(site: &Site) -> Collector {
+        let mut c = Collector::new(&site.config.base_path);
+        c.elsewhere = site
+            .elsewhere
+            .iter()
+            .map(|p| format!("{p}index.html"))
+            .collect();
+        c
     }
 
     /// Takes in finished files (pages are read for their links and ids).
@@ -257,7 +271,7 @@ impl Collector {
         } in links
         {
             let shown = percent_decode(link);
-            if !st.paths.contains(target) {
+            if !st.paths.contains(target) && !self.elsewhere.contains(target) {
                 diags.push(sources.problem(
                     page,
                     link,
@@ -286,7 +300,7 @@ impl Collector {
 
 /// Checks the links of a whole rendered site at once (`tsunagu check`).
 pub fn check(files: &[OutputFile], site: &Site, external: bool) -> Diagnostics {
-    let c = Collector::new(&site.config.base_path);
+    let c = Collector::for_site(site);
     c.add(files);
     c.finish(&Sources::of(site), external)
 }

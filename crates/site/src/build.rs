@@ -308,7 +308,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // The links are checked as `check` checks them, on the pages as they are written.
     let checked = Checked {
         staging: &staging,
-        links: render::links::Collector::new(&site.config.base_path),
+        links: render::links::Collector::for_site(&site),
     };
     render(
         &site,
