@@ -22,13 +22,28 @@ if [ -z "$quick" ]; then
   command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
   command -v wine >/dev/null 2>&1 || need+=(wine wine64)
 fi
+# The packages download while the Rust code compiles (apt waits on the network, the
+# compiler on the CPU); the browser tests wait for them below.
+apt_pid=""
+aptlog=$(mktemp)
 if [ ${#need[@]} -gt 0 ]; then
-  step "installing ${need[*]}"
+  step "installing ${need[*]} (beside the build)"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+  ( $sudo apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${need[@]}" fontconfig ) >"$aptlog" 2>&1 &
+  apt_pid=$!
 fi
+apt_done() {
+  [ -n "$apt_pid" ] || return 0
+  local status=0
+  wait "$apt_pid" || status=$?
+  apt_pid=""
+  [ "$status" -eq 0 ] || { cat "$aptlog"; echo "installing the packages failed"; exit "$status"; }
+  rm -f "$aptlog"
+  step "packages installed"
+}
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 [ -n "$quick" ] || rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1 || true
 
@@ -55,6 +70,7 @@ if [ -n "$quick" ]; then
 fi
 
 rm -rf target/a11y-report target/print-report
+apt_done
 step "unit tests of every crate"
 cargo test --workspace --lib --bins --locked
 # The Windows build compiles while the integration tests mostly wait on Chromium: it runs

@@ -73,11 +73,9 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one() {
 
     let mut outcomes = BTreeMap::new();
     // Kills spread over a whole build's duration, the last ones near its end (publishing).
-    for (i, fraction) in [
-        0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.88, 0.93, 0.96, 0.98, 1.0, 1.03, 1.1, 1.3,
-    ]
-    .into_iter()
-    .enumerate()
+    for (i, fraction) in [0.0, 0.25, 0.5, 0.75, 0.88, 0.94, 0.98, 1.0, 1.05, 1.3]
+        .into_iter()
+        .enumerate()
     {
         let before = snapshot(&out);
         set_phone(&site, i);
