@@ -12,7 +12,7 @@ const SITE_TOML: &str = r#"# サイトの設定。項目の説明は tsunagu の
 title = "在宅医療・介護ガイド"
 description = "在宅医療と介護の相談窓口や事業所をご案内します。"
 # 公開する場所の URL（フォルダの場所まで）
-base_url = "https://www.city.example.lg.jp/zaitaku/"
+base_url = "{{base_url}}"
 language = "ja"
 theme = "default"
 stale_after_days = 365
@@ -21,6 +21,8 @@ stale_after_days = 365
 name = "{{name}}"
 code = "{{code}}"   # 全国地方公共団体コード（6桁）。tsunagu import はこの市区町村の行だけを取り込みます
 department = "{{department}}"
+# 担当課の電話番号。ガイドの裏表紙とエンディングノートに載ります（書くまで check が知らせます）
+# phone = "0990-12-3456"
 
 # 分類。source_types は、国のオープンデータ（医療情報ネット・介護サービス情報公表システム）や
 # 市の CSV の「種類」のうち、この分類に入れるものです。
@@ -123,21 +125,6 @@ tsunagu には標準のテーマ（ページの見た目）が組み込まれて
 （この README.md はテンプレートとしては読まれません。）
 ";
 
-const PROVIDERS: &str = r#"# 事業所の記録。1件ごとに「- id:」から始めます。
-# 国のオープンデータから取り込むときは tsunagu import（説明書（docs/manual.md）の「国のデータから始める」）。
-- id: sakura-clinic
-  name: さくら診療所
-  kana: さくらしんりょうじょ
-  category: clinic
-  area: chuo
-  postal_code: "999-0001"
-  address: {{name}}本町1丁目1番1号
-  phone: 0990-00-0000
-  services: [houmon-shinryo]
-  accepting: accepting
-  updated: 2026-04-01
-"#;
-
 /// Who the new site is for; the defaults are placeholders to be replaced.
 #[derive(Debug, Clone)]
 pub struct Town {
@@ -172,6 +159,7 @@ pub fn init(dir: &Path, town: &Town) -> Result<(), Diagnostic> {
         t.replace("{{name}}", &esc(&town.name))
             .replace("{{code}}", &esc(&town.code))
             .replace("{{department}}", &esc(&town.department))
+            .replace("{{base_url}}", load::unfinished::EXAMPLE_BASE_URL)
     };
     let has_files = fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
@@ -194,7 +182,8 @@ pub fn init(dir: &Path, town: &Town) -> Result<(), Diagnostic> {
     };
     write("site.toml", fill(SITE_TOML).as_bytes())?;
     write("content/_index.md", HOME.as_bytes())?;
-    write("content/providers/clinics.yaml", fill(PROVIDERS).as_bytes())?;
+    // No record to start with: every record is a real office, imported or written.
+    write("content/providers/.keep", b"")?;
     write("static/.keep", b"")?;
     write("templates/README.md", TEMPLATES_README.as_bytes())?;
     Ok(())

@@ -28,7 +28,7 @@ pub fn run(a: Args, color: bool) -> ExitCode {
     match tsunagu::init::init(&a.dir, &town) {
         Ok(()) => {
             crate::cmd::say(&format!(
-                "{} に新しいサイトを作りました。\n  cd {} && tsunagu build\nで public/ に書き出せます。",
+                "{} に新しいサイトを作りました。\n  cd {} && tsunagu check\nで、まだ書き入れること（公開する URL、担当課の電話番号、相談窓口など）の一覧が出ます。\ntsunagu build で public/ に書き出せます。",
                 a.dir.display(),
                 a.dir.display()
             ));

@@ -670,7 +670,6 @@ fn a_new_site_with_a_guide_and_no_providers_yet_checks_clean() {
         run_in(dir.path(), dir.path(), &["init", site.to_str().unwrap()]).0,
         0
     );
-    std::fs::remove_file(site.join("content/providers/clinics.yaml")).unwrap();
     let toml = site.join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(

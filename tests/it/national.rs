@@ -82,8 +82,6 @@ fn aki() -> (tempfile::TempDir, PathBuf) {
         "\n[guides.guide]\ntitle = \"安芸市 介護と医療サポートガイド\"\nedition = \"2026-12-01\"\npage_size = \"A4\"\n\n[[guides.guide.parts]]\neach_category = true\n",
     );
     std::fs::write(&toml, text).unwrap();
-    // The init sample record is not 安芸市's.
-    std::fs::remove_file(site.join("content/providers/clinics.yaml")).unwrap();
     (dir, site)
 }
 

@@ -512,7 +512,7 @@ fn init_makes_only_what_staff_edit_and_old_copies_of_the_theme_are_named() {
         made,
         [
             "content/_index.md",
-            "content/providers/clinics.yaml",
+            "content/providers/.keep",
             "site.toml",
             "static/.keep",
             "templates/README.md"

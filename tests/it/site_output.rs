@@ -516,10 +516,56 @@ fn check_writes_nothing_and_init_makes_a_site_that_builds() {
         .arg(&site)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{said}");
     assert!(!site.join("public").exists(), "check must not write");
+    // Nothing invented: no record to start with, and what is still to be filled in is said,
+    // each with where.
+    for todo in [
+        "base_url がまだ例（https://www.city.example.lg.jp/zaitaku/）のまま",
+        "site.toml:5:1",
+        "の電話番号（phone）がありません",
+        "相談窓口（地域包括支援センターなど）の記録がまだありません",
+    ] {
+        assert!(said.contains(todo), "no «{todo}»: {said}");
+    }
+    assert!(
+        said.contains("事業所 0 件、警告 3 件") || said.contains("事業所 0 件。警告 3 件"),
+        "{said}"
+    );
     let b = build_site(&site, &[]);
-    assert!(read(&b.out, "providers/sakura-clinic/index.html").contains("さくら診療所"));
+    assert!(!b.out.join("providers/sakura-clinic").exists());
+    let home = read(&b.out, "index.html");
+    assert!(
+        !home.contains("0990-00-0000") && !home.contains("さくら診療所"),
+        "{home}"
+    );
+    // Filled in, the warnings go.
+    let toml = site.join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "https://www.city.example.lg.jp/zaitaku/",
+            "https://www.town.hinode.example.jp/iryo/",
+        )
+        .replace("# phone = \"0990-12-3456\"", "phone = \"0120-000-777\""),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/providers/madoguchi.yaml"),
+        "- id: hinode-houkatsu\n  name: 日の出町地域包括支援センター\n  kana: ひのでちょうちいきほうかつしえんせんたー\n  category: houkatsu\n  area: chuo\n  address: 日の出町ヶ丘1番地\n  phone: 050-0000-7777\n  updated: 2026-11-01\n",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("check")
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{said}");
+    assert!(said.contains("警告 0 件"), "{said}");
     // init refuses to overwrite.
     let o = bin().arg("init").arg(&site).output().unwrap();
     assert_eq!(o.status.code(), Some(1));

@@ -22,6 +22,7 @@ base_url = "https://www.city.test.example.lg.jp/zaitaku/"
 [municipality]
 name = "テスト市"
 code = "131016"
+phone = "0990-10-0001"
 
 [categories.clinic]
 label = "診療所"
@@ -61,6 +62,17 @@ date: 2026-04-01
 ";
 
 const PROVIDERS: &str = "content/providers/a.yaml";
+
+/// The town's consultation window, beside the records a test writes.
+const WINDOW: &str = "- id: test-houkatsu
+  name: テスト市地域包括支援センター
+  kana: てすとしちいきほうかつしえんせんたー
+  category: houkatsu
+  area: chuo
+  address: テスト市本町1丁目2番3号
+  phone: 0990-10-0002
+  updated: 2026-09-01
+";
 
 /// One valid provider record, as a YAML list item. `edits` are `(field, text)`: the text
 /// replaces that field's line(s) (without the indent), is appended if the field is absent,
@@ -117,6 +129,7 @@ fn site(files: &[(&str, &str)]) -> TempDir {
         ("content/_index.md", INDEX_MD.to_string()),
         ("content/about.md", ABOUT_MD.to_string()),
         (PROVIDERS, record("midori-clinic", &[])),
+        ("content/providers/madoguchi.yaml", WINDOW.to_string()),
     ];
     let overrides = files.iter().map(|(p, c)| (*p, c.to_string()));
     for (path, content) in base.into_iter().chain(overrides) {

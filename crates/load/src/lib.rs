@@ -11,6 +11,7 @@ pub mod part;
 pub mod providers;
 pub mod suggest;
 pub mod theme;
+pub mod unfinished;
 pub mod yaml;
 
 #[cfg(test)]
@@ -196,6 +197,8 @@ pub fn load_cached(
             );
         }
     }
+
+    diags.extend(unfinished::check(root, &config, &providers));
 
     let audit = match audit::load(root) {
         Ok(a) => a,

@@ -209,6 +209,11 @@ fn is_system(p: &Path) -> bool {
     const SYSTEM: &[&str] = &[
         "bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "proc", "sbin", "sys", "usr",
     ];
+    // /dev/shm is memory that users may write to (a tmpfs): a folder inside it is theirs.
+    #[cfg(not(windows))]
+    if names[0] == "dev" && names[1] == "shm" && names.len() > 2 {
+        return false;
+    }
     SYSTEM.contains(&names[0].as_str())
 }
 
@@ -239,6 +244,9 @@ mod tests {
             assert!(is_system(Path::new("/")));
             assert!(is_system(Path::new("/srv")));
             assert!(is_system(Path::new("/usr/share/site")));
+            assert!(is_system(Path::new("/dev/shm")));
+            assert!(is_system(Path::new("/dev/sda1/x")));
+            assert!(!is_system(Path::new("/dev/shm/tsunagu-bench/out")));
             assert!(!is_system(Path::new("/var/www/zaitaku")));
             assert!(!is_system(Path::new("/home/staff/public")));
         }
