@@ -10,6 +10,7 @@
     python3 bench/bench.py --area              # only 30 municipalities and 20,000 providers
     python3 bench/bench.py --finder            # only the finder's keystroke time at 10,000
     python3 bench/bench.py --hostile           # only how quickly 10 MB values are refused
+    TSUNAGU_BENCH_BIN=/path/to/tsunagu python3 bench/bench.py 10000   # another build
 
 With --area it builds a site of 30 municipalities (two areas each, every town's records in its
 own folder, a home section per town) and a single-city site of the same number of providers,
@@ -84,7 +85,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "bench")
-BIN = os.path.join(ROOT, "target", "release", "tsunagu")
+# TSUNAGU_BENCH_BIN names another build (an earlier commit's, to compare).
+BIN = os.environ.get("TSUNAGU_BENCH_BIN") or os.path.join(ROOT, "target", "release", "tsunagu")
 HUGO_GEN = os.path.join(ROOT, "bench", "peers", "gen.py")
 HUGO_VENV = os.path.join(HERE, ".venv")
 EPOCH = "1795316400"  # SOURCE_DATE_EPOCH: the same dates in every build
@@ -733,7 +735,7 @@ def main():
         else:
             hugo_version = r.stdout.strip()
 
-    if not os.path.exists(BIN):
+    if not os.path.exists(BIN) and not os.environ.get("TSUNAGU_BENCH_BIN"):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     if args.keep:
         work = args.keep
