@@ -16,6 +16,16 @@ use super::config::CONFIG_FILE;
 pub const EXAMPLE_BASE_URL: &str = "https://www.city.example.lg.jp/zaitaku/";
 
 pub fn check(root: &Path, config: &Config, providers: &[Arc<Provider>]) -> Diagnostics {
+    let m = &config.municipality;
+    let no_window = !providers
+        .iter()
+        .any(|p| config.categories.get(&p.category).map(|c| c.group) == Some(Group::Consultation));
+    let mut diags = Diagnostics::new();
+    // Read again (for the lines to point at) only when there is something to say: a
+    // preview's reload after each edit goes through here.
+    if config.base_url != EXAMPLE_BASE_URL && !m.phone.trim().is_empty() && !no_window {
+        return diags;
+    }
     let src = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
     // The line where `key` is written, within `[table]` when given.
     let line_of = |table: Option<&str>, key: &str| -> Option<Pos> {
@@ -41,7 +51,6 @@ pub fn check(root: &Path, config: &Config, providers: &[Arc<Provider>]) -> Diagn
         }
         None
     };
-    let mut diags = Diagnostics::new();
     if config.base_url == EXAMPLE_BASE_URL {
         diags.push(
             Diagnostic::warning(
@@ -52,7 +61,6 @@ pub fn check(root: &Path, config: &Config, providers: &[Arc<Provider>]) -> Diagn
             .with_help("site.toml の base_url に、このサイトを公開する場所の URL を https:// から書いてください"),
         );
     }
-    let m = &config.municipality;
     if m.phone.trim().is_empty() {
         diags.push(
             Diagnostic::warning(
@@ -67,13 +75,7 @@ pub fn check(root: &Path, config: &Config, providers: &[Arc<Provider>]) -> Diagn
             .with_help("site.toml の [municipality] に phone = \"0990-12-3456\" のように担当課の電話番号を書いてください"),
         );
     }
-    let windows = providers
-        .iter()
-        .filter(|p| {
-            config.categories.get(&p.category).map(|c| c.group) == Some(Group::Consultation)
-        })
-        .count();
-    if windows == 0 {
+    if no_window {
         diags.push(
             Diagnostic::warning(
                 CONFIG_FILE,
