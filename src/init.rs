@@ -60,6 +60,8 @@ label = "訪問リハビリテーション"
 group = "医療"
 source_types = ["訪問リハビリテーション"]
 
+# 介護サービス情報公表システムのサービスの種類は、すべてどれかの分類に入ります。
+# 事業所のない分類は、一覧に「登録がありません」と出るだけで、印刷するガイドには載りません。
 [categories.care-management]
 label = "居宅介護支援事業所（ケアマネジャー）"
 group = "介護"
@@ -68,12 +70,17 @@ source_types = ["居宅介護支援"]
 [categories.home-help]
 label = "訪問介護（ホームヘルプ）"
 group = "介護"
-source_types = ["訪問介護"]
+source_types = ["訪問介護", "夜間対応型訪問介護", "定期巡回・随時対応型訪問介護看護"]
+
+[categories.home-bath]
+label = "訪問入浴介護"
+group = "介護"
+source_types = ["訪問入浴介護"]
 
 [categories.day-service]
 label = "通所介護（デイサービス）"
 group = "介護"
-source_types = ["通所介護", "地域密着型通所介護", "認知症対応型通所介護"]
+source_types = ["通所介護", "地域密着型通所介護", "認知症対応型通所介護", "療養通所介護"]
 
 [categories.day-care]
 label = "通所リハビリテーション（デイケア）"
@@ -81,9 +88,44 @@ group = "介護"
 source_types = ["通所リハビリテーション"]
 
 [categories.small-multi]
-label = "小規模多機能型居宅介護"
+label = "小規模多機能型居宅介護・看護小規模多機能型居宅介護"
 group = "介護"
-source_types = ["小規模多機能型居宅介護", "看護小規模多機能型居宅介護"]
+source_types = ["小規模多機能型居宅介護", "看護小規模多機能型居宅介護", "複合型サービス"]
+
+[categories.short-stay]
+label = "短期入所（ショートステイ）"
+group = "介護"
+source_types = ["短期入所生活介護", "短期入所療養介護"]
+
+[categories.equipment]
+label = "福祉用具の貸与・販売"
+group = "介護"
+source_types = ["福祉用具貸与", "特定福祉用具販売"]
+
+[categories.group-home]
+label = "認知症グループホーム（認知症対応型共同生活介護）"
+group = "介護"
+source_types = ["認知症対応型共同生活介護"]
+
+[categories.specified-facility]
+label = "有料老人ホームなど（特定施設入居者生活介護）"
+group = "介護"
+source_types = ["特定施設入居者生活介護", "地域密着型特定施設入居者生活介護"]
+
+[categories.nursing-home]
+label = "特別養護老人ホーム（介護老人福祉施設）"
+group = "介護"
+source_types = ["介護老人福祉施設", "地域密着型介護老人福祉施設入所者生活介護"]
+
+[categories.health-facility]
+label = "介護老人保健施設（老健）"
+group = "介護"
+source_types = ["介護老人保健施設"]
+
+[categories.care-hospital]
+label = "介護医療院"
+group = "介護"
+source_types = ["介護医療院", "介護療養型医療施設"]
 
 [categories.houkatsu]
 label = "地域包括支援センター"

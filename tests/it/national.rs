@@ -786,3 +786,34 @@ fn a_department_typed_in_the_finder_finds_the_clinics_that_have_it() {
         r#"["すぎもと眼科","医療法人一丸会矢の丸眼科","高知県立あき総合病院"]"#
     );
 }
+
+/// Every service type of 安芸市's real 公表 rows (27 service files) has a category on a
+/// site made by `init` alone: none is refused, each lands where residents look for it, and
+/// one office with two services of one category is one record.
+#[test]
+fn every_service_type_of_the_real_city_has_a_category_from_init() {
+    let (_dir, site) = aki();
+    let file = national().join("jigyosho_aki_392031_all_services.csv");
+    let (code, out) = import(&site, &file, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("取り込めなかった行 0 件"), "{out}");
+    let mut got: Vec<String> = published(&site)
+        .iter()
+        .map(|p| p.category.to_string())
+        .collect();
+    got.sort();
+    // 福祉用具貸与 and 特定福祉用具販売 of one office are one record of 福祉用具; 認知症対応型
+    // 通所介護 is a day service; 特定施設（軽費老人ホーム） is found by its type's prefix.
+    assert_eq!(
+        got,
+        [
+            "day-care",
+            "day-care",
+            "day-service",
+            "equipment",
+            "small-multi",
+            "specified-facility",
+            "visiting-rehab"
+        ]
+    );
+}
