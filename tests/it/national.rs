@@ -797,6 +797,19 @@ fn every_service_type_of_the_real_city_has_a_category_from_init() {
     let (code, out) = import(&site, &file, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("取り込めなかった行 0 件"), "{out}");
+    // 「133.908557500000030」 is written with 7 decimals at most.
+    let yaml = std::fs::read_to_string(
+        site.join("content/providers/jigyosho_aki_392031_all_services.yaml"),
+    )
+    .unwrap();
+    assert!(yaml.contains("lon: 133.9085575\n"), "{yaml}");
+    for line in yaml
+        .lines()
+        .filter(|l| l.contains("lat: ") || l.contains("lon: "))
+    {
+        let decimals = line.rsplit_once('.').map_or(0, |(_, d)| d.len());
+        assert!(decimals <= 7, "{line}");
+    }
     let mut got: Vec<String> = published(&site)
         .iter()
         .map(|p| p.category.to_string())

@@ -500,6 +500,11 @@ impl Row<'_> {
     }
 
     fn coords(&self, name: &str, f: &mut Vec<(String, Y)>, diags: &mut Diagnostics) {
+        // 公表 writes 15 decimals with float artefacts (133.908557500000030); 7 are 1 cm.
+        fn decimal7(x: f64) -> String {
+            let s = format!("{x:.7}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
         let (Some(lat), Some(lon)) = (self.get("lat"), self.get("lon")) else {
             return;
         };
@@ -512,8 +517,8 @@ impl Row<'_> {
         match parsed {
             // Japan, generously: 20–46°N, 122–154°E.
             (Ok(a), Ok(o)) if (20.0..=46.0).contains(&a) && (122.0..=154.0).contains(&o) => {
-                f.push(("lat".into(), Y::Plain(a.to_string())));
-                f.push(("lon".into(), Y::Plain(o.to_string())));
+                f.push(("lat".into(), Y::Plain(decimal7(a))));
+                f.push(("lon".into(), Y::Plain(decimal7(o))));
             }
             _ => self.note(
                 diags,
